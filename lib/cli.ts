@@ -1,0 +1,38 @@
+// What every thin script shares: finding its own arguments (under zx or plain node), running
+// main() only when it is the entry point, and turning errors into the exit-code table.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, describeError, exitCodeFor } from './errors.ts';
+
+function scriptIndex(scriptPath: string): number {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(path.resolve(p));
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const target = real(scriptPath);
+  return process.argv.findIndex((a, i) => i > 0 && i < 3 && real(a) === target);
+}
+
+export function isEntryPoint(importMetaUrl: string): boolean {
+  return scriptIndex(fileURLToPath(importMetaUrl)) > 0;
+}
+
+// The arguments after the script's own path (works for `npx zx script.ts` and `node script.ts`).
+export function scriptArgs(importMetaUrl: string): string[] {
+  const i = scriptIndex(fileURLToPath(importMetaUrl));
+  return process.argv.slice(i > 0 ? i + 1 : 2);
+}
+
+// Run a script's main and set process.exitCode from its result or from the error table.
+export async function runMain(importMetaUrl: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await main(scriptArgs(importMetaUrl));
+  } catch (e) {
+    process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
+    process.exitCode = exitCodeFor(e);
+  }
+}

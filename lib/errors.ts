@@ -1,0 +1,105 @@
+// One error hierarchy for the toolkit; only scripts turn these into exit codes (see EXIT_CODES).
+
+export const EXIT_CODES = {
+  ok: 0,
+  internal: 1,
+  config: 2,
+  partial: 3,
+  lockHeld: 4,
+  storageUnreachable: 5,
+  docker: 6,
+  processing: 7,
+  unhealthy: 8,
+  cron: 9,
+} as const;
+
+export type ExitCodeName = keyof typeof EXIT_CODES;
+
+// Base class: `exitCode` says how a script should end, `retryable` whether trying again can help.
+export class SyncError extends Error {
+  readonly exitCode: number = EXIT_CODES.internal;
+  readonly retryable: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends SyncError {
+  override readonly exitCode = EXIT_CODES.config;
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[], heading = 'Invalid configuration') {
+    super(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+export class UsageError extends SyncError {
+  override readonly exitCode = EXIT_CODES.config;
+}
+
+export class LockHeldError extends SyncError {
+  override readonly exitCode = EXIT_CODES.lockHeld;
+  override readonly retryable = true;
+}
+
+export class StorageUnreachableError extends SyncError {
+  override readonly exitCode = EXIT_CODES.storageUnreachable;
+  override readonly retryable = true;
+}
+
+export class StorageError extends SyncError {
+  override readonly exitCode = EXIT_CODES.partial;
+  override readonly retryable: boolean;
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options);
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class UploadError extends StorageError {}
+
+export class VerificationError extends StorageError {}
+
+// Some files of the run could not be synced; the rest were. Carries the run summary.
+export class PartialFailureError extends SyncError {
+  override readonly exitCode = EXIT_CODES.partial;
+}
+
+export class DockerError extends SyncError {
+  override readonly exitCode = EXIT_CODES.docker;
+}
+
+export class ProcessingError extends SyncError {
+  override readonly exitCode = EXIT_CODES.processing;
+}
+
+export class HealthCheckError extends SyncError {
+  override readonly exitCode = EXIT_CODES.unhealthy;
+}
+
+export class CronError extends SyncError {
+  override readonly exitCode = EXIT_CODES.cron;
+}
+
+// The exit code a script should end with for any thrown value.
+export function exitCodeFor(error: unknown): number {
+  return error instanceof SyncError ? error.exitCode : EXIT_CODES.internal;
+}
+
+// A one-line-per-cause description: message, then each `cause` in turn.
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      parts.push(`${current.message}${typeof code === 'string' && !current.message.includes(code) ? ` [${code}]` : ''}`);
+      current = current.cause;
+    } else if (typeof current === 'string') {
+      parts.push(current);
+      break;
+    } else break;
+  }
+  return parts.join(': caused by: ');
+}

@@ -1,0 +1,81 @@
+// Nightly job: put every complete Telegram download into MinIO exactly once, then process it.
+// Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--env-file PATH]
+import { parseFlags } from '../lib/args.ts';
+import { isEntryPoint, runMain } from '../lib/cli.ts';
+import { loadConfig, secretsOf } from '../lib/config.ts';
+import { EXIT_CODES } from '../lib/errors.ts';
+import { createGate } from '../lib/gate.ts';
+import { createLogger } from '../lib/log.ts';
+import { createProgress } from '../lib/progress.ts';
+import { errorForSummary, formatSummary } from '../lib/report.ts';
+import { createMinioStorage } from '../lib/storage.ts';
+import { runSync } from '../lib/sync.ts';
+
+export const HELP = `Usage: npx zx scripts/sync.ts [options]
+
+Uploads every complete file in the download directories to the bucket, exactly once.
+
+Options:
+  --force            re-upload everything, ignoring the hash cache and the bucket
+  --dry-run          change nothing (bucket, objects, cache, lock); say what would be done
+  --json             print the run summary as JSON on stdout (log lines go to stderr)
+  --concurrency N    uploads in parallel (overrides SYNC_CONCURRENCY)
+  --env-file PATH    read settings from PATH instead of .env
+  --help             show this help
+
+Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const flags = parseFlags(argv, {
+    force: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+    'env-file': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
+  if (flags.help) {
+    process.stdout.write(HELP + '\n');
+    return EXIT_CODES.ok;
+  }
+  const config = loadConfig({
+    env,
+    ...(flags['env-file'] ? { envFile: flags['env-file'], envFileRequired: true } : {}),
+    overrides: { ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}) },
+  });
+  const out = flags.json ? process.stderr : process.stdout;
+  const log = createLogger({ dir: config.logDir, console: out, secrets: secretsOf(config) });
+  try {
+    const gate = createGate({ dryRun: flags['dry-run'], log });
+    const storage = createMinioStorage(config.storage, {
+      retry: {
+        retries: config.retries,
+        baseMs: config.retryBaseMs,
+        onRetry: (e, attempt, delayMs) => log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
+      },
+    });
+    let progress: ReturnType<typeof createProgress> | undefined;
+    const summary = await runSync(config, { force: flags.force }, {
+      storage,
+      log,
+      gate,
+      onProgress: (total) => {
+        progress = createProgress(process.stderr, total);
+        return (done) => progress!.update(done);
+      },
+    });
+    progress?.finish();
+    if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else out.write(formatSummary(summary) + '\n');
+    const failure = errorForSummary(summary);
+    if (failure) {
+      log.error('run.failed', failure.message, { exitCode: failure.exitCode });
+      return failure.exitCode;
+    }
+    return EXIT_CODES.ok;
+  } finally {
+    log.close();
+  }
+}
+
+if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, (argv) => main(argv));
