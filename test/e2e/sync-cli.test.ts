@@ -1,0 +1,152 @@
+// scripts/sync.ts as a subprocess, as cron runs it: exit codes, logs, lock, outage, kill -9.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HashCache } from '../../lib/cache.ts';
+import { EXIT_CODES } from '../../lib/errors.ts';
+import { dateStamp } from '../../lib/log.ts';
+import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { createSandbox, listBucket, PROJECT_ROOT, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+
+const test = suite('scripts/sync.ts (subprocess)');
+let server: LocalS3Server;
+let sb: Sandbox;
+
+test.before(async () => {
+  server = await startS3Server({ directory: tempDir('s3cli') });
+});
+test.after(async () => server.close());
+test.before.each(async () => {
+  sb = await createSandbox(server);
+});
+test.after.each(async () => sb.close());
+
+test('a broken config lists every problem at once, exits 2 and echoes no secret', async () => {
+  const r = await runScript('sync.ts', [], {
+    MINIO_ENDPOINT: 'not a url',
+    MINIO_ACCESS_KEY: '',
+    MINIO_SECRET_KEY: 'hunter2-very-secret',
+    MINIO_BUCKET: 'Bad_Bucket',
+    SYNC_DOWNLOAD_DIRS: '/does/not/exist',
+    SYNC_CONCURRENCY: 'lots',
+    SYNC_STABLE_SECONDS: '-5',
+    SYNC_PARTIAL_SUFFIXES: 'tmp',
+    SYNC_LOG_DIR: path.join(sb.dir, 'logs'),
+  });
+  assert.is(r.exitCode, EXIT_CODES.config);
+  for (const key of ['MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_BUCKET', 'SYNC_DOWNLOAD_DIRS', 'SYNC_CONCURRENCY', 'SYNC_STABLE_SECONDS', 'SYNC_PARTIAL_SUFFIXES']) {
+    assert.ok(r.stderr.includes(`${key}:`), `mentions ${key}: ${r.stderr}`);
+  }
+  assert.ok(r.stderr.includes('7 problems'));
+  assert.not.ok(r.all?.includes('hunter2'));
+  assert.not.ok(fs.existsSync(path.join(sb.dir, 'logs')), 'no side effect before validation');
+});
+
+test('a bad flag value joins the config problems; unknown flags are usage errors', async () => {
+  const r = await runScript('sync.ts', ['--concurrency', '0'], { ...sb.env, MINIO_BUCKET: 'x' });
+  assert.is(r.exitCode, EXIT_CODES.config);
+  assert.ok(r.stderr.includes('--concurrency: expected a whole number from 1 to 64, got "0"'));
+  assert.ok(r.stderr.includes('MINIO_BUCKET:'));
+  const u = await runScript('sync.ts', ['--frobnicate'], sb.env);
+  assert.is(u.exitCode, EXIT_CODES.config);
+  assert.match(u.stderr, /frobnicate/);
+});
+
+test('a run writes its dated log and run record, --json prints the summary, and no secret reaches either', async () => {
+  writeFile(sb.downloads, 'chan/a b.txt', 'hello');
+  const r = await runScript('sync.ts', ['--json'], sb.env);
+  assert.is(r.exitCode, 0, r.all);
+  const summary = JSON.parse(r.stdout) as { uploaded: number; status: string; uploadedObjects: { key: string }[] };
+  assert.is(summary.status, 'ok');
+  assert.equal(summary.uploadedObjects.map((o) => o.key), ['chan/a_b.txt']);
+  const logFile = path.join(sb.dir, 'logs', `telegram_sync_${dateStamp(new Date())}.log`);
+  const log = fs.readFileSync(logFile, 'utf8');
+  assert.match(log, /upload\.done: uploaded chan\/a_b\.txt/);
+  assert.match(log, /run\.summary: sync ok/);
+  const jsonl = fs.readFileSync(logFile.replace(/\.log$/, '.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+  assert.ok(jsonl.some((rec) => rec.kind === 'run.summary'));
+  const runs = fs.readFileSync(path.join(sb.dir, 'logs', 'telegram_sync_runs.jsonl'), 'utf8');
+  for (const text of [log, runs, r.all ?? '']) assert.not.ok(text.includes('S3RVER'), 'credentials never written');
+  // No TTY: no progress noise (no carriage returns) on either stream.
+  assert.not.ok((r.all ?? '').includes('\r'));
+});
+
+test('a live lock makes a run exit at once with the lock exit code; a dead one is taken over', async () => {
+  writeFile(sb.downloads, 'a.txt', 'a');
+  fs.mkdirSync(path.dirname(sb.env.SYNC_LOCK_FILE!), { recursive: true });
+  const holder = execa('sleep', ['30']);
+  fs.writeFileSync(sb.env.SYNC_LOCK_FILE!, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+  const held = await runScript('sync.ts', [], sb.env);
+  assert.is(held.exitCode, EXIT_CODES.lockHeld);
+  assert.match(held.stderr, new RegExp(`another sync is running \\(pid ${holder.pid}`));
+  assert.equal(await listBucket(sb.client(), sb.env.MINIO_BUCKET!), []);
+  holder.kill('SIGKILL');
+  await holder.catch(() => undefined);
+  const stale = await runScript('sync.ts', [], sb.env);
+  assert.is(stale.exitCode, 0, stale.all);
+  assert.match(stale.stdout, /taking over a lock left by a process that is gone/);
+  assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'lock released');
+  assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 1);
+});
+
+test('S3 server stopped: clear error, exit 5, nothing recorded; with the server back the next run completes', async () => {
+  const dir = tempDir('s3down');
+  const own = await startS3Server({ directory: dir });
+  const port = own.port;
+  await own.close();
+  writeFile(sb.downloads, 'a.txt', 'a');
+  writeFile(sb.downloads, 'b.txt', 'b');
+  const env = { ...sb.env, MINIO_ENDPOINT: `http://127.0.0.1:${port}` };
+  const down = await runScript('sync.ts', [], env);
+  assert.is(down.exitCode, EXIT_CODES.storageUnreachable, down.all);
+  assert.match(down.stderr, new RegExp(`S3 server http://127.0.0.1:${port} unreachable`));
+  assert.match(down.stderr, /ECONNREFUSED/);
+  assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0);
+  const back = await startS3Server({ directory: dir, port });
+  try {
+    const up = await runScript('sync.ts', ['--json'], env);
+    assert.is(up.exitCode, 0, up.all);
+    assert.is((JSON.parse(up.stdout) as { uploaded: number }).uploaded, 2);
+    assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 2);
+  } finally {
+    await back.close();
+  }
+});
+
+test('kill -9 in the middle of a run leaves a usable cache; the next run finishes without uploading twice', async () => {
+  const N = 300;
+  for (let i = 0; i < N; i++) writeFile(sb.downloads, `chan/file ${String(i).padStart(3, '0')}.bin`, `content ${i} `.repeat(2000));
+  const child = execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/sync.ts')], {
+    cwd: PROJECT_ROOT,
+    env: { ...sb.env, SYNC_CONCURRENCY: '2' },
+    extendEnv: false,
+    reject: false,
+  });
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      seen += (d.toString().match(/upload\.done/g) ?? []).length;
+      if (seen >= 20) resolve();
+    });
+    child.on('exit', () => resolve());
+  });
+  child.kill('SIGKILL');
+  const killed = await child;
+  assert.is(killed.signal, 'SIGKILL', 'killed mid-run, not finished');
+  const recorded = HashCache.open(sb.env.SYNC_CACHE_FILE!).size;
+  assert.ok(recorded >= 20 && recorded < N, `journal kept ${recorded} entries`);
+  const next = await runScript('sync.ts', ['--json'], sb.env);
+  assert.is(next.exitCode, 0, next.all);
+  const s = JSON.parse(next.stdout) as { uploaded: number; adopted: number; skipped: Record<string, number> };
+  assert.is(s.skipped.unchanged, recorded, 'every recorded upload recognised from stat alone');
+  assert.is(s.uploaded + s.adopted + recorded, N);
+  assert.ok(s.adopted <= 2, `at most the uploads in flight were redone as checks: ${s.adopted}`);
+  const objects = await listBucket(sb.client(), sb.env.MINIO_BUCKET!);
+  assert.is(objects.length, N);
+  assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, N);
+});
+
+test.run();

@@ -1,0 +1,126 @@
+// Test fixtures: temp dirs, a real local S3 server, configs pointing at them, bucket and cache readers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as Minio from 'minio';
+import { execa } from 'execa';
+import { HashCache } from '../../lib/cache.ts';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config.ts';
+import { startS3Server, S3RVER_KEY, type LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { createGate } from '../../lib/gate.ts';
+import { createLogger, createMemoryLogger, type Logger } from '../../lib/log.ts';
+import { createMinioStorage, type Storage } from '../../lib/storage.ts';
+import { runSync, type SyncDeps } from '../../lib/sync.ts';
+
+export function tempDir(label = 'ts'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));
+}
+
+// Write a file (creating folders); `ageMs` back-dates nothing but mtime (ctime is the kernel's).
+export function writeFile(root: string, rel: string, content: string | Buffer): string {
+  const abs = path.join(root, rel);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, content);
+  return abs;
+}
+
+export interface Sandbox {
+  readonly dir: string;
+  readonly downloads: string;
+  readonly server: LocalS3Server;
+  readonly env: Record<string, string>;
+  config(extra?: Record<string, string>): Config;
+  client(): Minio.Client;
+  close(): Promise<void>;
+}
+
+let bucketCounter = 0;
+
+// A temp dir with downloads/, state/, logs/ and a fresh bucket name on a shared S3 server.
+export async function createSandbox(server: LocalS3Server, extraEnv: Record<string, string> = {}): Promise<Sandbox> {
+  const dir = tempDir('sb');
+  const downloads = path.join(dir, 'downloads');
+  fs.mkdirSync(downloads, { recursive: true });
+  const bucket = `test-${process.pid}-${++bucketCounter}`;
+  const env: Record<string, string> = {
+    MINIO_ENDPOINT: server.endpoint,
+    MINIO_ACCESS_KEY: S3RVER_KEY,
+    MINIO_SECRET_KEY: S3RVER_KEY,
+    MINIO_BUCKET: bucket,
+    SYNC_DOWNLOAD_DIRS: downloads,
+    SYNC_CACHE_FILE: path.join(dir, 'state/file_hashes.json'),
+    SYNC_LOCK_FILE: path.join(dir, 'state/telegram_sync.lock'),
+    SYNC_LOG_DIR: path.join(dir, 'logs'),
+    SYNC_STABLE_SECONDS: '0',
+    SYNC_PART_SIZE_MB: '5',
+    SYNC_RETRIES: '1',
+    SYNC_RETRY_BASE_MS: '10',
+    ...extraEnv,
+  };
+  return {
+    dir,
+    downloads,
+    server,
+    env,
+    config: (extra = {}) => loadConfig({ env: { ...env, ...extra }, envFile: path.join(dir, 'no.env') }),
+    client: () => new Minio.Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, pathStyle: true }),
+    close: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export function storageFor(config: Config): Storage {
+  return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs } });
+}
+
+export interface InProcessRun {
+  readonly summary: Awaited<ReturnType<typeof runSync>>;
+  readonly log: ReturnType<typeof createMemoryLogger>;
+}
+
+// Run the real sync in this process against the sandbox's server.
+export async function syncOnce(config: Config, opts: { force?: boolean; dryRun?: boolean; deps?: Partial<SyncDeps>; log?: Logger } = {}): Promise<InProcessRun> {
+  const log = createMemoryLogger();
+  const gate = createGate({ dryRun: opts.dryRun ?? false, log });
+  const summary = await runSync(config, { force: opts.force ?? false }, { storage: storageFor(config), log: opts.log ?? log, gate, ...opts.deps });
+  return { summary, log };
+}
+
+export interface BucketObject {
+  key: string;
+  size: number;
+  sha256?: string;
+  metadata: Record<string, string>;
+  lastModified: Date;
+}
+
+// Every object in the bucket, each confirmed with statObject (s3rver listings are not exact).
+export async function listBucket(client: Minio.Client, bucket: string): Promise<BucketObject[]> {
+  if (!(await client.bucketExists(bucket))) return [];
+  const keys: string[] = [];
+  for await (const o of client.listObjectsV2(bucket, '', true) as AsyncIterable<{ name?: string }>) if (o.name) keys.push(o.name);
+  const out: BucketObject[] = [];
+  for (const key of keys.sort()) {
+    const st = await client.statObject(bucket, key);
+    const metadata = Object.fromEntries(Object.entries(st.metaData).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    out.push({ key, size: st.size, metadata, lastModified: st.lastModified, ...(metadata.sha256 ? { sha256: metadata.sha256 } : {}) });
+  }
+  return out;
+}
+
+export function readCache(config: Config): HashCache {
+  return HashCache.open(config.cacheFile);
+}
+
+export { startS3Server, PROJECT_ROOT, createLogger };
+
+// Run a project script as a subprocess exactly as a user would (node + tsx loader), with a clean env.
+export async function runScript(script: string, args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}) {
+  return execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', script), ...args], {
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs ?? 120_000,
+    all: true,
+  });
+}
