@@ -110,7 +110,7 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
         if (isPartialName(name, options.partialSuffixes)) return skip(abs, 'partial');
         // ctime, not mtime: tdl sets mtime to the message date, but any write or rename moves ctime.
         const changedAgoMs = scanTime - st.ctimeMs;
-        if (changedAgoMs < options.stableAfterMs) {
+        if (options.stableAfterMs > 0 && changedAgoMs < options.stableAfterMs) {
           return skip(abs, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`);
         }
         try {
