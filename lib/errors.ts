@@ -70,6 +70,16 @@ export class DockerError extends SyncError {
   override readonly exitCode = EXIT_CODES.docker;
 }
 
+export class DockerCliMissingError extends DockerError {}
+
+export class DockerDaemonUnreachableError extends DockerError {
+  override readonly retryable = true;
+}
+
+export class ContainerMissingError extends DockerError {}
+
+export class ContainerStartError extends DockerError {}
+
 export class ProcessingError extends SyncError {
   override readonly exitCode = EXIT_CODES.processing;
 }

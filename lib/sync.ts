@@ -27,6 +27,8 @@ export interface SyncDeps {
   readonly now?: () => Date;
   readonly hash?: (filePath: string) => Promise<string>;
   readonly lock?: (file: string) => HeldLock;
+  // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
+  readonly prepare?: () => Promise<void>;
   readonly process?: ProcessStage;
   readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
 }
@@ -55,6 +57,8 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     } else {
       lock = (deps.lock ?? ((f) => acquireLock(f, { log })))(config.lockFile);
     }
+
+    await deps.prepare?.();
 
     if (!(await storage.bucketExists())) {
       await gate.run('create bucket', { bucket: storage.bucket }, async () => {
@@ -131,5 +135,18 @@ function logPlanProblem(log: Logger, item: PlanItem): void {
     log.warn('plan.conflict', `${item.file.absPath} maps to ${item.key}, as does ${item.with.join(', ')}: neither is uploaded`, { key: item.key });
   } else if (item.action === 'invalid') {
     log.warn('plan.invalid-key', `${item.file.absPath}: ${item.problem}`);
+  }
+}
+
+// Only the process stage (for --process-only), under the same lock as a sync.
+export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
+  const lock = deps.gate.dryRun ? undefined : (deps.lock ?? ((f) => acquireLock(f, { log: deps.log })))(config.lockFile);
+  try {
+    await deps.prepare?.();
+    const report = await deps.process(0);
+    deps.log.info('run.process-only', `processing ${report.ran ? `ran, exit ${report.exitCode}` : `not run (${report.reason})`}`);
+    return report;
+  } finally {
+    lock?.release();
   }
 }

@@ -1,19 +1,24 @@
-// Nightly job: put every complete Telegram download into MinIO exactly once, then process it.
+// Nightly job: make sure the containers run, put every complete Telegram download into MinIO
+// exactly once, then run the Django processing with docker exec.
 // Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--env-file PATH]
+//        [--no-process | --process-always | --process-only]
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadConfig, secretsOf } from '../lib/config.ts';
-import { EXIT_CODES } from '../lib/errors.ts';
+import { createDockerRunner } from '../lib/docker.ts';
+import { EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
 import { createGate } from '../lib/gate.ts';
 import { createLogger } from '../lib/log.ts';
 import { createProgress } from '../lib/progress.ts';
+import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/processing.ts';
 import { errorForSummary, formatSummary } from '../lib/report.ts';
 import { createMinioStorage } from '../lib/storage.ts';
-import { runSync } from '../lib/sync.ts';
+import { runProcessingOnly, runSync } from '../lib/sync.ts';
 
 export const HELP = `Usage: npx zx scripts/sync.ts [options]
 
-Uploads every complete file in the download directories to the bucket, exactly once.
+Makes sure the SYNC_CONTAINERS run, uploads every complete file in the download directories to
+the bucket exactly once, then runs PROCESS_COMMAND in DJANGO_CONTAINER with docker exec.
 
 Options:
   --force            re-upload everything, ignoring the hash cache and the bucket
@@ -21,6 +26,9 @@ Options:
   --json             print the run summary as JSON on stdout (log lines go to stderr)
   --concurrency N    uploads in parallel (overrides SYNC_CONCURRENCY)
   --env-file PATH    read settings from PATH instead of .env
+  --no-process       skip the processing command
+  --process-always   run the processing command even when nothing new was uploaded
+  --process-only     no sync: only (re)run the processing command
   --help             show this help
 
 Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}`;
@@ -32,8 +40,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     json: { type: 'boolean', default: false },
     concurrency: { type: 'string' },
     'env-file': { type: 'string' },
+    'no-process': { type: 'boolean', default: false },
+    'process-always': { type: 'boolean', default: false },
+    'process-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
+  if ([flags['no-process'], flags['process-always'], flags['process-only']].filter(Boolean).length > 1) {
+    throw new UsageError('--no-process, --process-always and --process-only exclude each other');
+  }
   if (flags.help) {
     process.stdout.write(HELP + '\n');
     return EXIT_CODES.ok;
@@ -54,11 +68,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         onRetry: (e, attempt, delayMs) => log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
       },
     });
+    const run = createDockerRunner();
+    const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
+    const prepare = createEnsureContainersStage({ config, run, gate, log });
+    const process_ = createProcessStage({ config, run, gate, log, mode });
+    if (flags['process-only']) {
+      const report = await runProcessingOnly(config, { log, gate, prepare, process: process_ });
+      if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
+      if (!report.ran && !gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
+      return EXIT_CODES.ok;
+    }
     let progress: ReturnType<typeof createProgress> | undefined;
     const summary = await runSync(config, { force: flags.force }, {
       storage,
       log,
       gate,
+      prepare,
+      process: process_,
       onProgress: (total) => {
         progress = createProgress(process.stderr, total);
         return (done) => progress!.update(done);
