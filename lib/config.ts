@@ -37,6 +37,16 @@ export interface DockerConfig {
   readonly processCommand: readonly string[];
   readonly processTimeoutMs: number;
   readonly startTimeoutMs: number;
+  // DOCKER_* settings for the docker CLI's environment (from the environment or .env).
+  readonly cliEnv: Readonly<Record<string, string>>;
+}
+
+export interface HealthConfig {
+  readonly model: string;
+  readonly keyField: string;
+  readonly timeField: string;
+  readonly windowMs: number;
+  readonly maxAgeMs: number;
 }
 
 export interface Config {
@@ -52,6 +62,7 @@ export interface Config {
   readonly retries: number;
   readonly retryBaseMs: number;
   readonly docker: DockerConfig;
+  readonly health: HealthConfig;
   readonly cronSchedule: string;
   readonly cronTz: string;
 }
@@ -60,6 +71,8 @@ export interface Config {
 export interface ConfigOverrides {
   readonly concurrency?: string;
   readonly cronSchedule?: string;
+  readonly healthWindow?: string;
+  readonly healthMaxAge?: string;
 }
 
 export interface LoadConfigOptions {
@@ -94,7 +107,14 @@ export const CONFIG_KEYS = {
   DJANGO_CONTAINER: { default: '', doc: 'container to run the processing command in (e.g. django); empty = no processing stage' },
   PROCESS_COMMAND: { default: 'python manage.py process_scrap', doc: 'command run with docker exec after uploads (split on spaces, or a JSON array)' },
   PROCESS_TIMEOUT_SECONDS: { default: '1800', doc: 'processing is killed and reported after this long' },
+  DOCKER_HOST: { default: '', doc: 'Docker daemon socket for the docker CLI (also read from .env, so cron finds it); empty = the CLI default' },
+  DOCKER_CONTEXT: { default: '', doc: 'Docker CLI context to use; empty = the CLI default' },
   CONTAINER_START_TIMEOUT_SECONDS: { default: '60', doc: 'how long to wait for a started container to run (and be healthy)' },
+  HEALTH_MODEL: { default: '', doc: 'what test-sync reads processed rows from: app_label.Model, or a table name; empty = no database check' },
+  HEALTH_KEY_FIELD: { default: 'key', doc: 'field (column) of HEALTH_MODEL holding the object key' },
+  HEALTH_TIME_FIELD: { default: 'processed_at', doc: 'field (column) of HEALTH_MODEL holding when it was processed' },
+  HEALTH_WINDOW_HOURS: { default: '24', doc: 'test-sync looks at objects and rows changed this recently; --since overrides' },
+  HEALTH_MAX_AGE_HOURS: { default: '26', doc: 'test-sync fails if the last successful sync is older; --max-age overrides' },
   CRON_SCHEDULE: { default: '0 3 * * *', doc: 'schedule install-cron uses; --schedule overrides' },
   CRON_TZ: { default: '', doc: 'time zone for the schedule (written as CRON_TZ=); empty = the system zone' },
 } as const satisfies Record<string, { default: string; doc: string }>;
@@ -245,6 +265,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const djangoContainer = raw('DJANGO_CONTAINER').trim();
   if (djangoContainer && !processCommand.length) problems.push('PROCESS_COMMAND: expected a command, got nothing');
 
+  const hours = (key: ConfigKey, override: string | undefined, flag: string): number => {
+    const v = (override ?? raw(key)).trim();
+    const ms = parseDurationMs(v);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`${override !== undefined ? flag : key}: expected a duration like 24, 24h, 90m or 2d, got ${got(v)}`);
+      return 3600_000;
+    }
+    return ms;
+  };
+  const identifier = (key: ConfigKey, dotted: boolean): string => {
+    const v = raw(key).trim();
+    if (v && !(dotted ? /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/ : /^[A-Za-z_]\w*$/).test(v)) problems.push(`${key}: expected ${dotted ? 'app_label.Model or a table name' : 'a field name'}, got ${got(v)}`);
+    return v;
+  };
+
   const config: Config = {
     storage: {
       endPoint,
@@ -273,6 +308,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       processCommand,
       processTimeoutMs: integer('PROCESS_TIMEOUT_SECONDS', 1, 7 * 24 * 3600) * 1000,
       startTimeoutMs: integer('CONTAINER_START_TIMEOUT_SECONDS', 1, 3600) * 1000,
+      cliEnv: Object.fromEntries((['DOCKER_HOST', 'DOCKER_CONTEXT'] as const).map((k) => [k, raw(k).trim()]).filter(([, v]) => v)),
+    },
+    health: {
+      model: identifier('HEALTH_MODEL', true),
+      keyField: identifier('HEALTH_KEY_FIELD', false),
+      timeField: identifier('HEALTH_TIME_FIELD', false),
+      windowMs: hours('HEALTH_WINDOW_HOURS', options.overrides?.healthWindow, '--since'),
+      maxAgeMs: hours('HEALTH_MAX_AGE_HOURS', options.overrides?.healthMaxAge, '--max-age'),
     },
     cronSchedule: (options.overrides?.cronSchedule ?? raw('CRON_SCHEDULE')).trim(),
     cronTz: raw('CRON_TZ').trim(),
@@ -284,4 +327,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 // The values that must never reach a log or the terminal.
 export function secretsOf(config: Pick<Config, 'storage'>): string[] {
   return [config.storage.secretKey, config.storage.accessKey].filter((s) => s.length >= 3);
+}
+
+// "24" (in `bareUnit`), "24h", "90m", "2d", "30s" → milliseconds; undefined when unreadable.
+export function parseDurationMs(text: string, bareUnit: 'h' | 's' = 'h'): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2] || bareUnit;
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 's' | 'm' | 'h' | 'd'];
 }

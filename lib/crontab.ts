@@ -34,6 +34,7 @@ export function renderEntry(template: string, p: EntryParams): string {
     path_q: shellQuote(p.path),
     node_q: shellQuote(p.node),
     log_q: shellQuote(p.logFile),
+    log_dir_q: shellQuote(path.dirname(p.logFile)),
     args: p.args.map((a) => ` ${shellQuote(a)}`).join(''),
   };
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {

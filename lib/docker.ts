@@ -63,7 +63,7 @@ const NO_SUCH = /No such (object|container)/i;
 export function dockerFailure(what: string, r: RunResult, container?: string): DockerError {
   if (r.code === 'ENOENT') return new DockerCliMissingError(`the docker CLI was not found on PATH (needed to ${what}); install docker.io or set PATH`);
   const detail = r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`;
-  if (DAEMON_DOWN.test(detail)) return new DockerDaemonUnreachableError(`the Docker daemon is unreachable${process.env.DOCKER_HOST ? ` at ${process.env.DOCKER_HOST}` : ''} (needed to ${what}): ${detail}`);
+  if (DAEMON_DOWN.test(detail)) return new DockerDaemonUnreachableError(`the Docker daemon is unreachable (needed to ${what}): ${detail}`);
   if (container && NO_SUCH.test(detail)) return new ContainerMissingError(`container "${container}" does not exist (needed to ${what}); create it or fix the container name in the config`);
   return new DockerError(`docker failed to ${what}: ${detail}`);
 }

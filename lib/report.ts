@@ -202,3 +202,12 @@ export function readRunRecords(logDir: string): RunSummary[] {
   }
   return out;
 }
+
+// Objects uploaded by `run` and by every other real run that finished since `sinceMs` (the
+// latest upload of a key wins): what the health check expects in the bucket and the database.
+export function uploadedWithin(records: readonly RunSummary[], run: RunSummary | undefined, sinceMs: number): UploadedObject[] {
+  const byKey = new Map<string, UploadedObject>();
+  const runs = records.filter((r) => !r.dryRun && new Date(r.finishedAt).getTime() >= sinceMs && r.runId !== run?.runId);
+  for (const r of [...runs, ...(run ? [run] : [])]) for (const o of r.uploadedObjects ?? []) byKey.set(o.key, o);
+  return [...byKey.values()];
+}

@@ -68,7 +68,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         onRetry: (e, attempt, delayMs) => log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
       },
     });
-    const run = createDockerRunner();
+    const run = createDockerRunner('docker', { ...process.env, ...config.docker.cliEnv });
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
     const prepare = createEnsureContainersStage({ config, run, gate, log });
     const process_ = createProcessStage({ config, run, gate, log, mode });

@@ -1,0 +1,203 @@
+// The whole pipeline on one machine: a real Docker engine (no bridge network), a downloader
+// container writing files the way tdl does, a "minio" container serving S3 on 127.0.0.1, a django
+// container running the fixture project against Debian's PostgreSQL. Only the fixture project
+// (test/fixtures/django_project) is written for the test; it stands in for the user's own.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HashCache } from '../../lib/cache.ts';
+import { cronCommandForShell } from '../../lib/crontab.ts';
+import { EXIT_CODES } from '../../lib/errors.ts';
+import { listBucket, runScript, tempDir, writeFile } from '../support/env.ts';
+import * as Minio from 'minio';
+import {
+  createStack, deleteRow, docker, DOCKER_HOST, ensureHostImage, freePort, processedRows, removeContainers, startDockerEngine, startPostgres, stopDockerEngine,
+} from '../support/stack.ts';
+
+const test = suite('end to end: docker + django + postgres');
+let skipped: string | undefined;
+let setupError: unknown; // uvu hides errors thrown by hooks: keep it and fail every test with it
+let base: string;
+let downloads: string;
+let djangoState: string;
+let envFile: string;
+let cronLog: string;
+let client: Minio.Client;
+const BUCKET = 'telegram';
+
+const sha = (p: string) => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+const completedFiles = () => fs.readdirSync(downloads).filter((n) => !n.endsWith('.tmp') && !n.startsWith('.'));
+const containerStatus = async (name: string) => (await docker(['inspect', '--format', '{{.State.Status}}', name], { reject: false })).stdout.trim();
+const settle = () => new Promise((r) => setTimeout(r, 1500)); // SYNC_STABLE_SECONDS=1
+const keyOf = (name: string) => name.replace(/\s/g, '_');
+
+// Run scripts/sync.ts exactly as the installed cron entry does, in cron's bare environment.
+async function runAsCron(): Promise<{ exitCode: number; output: string }> {
+  const printed = await runScript('install-cron.ts', ['--env-file', envFile, '--print'], {});
+  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/sync.ts'))!;
+  const command = cronCommandForShell(line.trim().split(/\s+/).slice(5).join(' '));
+  const before = fs.existsSync(cronLog) ? fs.readFileSync(cronLog, 'utf8').length : 0;
+  const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${base}`, 'sh', '-c', command], { cwd: '/', reject: false, timeout: 300_000 });
+  return { exitCode: r.exitCode ?? -1, output: fs.readFileSync(cronLog, 'utf8').slice(before) };
+}
+const sync = (args: string[], env: Record<string, string> = {}) => runScript('sync.ts', ['--env-file', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
+const testSync = (args: string[], env: Record<string, string> = {}) => runScript('test-sync.ts', ['--env-file', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
+
+test.before(async () => {
+  try {
+    await setUp();
+  } catch (e) {
+    setupError = e;
+  }
+});
+
+async function setUp(): Promise<void> {
+  const engine = await startDockerEngine();
+  if (!engine.ok) return void (skipped = engine.why);
+  const pg = await startPostgres();
+  if (!pg.ok) return void (skipped = pg.why);
+  await ensureHostImage();
+  base = tempDir('stack');
+  downloads = path.join(base, 'downloads');
+  djangoState = path.join(base, 'django-state');
+  const s3Dir = path.join(base, 's3');
+  for (const d of [downloads, djangoState, s3Dir]) fs.mkdirSync(d, { recursive: true });
+  const s3Port = await freePort();
+  await createStack({ s3Port, s3Dir, downloads, djangoState, bucket: BUCKET });
+  envFile = path.join(base, 'stack.env');
+  cronLog = path.join(base, 'logs', 'cron.log');
+  fs.writeFileSync(envFile, [
+    `MINIO_ENDPOINT=http://127.0.0.1:${s3Port}`, 'MINIO_ACCESS_KEY=S3RVER', 'MINIO_SECRET_KEY=S3RVER', `MINIO_BUCKET=${BUCKET}`,
+    `SYNC_DOWNLOAD_DIRS=${downloads}`, `SYNC_CACHE_FILE=${base}/state/file_hashes.json`, `SYNC_LOCK_FILE=${base}/state/sync.lock`, `SYNC_LOG_DIR=${base}/logs`,
+    'SYNC_STABLE_SECONDS=1', 'SYNC_RETRIES=2', 'SYNC_RETRY_BASE_MS=100',
+    'SYNC_CONTAINERS=telegram-downloader,minio', 'DJANGO_CONTAINER=django', 'PROCESS_COMMAND=python manage.py process_scrap', 'PROCESS_TIMEOUT_SECONDS=120',
+    `DOCKER_HOST=${DOCKER_HOST}`, 'HEALTH_MODEL=scrap.ProcessedFile', 'HEALTH_KEY_FIELD=key', 'HEALTH_TIME_FIELD=processed_at',
+  ].join('\n') + '\n');
+  client = new Minio.Client({ endPoint: '127.0.0.1', port: s3Port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', pathStyle: true });
+  console.log(`  stack up: engine ${DOCKER_HOST}, S3 in container "minio" on 127.0.0.1:${s3Port}, PostgreSQL 127.0.0.1:5432\n${(await docker(['ps', '--format', '    {{.Names}}\t{{.Status}}\t{{.Image}}'])).stdout}`);
+}
+
+test.after(async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  await removeContainers().catch(() => undefined);
+  await stopDockerEngine();
+});
+
+test('as cron runs it: the stopped downloader is started again, only completed files are uploaded, processed into PostgreSQL, and test-sync is healthy', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return void console.log(`SKIPPED: end-to-end stack tests: ${skipped}`);
+  const deadline = Date.now() + 60_000;
+  while (completedFiles().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  await docker(['stop', '-t', '1', 'telegram-downloader']);
+  assert.is(await containerStatus('telegram-downloader'), 'exited');
+  const before = completedFiles();
+  assert.ok(before.length >= 2, `downloader produced ${before.length} files`);
+  await settle();
+
+  const r = await runAsCron();
+  assert.is(r.exitCode, 0, r.output);
+  assert.is(await containerStatus('telegram-downloader'), 'running', 'the downloader was started again');
+  assert.match(r.output, /container telegram-downloader is exited; starting it/);
+
+  const objects = await listBucket(client, BUCKET);
+  const byKey = new Map(objects.map((o) => [o.key, o]));
+  for (const name of before) assert.is(byKey.get(keyOf(name))?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
+  for (const o of objects) {
+    assert.not.ok(o.key.endsWith('.tmp'), `no partial in the bucket: ${o.key}`);
+    const local = completedFiles().find((n) => keyOf(n) === o.key);
+    assert.ok(local, `${o.key} is a completed local file`);
+    assert.is(o.sha256, sha(path.join(downloads, local!)));
+  }
+  const rows = await processedRows();
+  assert.equal(rows.map((x) => x.key).sort(), objects.map((o) => o.key).sort(), 'a row in PostgreSQL for every object');
+  for (const row of rows) assert.is(row.sha256, byKey.get(row.key)?.sha256);
+  assert.match(r.output, /process\.output: process_scrap: \d+ new object\(s\) recorded/);
+  console.log(`  bucket after the cron-style run: ${objects.map((o) => o.key).join(', ')}\n  rows in scrap_processedfile: ${rows.map((x) => `${x.key} (${x.size} B)`).join(', ')}`);
+
+  const health = await testSync([]);
+  console.log(`  scripts/test-sync.ts report:\n${health.stdout.split('\n').map((l) => `    ${l}`).join('\n')}`);
+  assert.is(health.exitCode, 0, health.all);
+  for (const check of ['sync', 'minio', 'database', 'schedule']) assert.match(health.stdout, new RegExp(`^PASS ${check}: `, 'm'));
+  assert.match(health.stdout, /pipeline HEALTHY/);
+});
+
+test('process_scrap failing: its own exit code, uploads stay recorded and are not redone; --process-only then processes them', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  await docker(['stop', '-t', '1', 'telegram-downloader']);
+  const only = { SYNC_CONTAINERS: 'minio' };
+  fs.writeFileSync(path.join(djangoState, 'fail'), '');
+  const f = writeFile(downloads, 'manual upload one.pdf', `pdf ${Date.now()}`);
+  await settle();
+  const failed = await sync(['--json'], only).finally(() => undefined);
+  fs.rmSync(path.join(djangoState, 'fail'));
+  assert.is(failed.exitCode, EXIT_CODES.processing, failed.all);
+  assert.match(failed.stderr, /simulated processing failure/);
+  assert.match(failed.stderr, /--process-only/);
+  const summary = JSON.parse(failed.stdout) as { uploadedObjects: { key: string }[]; status: string };
+  assert.is(summary.status, 'processing-failed');
+  assert.ok(summary.uploadedObjects.some((o) => o.key === 'manual_upload_one.pdf'));
+  assert.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f), 'upload recorded despite the failure');
+  assert.ok((await listBucket(client, BUCKET)).some((o) => o.key === 'manual_upload_one.pdf'));
+  assert.not.ok((await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'));
+
+  const again = await sync(['--json'], only);
+  assert.is(again.exitCode, 0, again.all);
+  const s2 = JSON.parse(again.stdout) as { uploaded: number; skipped: Record<string, number>; processing: { ran: boolean } };
+  assert.is(s2.uploaded, 0, 'not re-uploaded');
+  assert.ok(s2.skipped.unchanged! >= 1);
+  assert.is(s2.processing.ran, false);
+
+  const processed = await sync(['--process-only'], only);
+  assert.is(processed.exitCode, 0, processed.all);
+  assert.ok((await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'), 'row recorded by --process-only');
+});
+
+test('a row missing from the database: test-sync names the key and fails', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  writeFile(downloads, 'report to lose.txt', `r ${Date.now()}`);
+  await settle();
+  const ok = await testSync([], { SYNC_CONTAINERS: 'minio' });
+  assert.is(ok.exitCode, 0, ok.all);
+  await deleteRow('report_to_lose.txt');
+  const r = await testSync(['--no-sync', '--json']);
+  assert.is(r.exitCode, EXIT_CODES.unhealthy, r.all);
+  const report = JSON.parse(r.stdout) as { healthy: boolean; checks: { name: string; status: string; missing?: string[] }[] };
+  assert.is(report.healthy, false);
+  const db = report.checks.find((c) => c.name === 'database')!;
+  assert.is(db.status, 'fail');
+  assert.equal(db.missing, ['report_to_lose.txt']);
+  const human = await testSync(['--no-sync']);
+  assert.match(human.stdout, /^FAIL database: .*missing: report_to_lose\.txt/m);
+  assert.match(human.stdout, /pipeline UNHEALTHY/);
+});
+
+test('the django container missing: exit code and a message naming it; the upload stays recorded', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  const f = writeFile(downloads, 'for missing django.txt', `m ${Date.now()}`);
+  await settle();
+  const r = await sync([], { SYNC_CONTAINERS: 'minio', DJANGO_CONTAINER: 'django-gone' });
+  assert.is(r.exitCode, EXIT_CODES.docker, r.all);
+  assert.match(r.stderr, /container "django-gone" does not exist/);
+  assert.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f));
+});
+
+test('the docker daemon stopped: exit code and a message naming the daemon; nothing uploaded', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  const f = writeFile(downloads, 'after the daemon died.txt', `d ${Date.now()}`);
+  await settle();
+  await stopDockerEngine();
+  const r = await runAsCron();
+  assert.is(r.exitCode, EXIT_CODES.docker, r.output);
+  assert.match(r.output, /Docker daemon is unreachable/);
+  assert.not.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f));
+});
+
+test.run();
