@@ -49,14 +49,15 @@ export class HashCache implements CacheView {
   private journalFd: number | undefined;
   readonly journalFile: string;
 
-  private constructor(readonly file: string, private readonly log?: Logger) {
+  private constructor(readonly file: string, private readonly log?: Logger, private readonly readOnly = false) {
     this.journalFile = `${file}.journal`;
   }
 
   // Load snapshot and journal. A damaged snapshot is moved aside (the bucket check rebuilds it);
   // a torn journal line (a write cut by a crash) is skipped.
-  static open(file: string, options: { log?: Logger } = {}): HashCache {
-    const cache = new HashCache(file, options.log);
+  // `readOnly` (for --dry-run): a damaged snapshot is ignored but left where it is.
+  static open(file: string, options: { log?: Logger; readOnly?: boolean } = {}): HashCache {
+    const cache = new HashCache(file, options.log, options.readOnly);
     cache.loadSnapshot();
     cache.loadJournal();
     return cache;
@@ -150,6 +151,10 @@ export class HashCache implements CacheView {
       if (parsed.version !== CACHE_VERSION || !Array.isArray(parsed.entries)) throw new Error(`not a version ${CACHE_VERSION} cache`);
       entries = parsed.entries;
     } catch (e) {
+      if (this.readOnly) {
+        this.log?.warn('cache.unreadable', `hash cache could not be read (${(e as Error).message}); ignoring it for this dry run`, { file: this.file });
+        return;
+      }
       const aside = `${this.file}.unreadable-${Date.now()}`;
       fs.renameSync(this.file, aside);
       this.log?.warn('cache.unreadable', `hash cache could not be read (${(e as Error).message}); moved aside, the bucket check will rebuild it`, { file: this.file, aside });

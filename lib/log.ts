@@ -52,6 +52,16 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+// Mask secrets in an error's message and in each of its causes, in place, before it is printed.
+export function redactError<E>(error: E, secrets: readonly string[]): E {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    current.message = maskSecrets(current.message, secrets);
+    current = current.cause;
+  }
+  return error;
+}
+
 function formatValue(v: unknown): string {
   if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
   if (v instanceof Error) return JSON.stringify(v.message);

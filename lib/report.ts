@@ -135,6 +135,15 @@ export function buildSummary(input: SummaryInput): RunSummary {
   };
 }
 
+// The record of a run that stopped with an error before it could summarise its stages.
+export function failedRunSummary(o: { runId: string; startedAt: Date; finishedAt: Date; force: boolean; error: string }): RunSummary {
+  return {
+    runId: o.runId, startedAt: o.startedAt.toISOString(), finishedAt: o.finishedAt.toISOString(), durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
+    dryRun: false, force: o.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0, adopted: 0, conflicts: 0,
+    failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], error: o.error,
+  };
+}
+
 // The error that decides how the run ends, or undefined for success.
 export function errorForSummary(summary: RunSummary): SyncError | undefined {
   switch (summary.status) {

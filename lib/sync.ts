@@ -8,7 +8,7 @@ import { sha256File } from './hash.ts';
 import { acquireLock, readLock, type HeldLock } from './lock.ts';
 import type { Logger } from './log.ts';
 import { planUploads, type PlanItem } from './plan.ts';
-import { appendRunRecord, buildSummary, type ProcessingReport, type RunSummary } from './report.ts';
+import { appendRunRecord, buildSummary, failedRunSummary, type ProcessingReport, type RunSummary } from './report.ts';
 import { scanDownloads } from './scan.ts';
 import type { Storage } from './storage.ts';
 import { transferFiles } from './transfer.ts';
@@ -66,7 +66,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
         log.info('bucket.created', `created bucket ${storage.bucket}`);
       });
     }
-    cache = HashCache.open(config.cacheFile, { log });
+    cache = HashCache.open(config.cacheFile, { log, readOnly: gate.dryRun });
 
     // scan
     const scan = await scanDownloads(config.sources, {
@@ -114,15 +114,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     return summary;
   } catch (e) {
     log.error('run.error', describeError(e));
-    if (!gate.dryRun) {
-      const failedAt = now();
-      appendRunRecord(config.logDir, {
-        runId, startedAt: startedAt.toISOString(), finishedAt: failedAt.toISOString(), durationMs: failedAt.getTime() - startedAt.getTime(),
-        dryRun: false, force: options.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0,
-        adopted: 0, conflicts: 0, failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [],
-        problems: [], error: describeError(e),
-      });
-    }
+    if (!gate.dryRun) appendRunRecord(config.logDir, failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }));
     throw e;
   } finally {
     cache?.close();

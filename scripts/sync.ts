@@ -8,7 +8,7 @@ import { loadConfig, secretsOf } from '../lib/config.ts';
 import { createDockerRunner } from '../lib/docker.ts';
 import { EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
 import { createGate } from '../lib/gate.ts';
-import { createLogger } from '../lib/log.ts';
+import { createLogger, redactError } from '../lib/log.ts';
 import { createProgress } from '../lib/progress.ts';
 import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/processing.ts';
 import { errorForSummary, formatSummary } from '../lib/report.ts';
@@ -100,6 +100,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return failure.exitCode;
     }
     return EXIT_CODES.ok;
+  } catch (e) {
+    throw redactError(e, secretsOf(config));
   } finally {
     log.close();
   }

@@ -51,6 +51,13 @@ test('an unreadable snapshot is moved aside, not fatal', () => {
   assert.ok(log.records.some((x) => x.kind === 'cache.unreadable'));
 });
 
+test('a dry run leaves an unreadable snapshot where it is', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  fs.writeFileSync(file, 'garbage');
+  assert.is(HashCache.open(file, { readOnly: true }).size, 0);
+  assert.is(fs.readFileSync(file, 'utf8'), 'garbage');
+});
+
 test('dedup entries point at content but never own a key; a later record replaces an earlier one', () => {
   const c = HashCache.open(path.join(tempDir('cache'), 'c.json'));
   c.record(entry('/a', { sha256: 'S', key: 'a' }));

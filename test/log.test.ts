@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger, dateStamp, maskSecrets } from '../lib/log.ts';
+import { createLogger, dateStamp, maskSecrets, redactError } from '../lib/log.ts';
 import { tempDir } from './support/env.ts';
 
 test('records go to the dated human log, the JSON log and the console; secrets are masked everywhere', () => {
@@ -26,8 +26,11 @@ test('records go to the dated human log, the JSON log and the console; secrets a
   assert.not.ok(printed.includes('scan.hidden'), 'debug lines stay out of the console');
 });
 
-test('maskSecrets', () => {
+test('maskSecrets and redactError (message and causes)', () => {
   assert.is(maskSecrets('a s3cr3t b s3cr3t', ['s3cr3t', '']), 'a *** b ***');
+  const e = redactError(new Error('outer s3cr3t', { cause: new Error('inner s3cr3t') }), ['s3cr3t']);
+  assert.is(e.message, 'outer ***');
+  assert.is((e.cause as Error).message, 'inner ***');
 });
 
 test.run();
