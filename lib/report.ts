@@ -99,7 +99,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const durationMs = input.finishedAt.getTime() - input.startedAt.getTime();
   const failed = count('failed') + input.plan.filter((i) => i.action === 'invalid').length;
   const notAttempted = count('not-attempted');
-  const processingFailed = input.processing?.ran && input.processing.exitCode !== 0;
+  const processingFailed = input.processing?.error !== undefined || (input.processing?.ran && input.processing.exitCode !== 0);
   const status: RunStatus = input.transfer.unreachable
     ? 'unreachable'
     : failed > 0 || conflicts > 0

@@ -50,6 +50,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
 
   let lock: HeldLock | undefined;
   let cache: HashCache | undefined;
+  let summary: RunSummary | undefined;
   try {
     if (gate.dryRun) {
       const holder = readLock(config.lockFile);
@@ -104,17 +105,30 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
 
     // process
     const uploaded = transfer.outcomes.filter((o) => o.status === 'uploaded').length;
-    const processing = transfer.unreachable ? { ran: false, reason: 'storage unreachable' } : await (deps.process ?? skipProcessing)(uploaded);
+    // A process stage that throws (e.g. the django container is missing) must not hide the
+    // uploads: the run is still summarised and recorded, then the error ends it.
+    let processing: ProcessingReport = { ran: false, reason: 'storage unreachable' };
+    let processError: unknown;
+    if (!transfer.unreachable) {
+      try {
+        processing = await (deps.process ?? skipProcessing)(uploaded);
+      } catch (e) {
+        processError = e;
+        processing = { ran: false, reason: 'could not run', error: describeError(e) };
+      }
+    }
 
     // report
-    const summary = buildSummary({ runId, startedAt, finishedAt: now(), dryRun: gate.dryRun, force: options.force, scan, plan, transfer, processing });
-    await gate.run('append the run record', {}, () => appendRunRecord(config.logDir, summary));
-    const { status, scanned, complete, uploaded: up, deduplicated, adopted, conflicts, failed, bytesUploaded, durationMs, throughputBytesPerSec } = summary;
-    log.info('run.summary', `sync ${status}`, { scanned, complete, new: summary.new, uploaded: up, deduplicated, adopted, conflicts, failed, skipped: summary.skipped, bytesUploaded, durationMs, throughputBytesPerSec });
-    return summary;
+    const done = buildSummary({ runId, startedAt, finishedAt: now(), dryRun: gate.dryRun, force: options.force, scan, plan, transfer, processing });
+    await gate.run('append the run record', {}, () => appendRunRecord(config.logDir, done));
+    summary = done;
+    const { status, scanned, complete, uploaded: up, deduplicated, adopted, conflicts, failed, bytesUploaded, durationMs, throughputBytesPerSec } = done;
+    log.info('run.summary', `sync ${status}`, { scanned, complete, new: done.new, uploaded: up, deduplicated, adopted, conflicts, failed, skipped: done.skipped, bytesUploaded, durationMs, throughputBytesPerSec });
+    if (processError) throw processError;
+    return done;
   } catch (e) {
     log.error('run.error', describeError(e));
-    if (!gate.dryRun) appendRunRecord(config.logDir, failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }));
+    if (!gate.dryRun && !summary) appendRunRecord(config.logDir, failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }));
     throw e;
   } finally {
     cache?.close();

@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { HashCache } from '../../lib/cache.ts';
 import { cronCommandForShell } from '../../lib/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
+import { readRunRecords } from '../../lib/report.ts';
 import { listBucket, runScript, tempDir, writeFile } from '../support/env.ts';
 import * as Minio from 'minio';
 import {
@@ -186,6 +187,9 @@ test('the django container missing: exit code and a message naming it; the uploa
   assert.is(r.exitCode, EXIT_CODES.docker, r.all);
   assert.match(r.stderr, /container "django-gone" does not exist/);
   assert.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f));
+  const last = readRunRecords(path.join(base, 'logs')).at(-1)!;
+  assert.is(last.status, 'processing-failed', 'the run is recorded with its uploads, not as a successful sync');
+  assert.ok(last.uploadedObjects.some((o) => o.key === 'for_missing_django.txt'));
 });
 
 test('the docker daemon stopped: exit code and a message naming the daemon; nothing uploaded', async () => {
