@@ -13,9 +13,13 @@ function errorCode(e: unknown): string | undefined {
   return cause && cause !== e ? errorCode(cause) : undefined;
 }
 
+// With its own retry off, the minio client reports 408/429/5xx answers only in this message.
+const RETRYABLE_STATUS_MESSAGE = /Retryable HTTP status: (\d{3})/;
+
 export function isRetryableError(e: unknown): boolean {
   const code = errorCode(e);
-  return !!code && (NETWORK_ERROR_CODES.has(code) || RETRYABLE_S3_CODES.has(code));
+  if (code && (NETWORK_ERROR_CODES.has(code) || RETRYABLE_S3_CODES.has(code))) return true;
+  return e instanceof Error && RETRYABLE_STATUS_MESSAGE.test(e.message);
 }
 
 // The server cannot be reached at all (as opposed to one request failing).

@@ -56,6 +56,9 @@ export function createMinioClient(cfg: StorageConfig): Minio.Client {
     region: cfg.region,
     partSize: cfg.partSizeBytes,
     pathStyle: true,
+    // Its own retry re-sends a stream body it has already consumed, and prints to the console:
+    // ours (lib/retry.ts) reopens the file for each attempt instead.
+    retryOptions: { disableRetry: true },
   });
 }
 

@@ -35,6 +35,7 @@ test('classification', () => {
   assert.ok(isRetryableError(err('InternalError')));
   assert.ok(isRetryableError(new Error('wrapped', { cause: err('ETIMEDOUT') })));
   assert.not.ok(isRetryableError(err('NoSuchBucket')));
+  assert.ok(isRetryableError(new Error('Request failed after 0 retries: Error: Retryable HTTP status: 503')));
   assert.ok(isUnreachableError(err('ECONNREFUSED')));
   assert.not.ok(isUnreachableError(err('ECONNRESET')));
 });

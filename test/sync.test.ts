@@ -5,6 +5,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeMetadataValue } from '../lib/keys.ts';
+import { createMemoryLogger } from '../lib/log.ts';
 import { createSandbox, listBucket, readCache, startS3Server, syncOnce, tempDir, writeFile, type Sandbox } from './support/env.ts';
 import type { LocalS3Server } from '../lib/dev/s3-server.ts';
 
@@ -231,6 +232,26 @@ test('a failed upload is not recorded, the others go on, and the next run retrie
   const next = await syncOnce(config);
   assert.is(next.summary.uploaded, 1);
   assert.is(next.summary.status, 'ok');
+});
+
+test('the server going away mid-run stops the transfer: the rest is not attempted and only verified uploads are recorded', async () => {
+  const own = await startS3Server({ directory: tempDir('s3mid') });
+  const config = sb.config({ MINIO_ENDPOINT: own.endpoint, SYNC_CONCURRENCY: '1' });
+  for (let i = 0; i < 20; i++) writeFile(sb.downloads, `chan/${i}.bin`, `payload ${i}`);
+  const log = createMemoryLogger();
+  let closing: Promise<void> | undefined;
+  const watching = { ...log, info: (kind: string, msg: string, fields?: Record<string, unknown>) => {
+    log.info(kind, msg, fields);
+    if (kind === 'upload.done' && !closing) closing = own.close();
+  } };
+  const { summary } = await syncOnce(config, { log: watching });
+  await closing;
+  assert.is(summary.status, 'unreachable');
+  assert.ok(summary.uploaded >= 1 && summary.uploaded < 20, `uploaded ${summary.uploaded}`);
+  assert.is(summary.uploaded + summary.failed + summary.notAttempted, 20);
+  assert.ok(summary.notAttempted > 0);
+  const cache = readCache(config);
+  assert.equal([...cache.entries()].map((e) => e.key).sort(), summary.uploadedObjects.map((o) => o.key).sort(), 'exactly the verified uploads are recorded');
 });
 
 test('symlink loops and special files are reported and skipped, never fatal', async () => {
