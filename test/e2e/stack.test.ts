@@ -93,8 +93,9 @@ test('as cron runs it: the stopped downloader is started again, only completed f
   if (skipped) return void console.log(`SKIPPED: end-to-end stack tests: ${skipped}`);
   const deadline = Date.now() + 60_000;
   while (completedFiles().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-  await docker(['stop', '-t', '1', 'telegram-downloader']);
+  await docker(['stop', '-t', '1', 'telegram-downloader', 'minio']);
   assert.is(await containerStatus('telegram-downloader'), 'exited');
+  assert.is(await containerStatus('minio'), 'exited');
   const before = completedFiles();
   assert.ok(before.length >= 2, `downloader produced ${before.length} files`);
   await settle();
@@ -103,6 +104,8 @@ test('as cron runs it: the stopped downloader is started again, only completed f
   assert.is(r.exitCode, 0, r.output);
   assert.is(await containerStatus('telegram-downloader'), 'running', 'the downloader was started again');
   assert.match(r.output, /container telegram-downloader is exited; starting it/);
+  assert.match(r.output, /container minio is exited; starting it[\s\S]*container minio is running and healthy[\s\S]*upload\.done/, 'waits for MinIO to be healthy before uploading');
+  assert.is(await containerStatus('minio'), 'running');
 
   const objects = await listBucket(client, BUCKET);
   const byKey = new Map(objects.map((o) => [o.key, o]));
@@ -190,6 +193,21 @@ test('the django container missing: exit code and a message naming it; the uploa
   const last = readRunRecords(path.join(base, 'logs')).at(-1)!;
   assert.is(last.status, 'processing-failed', 'the run is recorded with its uploads, not as a successful sync');
   assert.ok(last.uploadedObjects.some((o) => o.key === 'for_missing_django.txt'));
+});
+
+test('a container that will not start: its own message with its last output; nothing uploaded', async () => {
+  if (setupError) throw setupError;
+  if (skipped) return;
+  await docker(['rm', '-f', 'broken-downloader'], { reject: false });
+  await docker(['create', '--name', 'broken-downloader', '--network', 'none', '-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro', 'tgsync-host:latest', 'sh', '-c', 'echo "session file missing: cannot log in" >&2; exit 3']);
+  const f = writeFile(downloads, 'waits for the downloader.txt', `w ${Date.now()}`);
+  await settle();
+  const r = await sync([], { SYNC_CONTAINERS: 'minio,broken-downloader' });
+  assert.is(r.exitCode, EXIT_CODES.docker, r.all);
+  assert.match(r.stderr, /container "broken-downloader" stopped right after starting \(status exited, exit 3\)/);
+  assert.match(r.stderr, /session file missing: cannot log in/);
+  assert.not.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f));
+  await docker(['rm', '-f', 'broken-downloader'], { reject: false });
 });
 
 test('the docker daemon stopped: exit code and a message naming the daemon; nothing uploaded', async () => {
