@@ -13,7 +13,6 @@ export const EXIT_CODES = {
   cron: 9,
 } as const;
 
-export type ExitCodeName = keyof typeof EXIT_CODES;
 
 // Base class: `exitCode` says how a script should end, `retryable` whether trying again can help.
 export class SyncError extends Error {
@@ -82,10 +81,6 @@ export class ContainerStartError extends DockerError {}
 
 export class ProcessingError extends SyncError {
   override readonly exitCode = EXIT_CODES.processing;
-}
-
-export class HealthCheckError extends SyncError {
-  override readonly exitCode = EXIT_CODES.unhealthy;
 }
 
 export class CronError extends SyncError {

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import { CronExpressionParser } from 'cron-parser';
 
-export const DEFAULT_SCHEDULE = '0 3 * * *';
 const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, parseCommand, parseList, secretsOf } from '../lib/config.ts';
+import { loadConfig, secretsOf } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { tempDir } from './support/env.ts';
 
@@ -70,13 +70,6 @@ test('several download dirs get named key segments; duplicate names and nesting 
 test('a missing explicit env file is a problem; secretsOf lists both keys', () => {
   assert.throws(() => loadConfig({ env: base, envFile: noEnvFile, envFileRequired: true, root: dir }), /--env-file/);
   assert.equal(secretsOf(loadConfig({ env: base, envFile: noEnvFile, root: dir })), ['very-secret']);
-});
-
-test('lists and commands', () => {
-  assert.equal(parseList(' a, b ,,c '), ['a', 'b', 'c']);
-  assert.equal(parseList('["x,y", "z"]'), ['x,y', 'z']);
-  assert.equal(parseCommand('python  manage.py process_scrap'), ['python', 'manage.py', 'process_scrap']);
-  assert.equal(parseCommand('["python", "manage.py", "run it"]'), ['python', 'manage.py', 'run it']);
 });
 
 test.run();

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CONFIG_KEYS, PROJECT_ROOT } from '../lib/config.ts';
+import { CONFIG_KEYS } from '../lib/config-keys.ts';
+import { PROJECT_ROOT } from '../lib/config.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');

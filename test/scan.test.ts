@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads } from '../lib/scan.ts';
-import { DEFAULT_PARTIAL_SUFFIXES } from '../lib/config.ts';
+import { DEFAULT_PARTIAL_SUFFIXES } from '../lib/config-keys.ts';
 import { tempDir, writeFile } from './support/env.ts';
 
 const opts = { partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [] as string[], stableAfterMs: 0 };

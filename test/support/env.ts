@@ -8,7 +8,7 @@ import { HashCache } from '../../lib/cache.ts';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config.ts';
 import { startS3Server, S3RVER_KEY, type LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createGate } from '../../lib/gate.ts';
-import { createLogger, createMemoryLogger, type Logger } from '../../lib/log.ts';
+import { createMemoryLogger, type Logger } from '../../lib/log.ts';
 import { createMinioStorage, type Storage } from '../../lib/storage.ts';
 import { runSync, type SyncDeps } from '../../lib/sync.ts';
 
@@ -16,7 +16,7 @@ export function tempDir(label = 'ts'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));
 }
 
-// Write a file (creating folders); `ageMs` back-dates nothing but mtime (ctime is the kernel's).
+// Write a file, creating its folders.
 export function writeFile(root: string, rel: string, content: string | Buffer): string {
   const abs = path.join(root, rel);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -111,7 +111,7 @@ export function readCache(config: Config): HashCache {
   return HashCache.open(config.cacheFile);
 }
 
-export { startS3Server, PROJECT_ROOT, createLogger };
+export { startS3Server, PROJECT_ROOT };
 
 // Run a project script as a subprocess exactly as a user would (node + tsx loader), with a clean env.
 export async function runScript(script: string, args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}) {
