@@ -1,8 +1,10 @@
 // Benchmark: a no-op rerun over 10,000 small files. Prints seconds and how many files were re-read.
 // Run: npx zx test/bench/noop-rerun.bench.ts [--files N]
+// (listings of more than 1,000 keys from s3rver need NODE_OPTIONS=--openssl-legacy-provider; npm run bench sets it)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { parseFlags } from '../../lib/args.ts';
 import { sha256File } from '../../lib/hash.ts';
 import { createSandbox, runScript, startS3Server, syncOnce, tempDir, type Sandbox } from '../support/env.ts';
@@ -34,6 +36,25 @@ try {
   const cliS = Number(process.hrtime.bigint() - t) / 1e9;
   const s = JSON.parse(cli.stdout) as { uploaded: number; skipped: Record<string, number>; durationMs: number };
   console.log(`no-op rerun (node scripts/sync.ts, whole process): ${cliS.toFixed(2)} s wall, ${(s.durationMs / 1000).toFixed(2)} s inside the run; unchanged ${s.skipped.unchanged}; uploaded ${s.uploaded}`);
+
+  // A peer for scale: rclone (Debian's, if installed) syncing the same tree to another bucket,
+  // then its own no-op rerun. rclone compares size and modification time from a bucket listing.
+  const rclone = await execa('rclone', ['version'], { reject: false }).catch(() => undefined);
+  if (rclone?.exitCode === 0) {
+    const remote = `:s3,provider=Other,access_key_id=S3RVER,secret_access_key=S3RVER,endpoint='${server.endpoint}',force_path_style=true:rclone-peer`;
+    // AWS_CA_BUNDLE (set on some machines) makes rclone refuse a plain-http endpoint.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'AWS_CA_BUNDLE'));
+    const rcloneSync = () => execa('rclone', ['sync', sb.downloads, remote, '--transfers', '8', '--checkers', '8'], { reject: false, all: true, env, extendEnv: false });
+    await execa('rclone', ['mkdir', remote], { reject: false, env, extendEnv: false });
+    t = process.hrtime.bigint();
+    const r1 = await rcloneSync();
+    console.log(`${rclone.stdout.split('\n')[0]} first sync: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s (exit ${r1.exitCode}${r1.exitCode ? `: ${r1.all?.split('\n').slice(-2).join(' ')}` : ''})`);
+    t = process.hrtime.bigint();
+    const r2 = await rcloneSync();
+    console.log(`rclone no-op rerun: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(2)} s wall (exit ${r2.exitCode}${r2.exitCode ? `: ${r2.all?.split('\n').slice(-2).join(' ')}` : ''})`);
+  } else {
+    console.log('rclone not installed: no peer figure (apt-get install rclone)');
+  }
 } finally {
   await sb.close();
   await server.close();

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseFlags } from '../../lib/args.ts';
+import { sha256File } from '../../lib/hash.ts';
 import { createSandbox, PROJECT_ROOT, startS3Server, tempDir } from '../support/env.ts';
 
 const flags = parseFlags(process.argv.slice(process.argv.findIndex((a) => a.endsWith('.bench.ts')) + 1), {
@@ -16,6 +17,10 @@ try {
   const file = path.join(sb.downloads, 'Big Channel/huge video.mp4');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', `count=${flags.mib}`, 'status=none']);
+  const hashStart = process.hrtime.bigint();
+  await sha256File(file);
+  const hashS = Number(process.hrtime.bigint() - hashStart) / 1e9;
+  console.log(`sha256File alone: ${hashS.toFixed(2)} s (${(Number(flags.mib) / hashS).toFixed(0)} MiB/s); an upload hashes twice (before, and the bytes as sent)`);
   const started = process.hrtime.bigint();
   const child = execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--json'], { cwd: PROJECT_ROOT, env: sb.env, extendEnv: false, reject: false });
   let peakKiB = 0;
