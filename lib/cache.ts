@@ -29,6 +29,12 @@ export interface StatIdentity {
   readonly ino: number;
 }
 
+// The entry still covers the file's object: recorded under the key the file maps to now (a
+// dedup entry points at another file's object, whatever the key).
+export function coversKey(entry: CacheEntry, key: string): boolean {
+  return entry.key === key || entry.via === 'dedup';
+}
+
 // Same size, mtime, ctime and inode: the file was not touched since it was recorded.
 export function isSameStat(a: StatIdentity, b: StatIdentity): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;

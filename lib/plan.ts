@@ -1,7 +1,7 @@
 // Stage 2, plan: a pure function of the scan and the hash cache. Decides per file what the
 // transfer stage must do, and why; decides key conflicts among this run's files.
 import type { CacheEntry, CacheView } from './cache.ts';
-import { isSameStat } from './cache.ts';
+import { coversKey, isSameStat } from './cache.ts';
 import { objectKeyFor } from './keys.ts';
 import type { ScannedFile } from './scan.ts';
 
@@ -43,7 +43,7 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
         continue;
       }
       const cached = cache.get(file.absPath);
-      if (!options.force && cached && isSameStat(cached, file)) {
+      if (!options.force && cached && isSameStat(cached, file) && coversKey(cached, key)) {
         items.push({ action: 'skip', file, key, reason: 'unchanged', entry: cached });
       } else {
         items.push({ action: 'transfer', file, key, ...(cached ? { cached } : {}) });

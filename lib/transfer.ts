@@ -2,7 +2,7 @@
 // to `record` (stage 4) before the next file is counted as done. Bounded concurrency; a file
 // that fails is reported and left for the next run; an unreachable server stops the stage.
 import mime from 'mime-types';
-import type { CacheEntry, CacheVia, CacheView } from './cache.ts';
+import { coversKey, type CacheEntry, type CacheVia, type CacheView } from './cache.ts';
 import { describeError, StorageUnreachableError, VerificationError } from './errors.ts';
 import type { Gate } from './gate.ts';
 import { encodeMetadataValue } from './keys.ts';
@@ -93,7 +93,7 @@ export async function transferFiles(items: readonly TransferItem[], deps: Transf
     const { file, key, cached } = item;
     const sha256 = await deps.hash(file.absPath);
     if (deps.force) return upload(item, sha256);
-    if (cached && cached.sha256 === sha256) {
+    if (cached && cached.sha256 === sha256 && coversKey(cached, key)) {
       await record(entryFor(item, sha256, cached.key, 'rehash'));
       return { status: 'unchanged', item, sha256 };
     }

@@ -16,9 +16,11 @@ const cacheOf = (entries: CacheEntry[]): CacheView => ({
 test('unchanged stat is skipped without a transfer; changed stat or --force transfers', () => {
   const a = file('a.txt');
   const b = file('b.txt', { ino: 2 });
-  const cache = cacheOf([entryOf(a, 'a.txt'), entryOf({ ...b, ino: 3 }, 'b.txt')]);
+  const cache = cacheOf([entryOf(a, 'p/a.txt'), entryOf({ ...b, ino: 3 }, 'p/b.txt')]);
   const plan = planUploads([a, b], cache, { prefix: 'p/', force: false });
   assert.equal(plan.map((i) => [i.action, i.action === 'invalid' ? '' : i.key]), [['skip', 'p/a.txt'], ['transfer', 'p/b.txt']]);
+  const moved = planUploads([a], cache, { prefix: 'q/', force: false });
+  assert.is(moved[0]?.action, 'transfer', 'recorded under another key: not skipped');
   const forced = planUploads([a, b], cache, { prefix: 'p/', force: true });
   assert.equal(forced.map((i) => i.action), ['transfer', 'transfer']);
 });

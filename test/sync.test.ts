@@ -139,6 +139,16 @@ test('duplicate content is uploaded once, and the dedup is recorded', async () =
   assert.is(again.summary.uploaded + again.summary.deduplicated, 0);
 });
 
+test('a changed MINIO_PREFIX uploads under the new keys (the old objects stay)', async () => {
+  writeFile(sb.downloads, 'chan/a.txt', 'a');
+  await syncOnce(sb.config({ MINIO_PREFIX: 'old' }));
+  const { summary } = await syncOnce(sb.config({ MINIO_PREFIX: 'new' }));
+  assert.is(summary.uploaded, 1);
+  assert.equal((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).map((o) => o.key), ['new/chan/a.txt', 'old/chan/a.txt']);
+  const again = await syncOnce(sb.config({ MINIO_PREFIX: 'new' }));
+  assert.is(again.summary.skipped.unchanged, 1);
+});
+
 test('--force re-uploads everything', async () => {
   writeFile(sb.downloads, 'a.txt', 'a');
   writeFile(sb.downloads, 'b.txt', 'b');
