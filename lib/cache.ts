@@ -135,7 +135,8 @@ export class HashCache implements CacheView {
 
   private index(entry: CacheEntry): void {
     const previous = this.byPath.get(entry.path);
-    if (previous && previous.via !== 'dedup' && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
+    if (previous && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
+    if (previous && this.byKey.get(previous.key) === previous) this.byKey.delete(previous.key);
     this.byPath.set(entry.path, entry);
     if (entry.via !== 'dedup') {
       this.bySha.set(entry.sha256, entry);

@@ -2,6 +2,7 @@
 // container state, starting and waiting, and `docker exec` with streamed output and a timeout.
 // DOCKER_HOST, DOCKER_CONTEXT and the rest of the CLI's environment pass straight through.
 import { execa } from 'execa';
+import type { Config } from './config.ts';
 import { ContainerMissingError, ContainerStartError, DockerCliMissingError, DockerDaemonUnreachableError, DockerError } from './errors.ts';
 import type { Gate } from './gate.ts';
 import type { Logger } from './log.ts';
@@ -54,6 +55,11 @@ export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = p
     const r = await child;
     return { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), ...(r.code ? { code: r.code } : {}), timedOut: r.timedOut };
   };
+}
+
+// A runner whose docker CLI sees the configured DOCKER_HOST/DOCKER_CONTEXT over `env`.
+export function createDockerRunnerFor(config: Pick<Config, 'docker'>, env: NodeJS.ProcessEnv = process.env): DockerRunner {
+  return createDockerRunner('docker', { ...env, ...config.docker.cliEnv });
 }
 
 const DAEMON_DOWN = /Cannot connect to the Docker daemon|error during connect|Is the docker daemon running|connect: no such file or directory|connection refused/i;
@@ -130,7 +136,9 @@ export async function execInContainer(
   const now = options.now ?? Date.now;
   const started = now();
   const r = await run(['exec', container, ...argv], { timeoutMs: options.timeoutMs, ...(options.onLine ? { onLine: options.onLine } : {}) });
-  if (r.code === 'ENOENT' || (r.exitCode !== 0 && DAEMON_DOWN.test(r.stderr))) throw dockerFailure(`run ${argv.join(' ')} in ${container}`, r, container);
-  if (r.exitCode !== 0 && /No such container|is not running/i.test(r.stderr)) throw dockerFailure(`run ${argv.join(' ')} in ${container}`, r, container);
+  // Failures of docker itself (not of the command it ran) become docker errors.
+  if (r.code === 'ENOENT' || (r.exitCode !== 0 && (DAEMON_DOWN.test(r.stderr) || /No such container|is not running/i.test(r.stderr)))) {
+    throw dockerFailure(`run ${argv.join(' ')} in ${container}`, r, container);
+  }
   return { exitCode: r.exitCode ?? -1, timedOut: r.timedOut ?? false, durationMs: now() - started, stdout: r.stdout, stderr: r.stderr };
 }

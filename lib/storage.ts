@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import * as Minio from 'minio';
-import type { StorageConfig } from './config.ts';
+import type { Config, StorageConfig } from './config.ts';
 import { StorageUnreachableError, StorageError, UploadError } from './errors.ts';
 import { HASH_CHUNK_BYTES, HashingPassThrough } from './hash.ts';
 import { isRetryableError, isUnreachableError, withRetry, type RetryOptions } from './retry.ts';
@@ -44,6 +44,11 @@ export interface Storage {
 
 export interface StorageOptions {
   readonly retry: Omit<RetryOptions, 'isRetryable'>;
+}
+
+// The storage a configuration describes, with its retry settings.
+export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>, onRetry?: RetryOptions['onRetry']): Storage {
+  return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) } });
 }
 
 export function createMinioClient(cfg: StorageConfig): Minio.Client {

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { PROJECT_ROOT } from '../lib/config.ts';
+import { loadConfig, PROJECT_ROOT } from '../lib/config.ts';
 import { startS3Server, S3RVER_KEY } from '../lib/dev/s3-server.ts';
 import { createSampleDownloads } from '../lib/dev/sample-downloads.ts';
 import { decodeMetadataValue } from '../lib/keys.ts';
 import { formatBytes } from '../lib/report.ts';
-import { createMinioStorage } from '../lib/storage.ts';
+import { createStorage } from '../lib/storage.ts';
 
 export const DEMO_DIR = path.join(PROJECT_ROOT, '.demo');
 
@@ -51,10 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     process.stdout.write(`\n=== bucket "telegram" now holds:\n`);
-    const storage = createMinioStorage(
-      { endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, region: 'us-east-1', bucket: 'telegram', prefix: '', partSizeBytes: 16 * 1024 * 1024 },
-      { retry: { retries: 1, baseMs: 100 } },
-    );
+    const storage = createStorage(loadConfig({ env: {}, envFile, envFileRequired: true }));
     for await (const o of storage.list('')) {
       const st = await storage.stat(o.key);
       process.stdout.write(`  ${o.key.padEnd(58)} ${formatBytes(o.size).padStart(8)}  sha256 ${st?.sha256?.slice(0, 12)}…  from ${decodeMetadataValue(st?.metadata['original-name'] ?? '')}\n`);

@@ -5,14 +5,14 @@
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadConfig, secretsOf } from '../lib/config.ts';
-import { createDockerRunner } from '../lib/docker.ts';
+import { createDockerRunnerFor } from '../lib/docker.ts';
 import { EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
 import { createGate } from '../lib/gate.ts';
 import { createLogger, redactError } from '../lib/log.ts';
 import { createProgress } from '../lib/progress.ts';
 import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/processing.ts';
 import { errorForSummary, formatSummary } from '../lib/report.ts';
-import { createMinioStorage } from '../lib/storage.ts';
+import { createStorage } from '../lib/storage.ts';
 import { runProcessingOnly, runSync } from '../lib/sync.ts';
 
 export const HELP = `Usage: npx zx scripts/sync.ts [options]
@@ -61,19 +61,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const log = createLogger({ dir: config.logDir, console: out, secrets: secretsOf(config) });
   try {
     const gate = createGate({ dryRun: flags['dry-run'], log });
-    const storage = createMinioStorage(config.storage, {
-      retry: {
-        retries: config.retries,
-        baseMs: config.retryBaseMs,
-        onRetry: (e, attempt, delayMs) => log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
-      },
-    });
-    const run = createDockerRunner('docker', { ...process.env, ...config.docker.cliEnv });
+    const storage = createStorage(config, (e, attempt, delayMs) =>
+      log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
+    );
+    const run = createDockerRunnerFor(config);
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
     const prepare = createEnsureContainersStage({ config, run, gate, log });
-    const process_ = createProcessStage({ config, run, gate, log, mode });
+    const processStage = createProcessStage({ config, run, gate, log, mode });
     if (flags['process-only']) {
-      const report = await runProcessingOnly(config, { log, gate, prepare, process: process_ });
+      const report = await runProcessingOnly(config, { log, gate, prepare, process: processStage });
       if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
       if (!report.ran && !gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
@@ -85,7 +81,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       log,
       gate,
       prepare,
-      process: process_,
+      process: processStage,
       onProgress: (total) => {
         progress = createProgress(process.stderr, total);
         return (done) => progress!.update(done);

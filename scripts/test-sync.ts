@@ -6,11 +6,11 @@ import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadConfig, PROJECT_ROOT } from '../lib/config.ts';
-import { createDockerRunner } from '../lib/docker.ts';
+import { createDockerRunnerFor } from '../lib/docker.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 import { checkDatabase, checkSchedule, checkStorage, formatHealth, type CheckResult, type HealthReport } from '../lib/health.ts';
 import { readRunRecords, uploadedWithin, type RunSummary } from '../lib/report.ts';
-import { createMinioStorage } from '../lib/storage.ts';
+import { createStorage } from '../lib/storage.ts';
 
 export const HELP = `Usage: npx zx scripts/test-sync.ts [options]
 
@@ -70,10 +70,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   run ??= [...records].reverse().find((r) => !r.dryRun && r.status !== 'error');
   const now = new Date();
   const uploaded = uploadedWithin(records, run, now.getTime() - config.health.windowMs);
-  const storage = createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs } });
-  checks.push(await checkStorage(storage, config.storage.prefix, uploaded, config.health.windowMs, now));
-  checks.push(await checkDatabase(config, createDockerRunner('docker', { ...env, ...config.docker.cliEnv }), uploaded.map((u) => u.key), config.health.windowMs));
-  checks.push(checkSchedule(readRunRecords(config.logDir), config.health.maxAgeMs, now));
+  checks.push(await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now));
+  checks.push(await checkDatabase(config, createDockerRunnerFor(config, env), uploaded.map((u) => u.key), config.health.windowMs));
+  checks.push(checkSchedule(records, config.health.maxAgeMs, now));
   const report: HealthReport = { healthy: checks.every((c) => c.status !== 'fail'), checks };
   process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
   return report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;

@@ -69,6 +69,17 @@ test('dedup entries point at content but never own a key; a later record replace
   assert.is(c.get('/a')?.sha256, 'T');
 });
 
+test('a path re-recorded under a new key no longer owns its old key, the same as after a reload', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a', { key: 'old/a' }));
+  c.record(entry('/a', { key: 'new/a' }));
+  assert.is(c.ownerOfKey('new/a')?.path, '/a');
+  assert.is(c.ownerOfKey('old/a'), undefined);
+  c.compact();
+  assert.is(HashCache.open(file).ownerOfKey('old/a'), undefined);
+});
+
 test('isSameStat compares size, mtime, ctime and inode', () => {
   const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };
   assert.ok(isSameStat(s, { ...s }));

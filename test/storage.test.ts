@@ -8,20 +8,20 @@ import * as assert from 'uvu/assert';
 import { loadConfig } from '../lib/config.ts';
 import { S3RVER_KEY, startS3Server, type KoaMiddleware } from '../lib/dev/s3-server.ts';
 import { UploadError } from '../lib/errors.ts';
-import { createMinioStorage } from '../lib/storage.ts';
+import { createStorage, type Storage } from '../lib/storage.ts';
 import { tempDir, writeFile } from './support/env.ts';
 
-async function withFaultyServer(fault: KoaMiddleware, body: (storage: ReturnType<typeof createMinioStorage>, retries: number[]) => Promise<void>) {
+async function withFaultyServer(fault: KoaMiddleware, body: (storage: Storage, retries: number[]) => Promise<void>) {
   const server = await startS3Server({ directory: tempDir('s3fault'), middleware: [fault] });
   try {
     const dir = tempDir('st');
     const config = loadConfig({
-      env: { MINIO_ENDPOINT: server.endpoint, MINIO_ACCESS_KEY: S3RVER_KEY, MINIO_SECRET_KEY: S3RVER_KEY, MINIO_BUCKET: 'faults', SYNC_DOWNLOAD_DIRS: dir },
+      env: { MINIO_ENDPOINT: server.endpoint, MINIO_ACCESS_KEY: S3RVER_KEY, MINIO_SECRET_KEY: S3RVER_KEY, MINIO_BUCKET: 'faults', SYNC_DOWNLOAD_DIRS: dir, SYNC_RETRIES: '3', SYNC_RETRY_BASE_MS: '5' },
       envFile: path.join(dir, 'none'),
       root: dir,
     });
     const retries: number[] = [];
-    const storage = createMinioStorage(config.storage, { retry: { retries: 3, baseMs: 5, onRetry: (_e, attempt) => retries.push(attempt) } });
+    const storage = createStorage(config, (_e, attempt) => retries.push(attempt));
     await storage.createBucket();
     await body(storage, retries);
   } finally {

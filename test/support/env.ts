@@ -9,7 +9,7 @@ import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config.ts';
 import { startS3Server, S3RVER_KEY, type LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger, type Logger } from '../../lib/log.ts';
-import { createMinioStorage, type Storage } from '../../lib/storage.ts';
+import { createStorage } from '../../lib/storage.ts';
 import { runSync, type SyncDeps } from '../../lib/sync.ts';
 
 export function tempDir(label = 'ts'): string {
@@ -68,10 +68,6 @@ export async function createSandbox(server: LocalS3Server, extraEnv: Record<stri
   };
 }
 
-export function storageFor(config: Config): Storage {
-  return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs } });
-}
-
 export interface InProcessRun {
   readonly summary: Awaited<ReturnType<typeof runSync>>;
   readonly log: ReturnType<typeof createMemoryLogger>;
@@ -81,7 +77,7 @@ export interface InProcessRun {
 export async function syncOnce(config: Config, opts: { force?: boolean; dryRun?: boolean; deps?: Partial<SyncDeps>; log?: Logger } = {}): Promise<InProcessRun> {
   const log = createMemoryLogger();
   const gate = createGate({ dryRun: opts.dryRun ?? false, log });
-  const summary = await runSync(config, { force: opts.force ?? false }, { storage: storageFor(config), log: opts.log ?? log, gate, ...opts.deps });
+  const summary = await runSync(config, { force: opts.force ?? false }, { storage: createStorage(config), log: opts.log ?? log, gate, ...opts.deps });
   return { summary, log };
 }
 
