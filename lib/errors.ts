@@ -14,7 +14,8 @@ export const EXIT_CODES = {
 } as const;
 
 
-// Base class: `exitCode` says how a script should end, `retryable` whether trying again can help.
+// Base class: `exitCode` says how a script should end, `retryable` whether trying again can help
+// (read by the retry loop in lib/storage/retry.ts, as rclone's fserrors.ShouldRetry is).
 export class SyncError extends Error {
   readonly exitCode: number = EXIT_CODES.internal;
   readonly retryable: boolean = false;
@@ -47,12 +48,15 @@ export class StorageUnreachableError extends SyncError {
   override readonly retryable = true;
 }
 
+// A request to the S3 server failed; `code` is the server's error code (NoSuchKey, AccessDenied…).
 export class StorageError extends SyncError {
   override readonly exitCode = EXIT_CODES.partial;
   override readonly retryable: boolean;
-  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  readonly code: string | undefined;
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean; code?: string } = {}) {
     super(message, options);
     this.retryable = options.retryable ?? false;
+    this.code = options.code;
   }
 }
 

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, PROJECT_ROOT } from '../lib/config.ts';
+import { loadConfig, PROJECT_ROOT } from '../lib/config/load.ts';
 import { startS3Server, S3RVER_KEY } from '../lib/dev/s3-server.ts';
 import { createSampleDownloads } from '../lib/dev/sample-downloads.ts';
-import { decodeMetadataValue } from '../lib/keys.ts';
-import { formatBytes } from '../lib/report.ts';
-import { createStorage } from '../lib/storage.ts';
+import { formatBytes } from '../lib/format.ts';
+import { createStorage } from '../lib/storage/client.ts';
+import { originalNameOf } from '../lib/storage/metadata.ts';
 
 export const DEMO_DIR = path.join(PROJECT_ROOT, '.demo');
 
@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     const storage = createStorage(loadConfig({ env: {}, envFile, envFileRequired: true }));
     for await (const o of storage.list('')) {
       const st = await storage.stat(o.key);
-      process.stdout.write(`  ${o.key.padEnd(58)} ${formatBytes(o.size).padStart(8)}  sha256 ${st?.sha256?.slice(0, 12)}…  from ${decodeMetadataValue(st?.metadata['original-name'] ?? '')}\n`);
+      process.stdout.write(`  ${o.key.padEnd(58)} ${formatBytes(o.size).padStart(8)}  sha256 ${st?.sha256?.slice(0, 12)}…  from ${st ? originalNameOf(st.metadata) ?? '?' : '?'}\n`);
     }
     process.stdout.write(`\nLogs: ${path.relative(PROJECT_ROOT, path.join(DEMO_DIR, 'logs'))}/  Cache: ${path.relative(PROJECT_ROOT, settings.SYNC_CACHE_FILE)}\n`);
     if (flags.keep) {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseFlags, parsePositiveInt } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { PROJECT_ROOT } from '../lib/config.ts';
+import { PROJECT_ROOT } from '../lib/config/load.ts';
 import { startS3Server, S3RVER_KEY } from '../lib/dev/s3-server.ts';
 
 export async function main(argv: string[]): Promise<number> {

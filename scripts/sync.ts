@@ -4,16 +4,18 @@
 //        [--no-process | --process-always | --process-only]
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, secretsOf } from '../lib/config.ts';
-import { createDockerRunnerFor } from '../lib/docker.ts';
-import { EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
-import { createGate } from '../lib/gate.ts';
-import { createLogger, redactError } from '../lib/log.ts';
-import { createProgress } from '../lib/progress.ts';
-import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/processing.ts';
-import { errorForSummary, formatSummary } from '../lib/report.ts';
-import { createStorage } from '../lib/storage.ts';
-import { runProcessingOnly, runSync } from '../lib/sync.ts';
+import { loadConfig, secretsOf, type Config } from '../lib/config/load.ts';
+import { createDockerRunnerFor } from '../lib/docker/cli.ts';
+import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/docker/process-stage.ts';
+import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
+import { createGate, type Gate } from '../lib/gate.ts';
+import { createLogger, redactError, type Logger } from '../lib/log/logger.ts';
+import { createProgress, type Progress } from '../lib/progress.ts';
+import { errorForSummary } from '../lib/report/exit.ts';
+import { formatSummary } from '../lib/report/format.ts';
+import { createStorage } from '../lib/storage/client.ts';
+import type { ProcessStage } from '../lib/sync/process.ts';
+import { newRunId, runProcessingOnly, runSync } from '../lib/sync/run.ts';
 
 export const HELP = `Usage: npx zx scripts/sync.ts [options]
 
@@ -33,18 +35,31 @@ Options:
 
 Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}`;
 
+const FLAGS = {
+  force: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
+  'env-file': { type: 'string' },
+  'no-process': { type: 'boolean', default: false },
+  'process-always': { type: 'boolean', default: false },
+  'process-only': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+interface Wiring {
+  readonly config: Config;
+  readonly flags: Flags;
+  readonly log: Logger;
+  readonly gate: Gate;
+  readonly prepare: () => Promise<void>;
+  readonly process: ProcessStage;
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const flags = parseFlags(argv, {
-    force: { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    concurrency: { type: 'string' },
-    'env-file': { type: 'string' },
-    'no-process': { type: 'boolean', default: false },
-    'process-always': { type: 'boolean', default: false },
-    'process-only': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
+  const flags = parseFlags(argv, FLAGS);
   if ([flags['no-process'], flags['process-always'], flags['process-only']].filter(Boolean).length > 1) {
     throw new UsageError('--no-process, --process-always and --process-only exclude each other');
   }
@@ -55,52 +70,53 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const config = loadConfig({
     env,
     ...(flags['env-file'] ? { envFile: flags['env-file'], envFileRequired: true } : {}),
-    overrides: { ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}) },
+    overrides: flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {},
   });
-  const out = flags.json ? process.stderr : process.stdout;
-  const log = createLogger({ dir: config.logDir, console: out, secrets: secretsOf(config) });
+  const runId = newRunId(new Date());
+  const log = createLogger({ dir: config.logDir, console: flags.json ? process.stderr : process.stdout, secrets: secretsOf(config), runId });
   try {
     const gate = createGate({ dryRun: flags['dry-run'], log });
-    const storage = createStorage(config, (e, attempt, delayMs) =>
-      log.warn('retry', `request failed (${(e as Error).message}); retry ${attempt}/${config.retries} in ${delayMs} ms`),
-    );
     const run = createDockerRunnerFor(config);
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
-    const prepare = createEnsureContainersStage({ config, run, gate, log });
-    const processStage = createProcessStage({ config, run, gate, log, mode });
-    if (flags['process-only']) {
-      const report = await runProcessingOnly(config, { log, gate, prepare, process: processStage });
-      if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
-      if (!report.ran && !gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
-      return EXIT_CODES.ok;
-    }
-    let progress: ReturnType<typeof createProgress> | undefined;
-    const summary = await runSync(config, { force: flags.force }, {
-      storage,
-      log,
-      gate,
-      prepare,
-      process: processStage,
-      onProgress: (total) => {
-        progress = createProgress(process.stderr, total);
-        return (done) => progress!.update(done);
-      },
-    });
-    progress?.finish();
-    if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    else out.write(formatSummary(summary) + '\n');
-    const failure = errorForSummary(summary);
-    if (failure) {
-      log.error('run.failed', failure.message, { exitCode: failure.exitCode });
-      return failure.exitCode;
-    }
-    return EXIT_CODES.ok;
+    const wiring: Wiring = { config, flags, log, gate, prepare: createEnsureContainersStage({ config, run, gate, log }), process: createProcessStage({ config, run, gate, log, mode }) };
+    return flags['process-only'] ? await processOnly(wiring) : await syncAndProcess(wiring, runId);
   } catch (e) {
     throw redactError(e, secretsOf(config));
   } finally {
     log.close();
   }
+}
+
+async function processOnly(w: Wiring): Promise<number> {
+  const report = await runProcessingOnly(w.config, { log: w.log, gate: w.gate, prepare: w.prepare, process: w.process });
+  if (w.flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
+  if (!report.ran && !w.gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
+  return EXIT_CODES.ok;
+}
+
+async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
+  const { config, log } = w;
+  const storage = createStorage(config, (e, attempt, delayMs) => log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }));
+  let progress: Progress | undefined;
+  const summary = await runSync(config, { force: w.flags.force, runId }, {
+    storage,
+    log,
+    gate: w.gate,
+    prepare: w.prepare,
+    process: w.process,
+    onProgress: (total) => {
+      progress = createProgress(process.stderr, total);
+      return (done) => progress!.update(done);
+    },
+  });
+  progress?.finish();
+  if (w.flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else process.stdout.write(formatSummary(summary) + '\n');
+  const failure = errorForSummary(summary);
+  if (!failure) return EXIT_CODES.ok;
+  log.write({ kind: 'run.failed', error: failure.message, exitCode: failure.exitCode });
+  return failure.exitCode;
 }
 
 if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, (argv) => main(argv));

@@ -2,15 +2,12 @@
 // whether the pipeline is healthy. Exit 0 only when every check passes.
 // Usage: npx zx scripts/test-sync.ts [--no-sync] [--since 24h] [--max-age 26h] [--json] [--env-file PATH]
 import path from 'node:path';
-import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, PROJECT_ROOT } from '../lib/config.ts';
-import { createDockerRunnerFor } from '../lib/docker.ts';
+import { loadConfig, type ConfigOverrides } from '../lib/config/load.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
-import { checkDatabase, checkSchedule, checkStorage, formatHealth, type CheckResult, type HealthReport } from '../lib/health.ts';
-import { readRunRecords, uploadedWithin, type RunSummary } from '../lib/report.ts';
-import { createStorage } from '../lib/storage.ts';
+import { formatHealth } from '../lib/health/checks.ts';
+import { runHealthCheck } from '../lib/health/run.ts';
 
 export const HELP = `Usage: npx zx scripts/test-sync.ts [options]
 
@@ -41,39 +38,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return EXIT_CODES.ok;
   }
   const envFile = flags['env-file'] ? path.resolve(flags['env-file']) : undefined;
-  const config = loadConfig({
-    env,
-    ...(envFile ? { envFile, envFileRequired: true } : {}),
-    overrides: { ...(flags.since !== undefined ? { healthWindow: flags.since } : {}), ...(flags['max-age'] !== undefined ? { healthMaxAge: flags['max-age'] } : {}) },
-  });
-  const checks: CheckResult[] = [];
-  let run: RunSummary | undefined;
-  if (!flags['no-sync']) {
-    const r = await execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--json', ...(envFile ? ['--env-file', envFile] : [])], {
-      cwd: PROJECT_ROOT,
-      env,
-      reject: false,
-      stderr: flags.json ? 'pipe' : 'inherit',
-    });
-    try {
-      run = JSON.parse(String(r.stdout)) as RunSummary;
-    } catch {
-      run = undefined;
-    }
-    checks.push({
-      name: 'sync',
-      status: r.exitCode === 0 ? 'pass' : 'fail',
-      detail: `scripts/sync.ts exited ${r.exitCode}${run ? `: ${run.uploaded} uploaded, ${run.failed} failed, processing ${run.processing?.ran ? `exit ${run.processing.exitCode}` : 'not run'} (run ${run.runId})` : ''}`,
-    });
-  }
-  const records = readRunRecords(config.logDir);
-  run ??= [...records].reverse().find((r) => !r.dryRun && r.status !== 'error');
-  const now = new Date();
-  const uploaded = uploadedWithin(records, run, now.getTime() - config.health.windowMs);
-  checks.push(await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now));
-  checks.push(await checkDatabase(config, createDockerRunnerFor(config, env), uploaded.map((u) => u.key), config.health.windowMs));
-  checks.push(checkSchedule(records, config.health.maxAgeMs, now));
-  const report: HealthReport = { healthy: checks.every((c) => c.status !== 'fail'), checks };
+  const overrides: ConfigOverrides = {
+    ...(flags.since !== undefined ? { HEALTH_WINDOW_HOURS: { flag: '--since', value: flags.since } } : {}),
+    ...(flags['max-age'] !== undefined ? { HEALTH_MAX_AGE_HOURS: { flag: '--max-age', value: flags['max-age'] } } : {}),
+  };
+  const config = loadConfig({ env, ...(envFile ? { envFile, envFileRequired: true } : {}), overrides });
+  const report = await runHealthCheck(config, { env, ...(envFile ? { envFile } : {}), sync: !flags['no-sync'], showSyncOutput: !flags.json });
   process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
   return report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
 }

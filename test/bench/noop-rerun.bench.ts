@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseFlags } from '../../lib/args.ts';
-import { sha256File } from '../../lib/hash.ts';
+import { sha256File } from '../../lib/sync/hash.ts';
 import { createSandbox, runScript, startS3Server, syncOnce, tempDir, type Sandbox } from '../support/env.ts';
 
 const flags = parseFlags(process.argv.slice(process.argv.findIndex((a) => a.endsWith('.bench.ts')) + 1), { files: { type: 'string', default: '10000' } });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parseFlags } from '../../lib/args.ts';
-import { sha256File } from '../../lib/hash.ts';
+import { sha256File } from '../../lib/sync/hash.ts';
 import { createSandbox, PROJECT_ROOT, startS3Server, tempDir } from '../support/env.ts';
 
 const flags = parseFlags(process.argv.slice(process.argv.findIndex((a) => a.endsWith('.bench.ts')) + 1), {

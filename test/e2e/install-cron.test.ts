@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cronCommandForShell } from '../../lib/crontab.ts';
+import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createSandbox, listBucket, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HashCache } from '../../lib/cache.ts';
-import { cronCommandForShell } from '../../lib/crontab.ts';
+import { HashCache } from '../../lib/sync/cache.ts';
+import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
-import { readRunRecords } from '../../lib/report.ts';
+import { readRunRecords } from '../../lib/report/records.ts';
 import { listBucket, runScript, tempDir, writeFile } from '../support/env.ts';
 import * as Minio from 'minio';
 import {

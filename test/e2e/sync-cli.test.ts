@@ -5,9 +5,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HashCache } from '../../lib/cache.ts';
+import { HashCache } from '../../lib/sync/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
-import { dateStamp } from '../../lib/log.ts';
+import { dateStamp } from '../../lib/log/logger.ts';
 import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createSandbox, listBucket, PROJECT_ROOT, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 

@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as Minio from 'minio';
 import { execa } from 'execa';
-import { HashCache } from '../../lib/cache.ts';
-import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config.ts';
+import { HashCache } from '../../lib/sync/cache.ts';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config/load.ts';
 import { startS3Server, S3RVER_KEY, type LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createGate } from '../../lib/gate.ts';
-import { createMemoryLogger, type Logger } from '../../lib/log.ts';
-import { createStorage } from '../../lib/storage.ts';
-import { runSync, type SyncDeps } from '../../lib/sync.ts';
+import { createMemoryLogger, type Logger } from '../../lib/log/logger.ts';
+import { createStorage } from '../../lib/storage/client.ts';
+import { runSync, type SyncDeps } from '../../lib/sync/run.ts';
 
 export function tempDir(label = 'ts'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../../lib/config.ts';
+import { PROJECT_ROOT } from '../../lib/config/load.ts';
 
 export const ENGINE_DIR = '/tmp/tgsync-docker';
 export const DOCKER_HOST = `unix://${ENGINE_DIR}/docker.sock`;

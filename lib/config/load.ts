@@ -1,0 +1,156 @@
+// Typed, validated configuration, read once through the table in ./table.ts. Precedence, highest
+// first: command-line flags (`overrides`) → process environment → the .env file → the defaults.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dotenv from 'dotenv';
+import { ConfigError } from '../errors.ts';
+import type { SourceDir } from './sources.ts';
+import { CONFIG_KEYS, type ConfigKey, type ConfigValues, type ParseContext } from './table.ts';
+import { Expected } from './values.ts';
+
+export type { SourceDir } from './sources.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StorageConfig {
+  readonly endPoint: string;
+  readonly port: number;
+  readonly useSSL: boolean;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly partSizeBytes: number;
+}
+
+export interface DockerConfig {
+  readonly ensureContainers: readonly string[];
+  readonly djangoContainer: string;
+  readonly processCommand: readonly string[];
+  readonly processTimeoutMs: number;
+  readonly startTimeoutMs: number;
+  // DOCKER_* settings for the docker CLI's environment (from the environment or .env).
+  readonly cliEnv: Readonly<Record<string, string>>;
+}
+
+export interface HealthConfig {
+  readonly model: string;
+  readonly keyField: string;
+  readonly timeField: string;
+  readonly windowMs: number;
+  readonly maxAgeMs: number;
+}
+
+export interface Config {
+  readonly storage: StorageConfig;
+  readonly sources: readonly SourceDir[];
+  readonly cacheFile: string;
+  readonly lockFile: string;
+  readonly logDir: string;
+  readonly concurrency: number;
+  readonly stableAfterMs: number;
+  readonly partialSuffixes: readonly string[];
+  readonly exclude: readonly string[];
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly docker: DockerConfig;
+  readonly health: HealthConfig;
+  readonly cronSchedule: string;
+  readonly cronTz: string;
+}
+
+// A value given on the command line, reported under the flag's name when it is wrong.
+export type ConfigOverrides = { readonly [K in ConfigKey]?: { readonly flag: string; readonly value: string } };
+
+export interface LoadConfigOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  // .env file to read; a missing default file is fine, a missing explicit one is an error.
+  readonly envFile?: string;
+  readonly envFileRequired?: boolean;
+  readonly overrides?: ConfigOverrides;
+  readonly root?: string;
+}
+
+// Read and validate the whole configuration, reporting every bad value at once.
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const root = options.root ?? PROJECT_ROOT;
+  const problems: string[] = [];
+  const fileValues = readEnvFile(path.resolve(root, options.envFile ?? '.env'), options.envFileRequired ?? false, problems);
+  const env = options.env ?? process.env;
+  const raw = (k: string): string => env[k] ?? fileValues[k] ?? CONFIG_KEYS[k as ConfigKey]?.default ?? '';
+  const values = parseAll(raw, root, options.overrides ?? {}, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(assemble(values));
+}
+
+function readEnvFile(file: string, required: boolean, problems: string[]): Record<string, string> {
+  if (fs.existsSync(file)) return dotenv.parse(fs.readFileSync(file));
+  if (required) problems.push(`--env-file: expected a readable file, got ${JSON.stringify(file)} (not found)`);
+  return {};
+}
+
+// Every key through its parser; each problem reads "KEY: expected X, got Y".
+function parseAll(raw: (k: string) => string, root: string, overrides: ConfigOverrides, problems: string[]): ConfigValues {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONFIG_KEYS)) {
+    const override = overrides[name as ConfigKey];
+    const label = override?.flag ?? name;
+    const value = override?.value ?? raw(name);
+    const ctx: ParseContext = { root, raw, problem: (text) => problems.push(`${label}: ${text}`) };
+    try {
+      values[name] = spec.parse(value, ctx);
+    } catch (e) {
+      if (!(e instanceof Expected)) throw e;
+      problems.push(`${label}: expected ${e.message}, got ${value.trim() ? JSON.stringify(value.trim()) : 'nothing'}`);
+    }
+  }
+  return values as ConfigValues;
+}
+
+function assemble(v: ConfigValues): Config {
+  return {
+    storage: {
+      ...v.MINIO_ENDPOINT,
+      accessKey: v.MINIO_ACCESS_KEY,
+      secretKey: v.MINIO_SECRET_KEY,
+      region: v.MINIO_REGION,
+      bucket: v.MINIO_BUCKET,
+      prefix: v.MINIO_PREFIX,
+      partSizeBytes: v.SYNC_PART_SIZE_MB,
+    },
+    sources: v.SYNC_DOWNLOAD_DIRS,
+    cacheFile: v.SYNC_CACHE_FILE,
+    lockFile: v.SYNC_LOCK_FILE,
+    logDir: v.SYNC_LOG_DIR,
+    concurrency: v.SYNC_CONCURRENCY,
+    stableAfterMs: v.SYNC_STABLE_SECONDS,
+    partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,
+    exclude: v.SYNC_EXCLUDE,
+    retries: v.SYNC_RETRIES,
+    retryBaseMs: v.SYNC_RETRY_BASE_MS,
+    docker: {
+      ensureContainers: v.SYNC_CONTAINERS,
+      djangoContainer: v.DJANGO_CONTAINER,
+      processCommand: v.PROCESS_COMMAND,
+      processTimeoutMs: v.PROCESS_TIMEOUT_SECONDS,
+      startTimeoutMs: v.CONTAINER_START_TIMEOUT_SECONDS,
+      cliEnv: Object.fromEntries(Object.entries({ DOCKER_HOST: v.DOCKER_HOST, DOCKER_CONTEXT: v.DOCKER_CONTEXT }).filter(([, x]) => x)),
+    },
+    health: {
+      model: v.HEALTH_MODEL,
+      keyField: v.HEALTH_KEY_FIELD,
+      timeField: v.HEALTH_TIME_FIELD,
+      windowMs: v.HEALTH_WINDOW_HOURS,
+      maxAgeMs: v.HEALTH_MAX_AGE_HOURS,
+    },
+    cronSchedule: v.CRON_SCHEDULE,
+    cronTz: v.CRON_TZ,
+  };
+}
+
+// The values that must never reach a log or the terminal.
+export function secretsOf(config: Pick<Config, 'storage'>): string[] {
+  return [config.storage.secretKey, config.storage.accessKey].filter((s) => s.length >= 3);
+}

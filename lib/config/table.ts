@@ -1,0 +1,78 @@
+// Every configuration key in one table: its parser, its default and its documentation line.
+// The loader reads this table; the README's configuration table and .env.example are checked
+// against it (test/config/docs.test.ts), so the three cannot drift apart.
+import path from 'node:path';
+import { parseSources, type SourceDir } from './sources.ts';
+import * as v from './values.ts';
+
+export const DEFAULT_PARTIAL_SUFFIXES = ['.tmp', '.tdd', '.temp', '.part', '.partial', '.crdownload', '.download'] as const;
+
+export interface ParseContext {
+  // Relative paths are resolved against this folder (the project's).
+  readonly root: string;
+  // The raw value of another key, for the few checks that involve two keys.
+  raw(key: string): string;
+  // Report a problem beyond the first (a parser that finds one problem throws Expected).
+  problem(text: string): void;
+}
+
+export interface KeySpec<T> {
+  readonly default: string;
+  // One line for the README table (Markdown).
+  readonly doc: string;
+  readonly parse: (raw: string, ctx: ParseContext) => T;
+}
+
+const key = <T>(defaultValue: string, doc: string, parse: (raw: string, ctx: ParseContext) => T): KeySpec<T> => ({ default: defaultValue, doc, parse });
+const pathIn = (raw: string, ctx: ParseContext): string => path.resolve(ctx.root, v.required('a path')(raw));
+
+export const CONFIG_KEYS = {
+  MINIO_ENDPOINT: key('', 'S3/MinIO endpoint URL, e.g. `http://127.0.0.1:9000` (required)', v.endpoint),
+  MINIO_ACCESS_KEY: key('', 'access key (required; never logged)', v.required('an access key')),
+  MINIO_SECRET_KEY: key('', 'secret key (required; never logged)', v.required('a secret key')),
+  MINIO_BUCKET: key('', 'bucket to upload into; created if missing (required)', v.bucketName),
+  MINIO_REGION: key('us-east-1', 'region used for signing and bucket creation', (raw) => raw.trim() || 'us-east-1'),
+  MINIO_PREFIX: key('', 'key prefix for every object, e.g. `telegram/`', v.keyPrefix),
+  SYNC_DOWNLOAD_DIRS: key(
+    '',
+    'download directories, comma-separated (or a JSON array); with several, each gets a key segment: its folder name, or `name=/path` (required)',
+    (raw, ctx): SourceDir[] => parseSources(raw, ctx.root, ctx.problem),
+  ),
+  SYNC_CACHE_FILE: key('state/file_hashes.json', 'hash cache (a journal sits beside it as `<file>.journal`)', pathIn),
+  SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
+  SYNC_LOG_DIR: key('logs', 'where `telegram_sync_YYYYMMDD.log` and the run records go', pathIn),
+  SYNC_CONCURRENCY: key('4', 'uploads in parallel (1-64); `--concurrency` overrides', v.wholeNumber(1, 64)),
+  SYNC_STABLE_SECONDS: key('60', 'a file is complete once its size and ctime have not changed for this long', v.secondsAsMs(0, 7 * 24 * 3600)),
+  SYNC_PARTIAL_SUFFIXES: key(DEFAULT_PARTIAL_SUFFIXES.join(','), 'suffixes of in-progress downloads, never uploaded', v.suffixes),
+  SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir) to skip; `*`, `**`, `?`; without `/` a pattern matches at any depth', v.list),
+  SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5); memory is about part size × concurrency', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
+  SYNC_RETRIES: key('4', 'retries per request for network errors and 5xx, with exponential backoff', v.wholeNumber(0, 20)),
+  SYNC_RETRY_BASE_MS: key('500', 'first retry delay; doubles each retry', v.wholeNumber(1, 60_000)),
+  SYNC_CONTAINERS: key('', 'containers that must be running before a sync (e.g. `telegram-downloader,minio`); empty = none', v.list),
+  DJANGO_CONTAINER: key('', 'container to run the processing command in (e.g. `django`); empty = no processing stage', v.text),
+  PROCESS_COMMAND: key('python manage.py process_scrap', 'command run with `docker exec` after uploads (split on spaces, or a JSON array)', (raw, ctx) => {
+    const argv = v.command(raw);
+    if (!argv.length && ctx.raw('DJANGO_CONTAINER').trim()) throw new v.Expected('a command');
+    return argv;
+  }),
+  PROCESS_TIMEOUT_SECONDS: key('1800', 'processing is killed and reported after this long', v.secondsAsMs(1, 7 * 24 * 3600)),
+  CONTAINER_START_TIMEOUT_SECONDS: key('60', 'how long to wait for a started container to run (and be healthy)', v.secondsAsMs(1, 3600)),
+  DOCKER_HOST: key('', 'Docker daemon socket for the docker CLI (also read from `.env`, so cron finds it); empty = the CLI default', v.text),
+  DOCKER_CONTEXT: key('', 'Docker CLI context to use; empty = the CLI default', v.text),
+  HEALTH_MODEL: key('', 'what `test-sync` reads processed rows from: `app_label.Model` (through Django), or a table name; empty = no database check', v.identifier(true)),
+  HEALTH_KEY_FIELD: key('key', 'field (column) of `HEALTH_MODEL` holding the object key', v.identifier(false)),
+  HEALTH_TIME_FIELD: key('processed_at', 'field (column) of `HEALTH_MODEL` holding when it was processed', v.identifier(false)),
+  HEALTH_WINDOW_HOURS: key('24', '`test-sync` looks at objects and rows changed this recently; `--since` overrides', v.duration),
+  HEALTH_MAX_AGE_HOURS: key('26', '`test-sync` fails if the last successful sync is older; `--max-age` overrides', v.duration),
+  CRON_SCHEDULE: key('0 3 * * *', 'schedule `install-cron` uses; `--schedule` overrides', v.text),
+  CRON_TZ: key('', 'time zone for the schedule (written as `CRON_TZ=`); empty = the system zone', v.text),
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type ConfigValues = { readonly [K in ConfigKey]: ReturnType<(typeof CONFIG_KEYS)[K]['parse']> };
+
+// The README's configuration table, rendered from CONFIG_KEYS.
+export function renderConfigTable(): string {
+  const rows = Object.entries(CONFIG_KEYS).map(([name, k]) => `| \`${name}\` |${k.default ? ` \`${k.default}\` ` : ' '}| ${k.doc} |`);
+  return ['| key | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}

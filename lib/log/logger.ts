@@ -1,0 +1,132 @@
+// The run log: typed entries (lib/log/kinds.ts) written as human lines (telegram_sync_YYYYMMDD.log)
+// and as JSON lines (telegram_sync_YYYYMMDD.jsonl), secrets masked before anything is written.
+import fs from 'node:fs';
+import path from 'node:path';
+import { systemNow, type Now } from '../clock.ts';
+import { formatEntry, type LogEntry, type LogFields, type LogLevel } from './kinds.ts';
+
+export type { LogEntry, LogFields, LogLevel } from './kinds.ts';
+
+export interface LogRecord extends LogFields {
+  readonly time: string;
+  readonly level: LogLevel;
+  readonly kind: string;
+  readonly msg: string;
+}
+
+export interface Logger {
+  write(entry: LogEntry): void;
+  // The same outputs, every record stamped with `fields` (the run id of a run).
+  child(fields: { readonly runId: string }): Logger;
+  // Paths of the files written (empty for a logger without a directory).
+  readonly files: { readonly human?: string; readonly json?: string };
+  close(): void;
+}
+
+export interface LoggerOptions {
+  readonly dir?: string;
+  readonly now?: Now;
+  // Where human lines also go (stdout, stderr, or nothing); debug lines never go there.
+  readonly console?: NodeJS.WritableStream | null;
+  readonly secrets?: readonly string[];
+  readonly runId?: string;
+  readonly name?: string;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+// Local-date stamp used in log file names.
+export function dateStamp(d: Date): string {
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
+}
+
+export function logFilePaths(dir: string, when: Date, name = 'telegram_sync'): { human: string; json: string } {
+  const stamp = dateStamp(when);
+  return { human: path.join(dir, `${name}_${stamp}.log`), json: path.join(dir, `${name}_${stamp}.jsonl`) };
+}
+
+// Replace every occurrence of each secret with ***.
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out;
+}
+
+// Mask secrets in an error's message and in each of its causes, in place, before it is printed.
+export function redactError<E>(error: E, secrets: readonly string[]): E {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    current.message = maskSecrets(current.message, secrets);
+    current = current.cause;
+  }
+  return error;
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
+  if (v instanceof Error) return JSON.stringify(v.message);
+  return JSON.stringify(v);
+}
+
+export function formatHuman(r: LogRecord): string {
+  const { time, level, kind, msg, ...fields } = r;
+  const extra = Object.entries(fields)
+    .filter(([k, v]) => v !== undefined && k !== 'runId')
+    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .join(' ');
+  return `${time} ${level.toUpperCase().padEnd(5)} ${kind}: ${msg}${extra ? `  ${extra}` : ''}`;
+}
+
+// An entry as the record both outputs write.
+export function toRecord(entry: LogEntry, time: Date, stamp: LogFields = {}): LogRecord {
+  const { level, msg, fields } = formatEntry(entry);
+  return { time: time.toISOString(), level, kind: entry.kind, msg, ...stamp, ...fields };
+}
+
+type Sink = (record: LogRecord) => void;
+
+function loggerOver(sink: Sink, now: Now, stamp: LogFields, files: Logger['files'], close: () => void): Logger {
+  return {
+    write: (entry) => sink(toRecord(entry, now(), stamp)),
+    child: (fields) => loggerOver(sink, now, { ...stamp, ...fields }, files, () => {}),
+    files,
+    close,
+  };
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const now = options.now ?? systemNow;
+  const secrets = options.secrets ?? [];
+  const out = options.console === undefined ? process.stdout : options.console;
+  let humanFd: number | undefined;
+  let jsonFd: number | undefined;
+  let files: { human?: string; json?: string } = {};
+  if (options.dir) {
+    fs.mkdirSync(options.dir, { recursive: true });
+    files = logFilePaths(options.dir, now(), options.name);
+    humanFd = fs.openSync(files.human!, 'a');
+    jsonFd = fs.openSync(files.json!, 'a');
+  }
+  const isTTY = Boolean(out && (out as NodeJS.WriteStream).isTTY);
+  const sink: Sink = (record) => {
+    const human = maskSecrets(formatHuman(record), secrets);
+    if (humanFd !== undefined) fs.writeSync(humanFd, human + '\n');
+    if (jsonFd !== undefined) fs.writeSync(jsonFd, maskSecrets(JSON.stringify(record, errorReplacer), secrets) + '\n');
+    if (out && record.level !== 'debug') out.write((isTTY ? '\r\x1b[K' : '') + human + '\n');
+  };
+  return loggerOver(sink, now, options.runId ? { runId: options.runId } : {}, files, () => {
+    if (humanFd !== undefined) fs.closeSync(humanFd);
+    if (jsonFd !== undefined) fs.closeSync(jsonFd);
+    humanFd = jsonFd = undefined;
+  });
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Error ? value.message : value;
+}
+
+// A logger that keeps records in memory, for tests of modules that log.
+export function createMemoryLogger(): Logger & { readonly records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  return { ...loggerOver((r) => records.push(r), systemNow, {}, {}, () => {}), records };
+}

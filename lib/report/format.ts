@@ -1,0 +1,20 @@
+// The run summary as a person reads it at the end of a run.
+import { formatBytes } from '../format.ts';
+import type { RunSummary } from './summary.ts';
+
+const MAX_PROBLEMS_SHOWN = 20;
+
+export function formatSummary(s: RunSummary): string {
+  const skipped = Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const sent = s.dryRun ? `would upload ${s.wouldUpload}` : `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)`;
+  const lines = [
+    `${s.dryRun ? '[dry-run] ' : ''}sync ${s.status}: ${s.scanned} scanned, ${s.complete} complete, ${s.new} new or changed`,
+    `  ${sent}, deduplicated ${s.deduplicated}, already in bucket ${s.adopted}, conflicts ${s.conflicts}, failed ${s.failed}${s.notAttempted ? `, not attempted ${s.notAttempted}` : ''}`,
+    `  skipped: ${skipped}`,
+    `  took ${(s.durationMs / 1000).toFixed(2)} s`,
+  ];
+  if (s.processing) lines.push(`  processing: ${s.processing.ran ? `ran, exit ${s.processing.exitCode ?? '?'}` : 'not run'} (${s.processing.reason})`);
+  for (const p of s.problems.slice(0, MAX_PROBLEMS_SHOWN)) lines.push(`  ${p.kind}: ${p.path}${p.detail ? ` (${p.detail})` : ''}`);
+  if (s.problems.length > MAX_PROBLEMS_SHOWN) lines.push(`  … and ${s.problems.length - MAX_PROBLEMS_SHOWN} more problems (see the log)`);
+  return lines.join('\n');
+}

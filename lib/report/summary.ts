@@ -1,0 +1,167 @@
+// Stage 6, report: the run summary, built from what each stage returned. It is what the run
+// record stores, what --json prints and what decides the exit code (./exit.ts).
+import type { PlanItem } from '../sync/plan.ts';
+import { processingFailed, type ProcessingReport } from '../sync/process.ts';
+import type { ScanResult, ScanSkipReason } from '../sync/scan.ts';
+import type { TransferResult } from '../sync/transfer.ts';
+
+export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error';
+
+export interface UploadedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface RunProblem {
+  readonly path: string;
+  readonly kind: string;
+  readonly detail: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  readonly status: RunStatus;
+  readonly scanned: number;
+  readonly complete: number;
+  readonly new: number;
+  readonly uploaded: number;
+  readonly wouldUpload: number;
+  readonly deduplicated: number;
+  readonly adopted: number;
+  readonly conflicts: number;
+  readonly failed: number;
+  readonly notAttempted: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly bytesUploaded: number;
+  readonly throughputBytesPerSec: number;
+  readonly uploadedObjects: readonly UploadedObject[];
+  readonly problems: readonly RunProblem[];
+  readonly processing?: ProcessingReport;
+  readonly error?: string;
+}
+
+export interface SummaryInput {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly dryRun: boolean;
+  readonly force: boolean;
+  readonly scan: ScanResult;
+  readonly plan: readonly PlanItem[];
+  readonly transfer: TransferResult;
+  readonly processing?: ProcessingReport;
+}
+
+// Scan skips that mean something is wrong (reported as problems), not merely "not for upload".
+export const PROBLEM_SKIPS: ReadonlySet<ScanSkipReason> = new Set(['symlink-loop', 'unreadable', 'vanished']);
+
+// Counts kept while the stages' results are read.
+class Tally {
+  readonly skipped: Record<string, number> = {};
+  readonly problems: RunProblem[] = [];
+  readonly uploadedObjects: UploadedObject[] = [];
+  conflicts = 0;
+  failed = 0;
+  bytesUploaded = 0;
+  skip(reason: string): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+  problem(path: string, kind: string, detail: string): void {
+    this.problems.push({ path, kind, detail });
+  }
+}
+
+function readScan(t: Tally, scan: ScanResult): void {
+  for (const s of scan.skipped) {
+    t.skip(s.reason);
+    if (PROBLEM_SKIPS.has(s.reason)) t.problem(s.path, s.reason, s.detail ?? '');
+  }
+}
+
+function readPlan(t: Tally, plan: readonly PlanItem[]): void {
+  for (const item of plan) {
+    if (item.action === 'skip') t.skip(item.reason);
+    if (item.action === 'conflict') {
+      t.conflicts++;
+      t.problem(item.file.absPath, 'conflict', `maps to ${item.key} like ${item.with.join(', ')}`);
+    }
+    if (item.action === 'invalid') {
+      t.failed++;
+      t.problem(item.file.absPath, 'invalid-key', item.problem);
+    }
+  }
+}
+
+function readTransfer(t: Tally, transfer: TransferResult): void {
+  for (const o of transfer.outcomes) {
+    if (o.status === 'uploaded') {
+      t.uploadedObjects.push({ key: o.item.key, size: o.bytes, sha256: o.sha256 });
+      t.bytesUploaded += o.bytes;
+    }
+    if (o.status === 'unchanged') t.skip('unchanged-content');
+    if (o.status === 'conflict') {
+      t.conflicts++;
+      t.problem(o.item.file.absPath, 'conflict', o.detail);
+    }
+    if (o.status === 'failed') {
+      t.failed++;
+      t.problem(o.item.file.absPath, 'failed', o.error);
+    }
+  }
+}
+
+function statusOf(input: SummaryInput, t: Tally): RunStatus {
+  if (input.transfer.unreachable) return 'unreachable';
+  if (t.failed > 0 || t.conflicts > 0) return 'partial';
+  return processingFailed(input.processing) ? 'processing-failed' : 'ok';
+}
+
+export function buildSummary(input: SummaryInput): RunSummary {
+  const t = new Tally();
+  readScan(t, input.scan);
+  readPlan(t, input.plan);
+  readTransfer(t, input.transfer);
+  const count = (status: string) => input.transfer.outcomes.filter((o) => o.status === status).length;
+  const durationMs = input.finishedAt.getTime() - input.startedAt.getTime();
+  return {
+    runId: input.runId,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs,
+    dryRun: input.dryRun,
+    force: input.force,
+    status: statusOf(input, t),
+    scanned: input.scan.files.length + input.scan.skipped.length,
+    complete: input.scan.files.length,
+    new: input.plan.filter((i) => i.action === 'transfer').length,
+    uploaded: t.uploadedObjects.length,
+    wouldUpload: count('would-upload'),
+    deduplicated: count('deduplicated'),
+    adopted: count('adopted'),
+    conflicts: t.conflicts,
+    failed: t.failed,
+    notAttempted: count('not-attempted'),
+    skipped: t.skipped,
+    bytesUploaded: t.bytesUploaded,
+    throughputBytesPerSec: durationMs > 0 ? Math.round((t.bytesUploaded * 1000) / durationMs) : 0,
+    uploadedObjects: t.uploadedObjects,
+    problems: t.problems,
+    ...(input.processing ? { processing: input.processing } : {}),
+    ...(input.transfer.unreachable ? { error: input.transfer.unreachable.message } : {}),
+  };
+}
+
+// The record of a run that stopped with an error before it could summarise its stages.
+export function failedRunSummary(o: { runId: string; startedAt: Date; finishedAt: Date; force: boolean; error: string }): RunSummary {
+  return {
+    runId: o.runId, startedAt: o.startedAt.toISOString(), finishedAt: o.finishedAt.toISOString(), durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
+    dryRun: false, force: o.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0, adopted: 0, conflicts: 0,
+    failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], error: o.error,
+  };
+}

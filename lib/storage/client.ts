@@ -1,0 +1,129 @@
+// The bucket, through the real `minio` client: existence, stat, streamed upload, listing.
+// Every request, listing pages included, goes through withRetry (network errors and 5xx, backoff).
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import * as Minio from 'minio';
+import type { Config, StorageConfig } from '../config/load.ts';
+import { StorageError, UploadError } from '../errors.ts';
+import { HASH_CHUNK_BYTES, HashingPassThrough } from '../sync/hash.ts';
+import { SHA256_META } from './metadata.ts';
+import { classifyStorageError, withRetry, type RetryOptions, type StorageErrorClass } from './retry.ts';
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly sha256?: string;
+  readonly lastModified: Date;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+export interface PutResult {
+  // SHA-256 and length of the bytes actually sent.
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface Storage {
+  readonly bucket: string;
+  // Each throws StorageUnreachableError when the server cannot be reached after retries.
+  bucketExists(): Promise<boolean>;
+  createBucket(): Promise<void>;
+  stat(key: string): Promise<ObjectInfo | null>;
+  putFile(key: string, filePath: string, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  list(prefix: string): AsyncIterable<ListedObject>;
+}
+
+export interface StorageOptions {
+  readonly retry: RetryOptions;
+}
+
+// The storage a configuration describes, with its retry settings.
+export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>, onRetry?: RetryOptions['onRetry']): Storage {
+  return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) } });
+}
+
+export function createMinioClient(cfg: StorageConfig): Minio.Client {
+  return new Minio.Client({
+    endPoint: cfg.endPoint,
+    port: cfg.port,
+    useSSL: cfg.useSSL,
+    accessKey: cfg.accessKey,
+    secretKey: cfg.secretKey,
+    region: cfg.region,
+    partSize: cfg.partSizeBytes,
+    pathStyle: true,
+    // Its own retry re-sends a stream body it has already consumed, and prints to the console:
+    // ours (lib/storage/retry.ts) reopens the file for each attempt instead.
+    retryOptions: { disableRetry: true },
+  });
+}
+
+const NOT_FOUND = new Set(['NotFound', 'NoSuchKey']);
+
+export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, client = createMinioClient(cfg)): Storage {
+  const where = `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}`;
+  // One request, retried while its error says a retry can help.
+  const request = <T>(what: string, fn: () => Promise<T>, o: { failure?: string; as?: StorageErrorClass } = {}): Promise<T> =>
+    withRetry(() => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))), options.retry);
+  return {
+    bucket: cfg.bucket,
+    bucketExists: () => request('bucket check', () => client.bucketExists(cfg.bucket), { failure: `cannot check bucket ${cfg.bucket} on ${where}` }),
+    async createBucket() {
+      await request('bucket creation', () => client.makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
+        const code = (e as StorageError).code;
+        if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
+        throw e;
+      });
+    },
+    async stat(key) {
+      try {
+        const st = await request(`stat of ${key}`, () => client.statObject(cfg.bucket, key));
+        const metadata: Record<string, string> = {};
+        for (const [k, v] of Object.entries(st.metaData ?? {})) metadata[k.toLowerCase()] = String(v);
+        const sha256 = metadata[SHA256_META];
+        return { key, size: st.size, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
+      } catch (e) {
+        if (e instanceof StorageError && NOT_FOUND.has(e.code ?? '')) return null;
+        throw e;
+      }
+    },
+    putFile: (key, filePath, size, metadata, contentType) =>
+      request(`upload of ${key}`, () => streamFile(client, cfg.bucket, key, filePath, size, uploadHeaders(metadata, contentType)), { as: UploadError }),
+    // Page by page (1,000 keys each), each page one retried request.
+    async *list(prefix) {
+      let token = '';
+      for (;;) {
+        const page = await request(`listing of ${prefix || 'the bucket'}`, () => client.listObjectsV2Query(cfg.bucket, prefix, token, '', 1000, ''));
+        for (const item of page.objects) if (item.name) yield { key: item.name, size: item.size, lastModified: item.lastModified };
+        if (!page.isTruncated || !page.nextContinuationToken) return;
+        token = page.nextContinuationToken;
+      }
+    },
+  };
+}
+
+function uploadHeaders(metadata: Record<string, string>, contentType: string): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': contentType };
+  for (const [k, v] of Object.entries(metadata)) headers[`X-Amz-Meta-${k}`] = v;
+  return headers;
+}
+
+// One attempt: the file streamed from disk (reopened each attempt), hashed as it is sent.
+async function streamFile(client: Minio.Client, bucket: string, key: string, filePath: string, size: number, headers: Record<string, string>): Promise<PutResult> {
+  const hasher = new HashingPassThrough();
+  const source = fs.createReadStream(filePath, { highWaterMark: HASH_CHUNK_BYTES });
+  try {
+    await Promise.all([pipeline(source, hasher), client.putObject(bucket, key, hasher, size, headers)]);
+  } catch (e) {
+    source.destroy();
+    hasher.destroy();
+    throw e;
+  }
+  return { sha256: hasher.digest(), bytes: hasher.bytes };
+}

@@ -1,0 +1,197 @@
+// The hash cache: what was uploaded for each local file. A snapshot (written by atomic rename)
+// plus an append-only journal of the entries recorded since, so a kill -9 at any moment leaves
+// a cache the next run can read, losing at most the uploads still in flight.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log/logger.ts';
+
+export const CACHE_VERSION = 1;
+
+export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash';
+
+export interface CacheEntry {
+  readonly path: string;
+  // The object that holds this content (for a dedup entry, the other file's key).
+  readonly key: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly recordedAt: string;
+  readonly via: CacheVia;
+}
+
+export interface CacheView {
+  get(filePath: string): CacheEntry | undefined;
+  // An entry whose object really holds this content (uploaded or adopted, not a dedup pointer).
+  findContent(sha256: string): CacheEntry | undefined;
+  // The entry that put content under `key`, if any.
+  ownerOfKey(key: string): CacheEntry | undefined;
+}
+
+export class HashCache implements CacheView {
+  private readonly byPath = new Map<string, CacheEntry>();
+  private readonly bySha = new Map<string, CacheEntry>();
+  private readonly byKey = new Map<string, CacheEntry>();
+  private journalFd: number | undefined;
+  readonly journalFile: string;
+
+  private constructor(readonly file: string, private readonly log?: Logger, private readonly readOnly = false) {
+    this.journalFile = `${file}.journal`;
+  }
+
+  // Load snapshot and journal. A damaged snapshot is moved aside (the bucket check rebuilds it);
+  // a torn journal line (a write cut by a crash) is skipped.
+  // `readOnly` (for --dry-run): a damaged snapshot is ignored but left where it is.
+  static open(file: string, options: { log?: Logger; readOnly?: boolean } = {}): HashCache {
+    const cache = new HashCache(file, options.log, options.readOnly);
+    cache.loadSnapshot();
+    cache.loadJournal();
+    return cache;
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  entries(): IterableIterator<CacheEntry> {
+    return this.byPath.values();
+  }
+
+  get(filePath: string): CacheEntry | undefined {
+    return this.byPath.get(filePath);
+  }
+
+  findContent(sha256: string): CacheEntry | undefined {
+    return this.bySha.get(sha256);
+  }
+
+  ownerOfKey(key: string): CacheEntry | undefined {
+    return this.byKey.get(key);
+  }
+
+  // Append one entry to the journal (written to the OS before this returns) and index it.
+  record(entry: CacheEntry): void {
+    if (this.journalFd === undefined) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.journalFd = fs.openSync(this.journalFile, 'a');
+    }
+    fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
+    this.index(entry);
+  }
+
+  // Write a new snapshot atomically (temp file, fsync, rename), then empty the journal.
+  compact(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, `{"version":${CACHE_VERSION},"entries":[\n`);
+      let first = true;
+      for (const e of this.byPath.values()) {
+        fs.writeSync(fd, (first ? '' : ',\n') + JSON.stringify(e));
+        first = false;
+      }
+      fs.writeSync(fd, '\n]}\n');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, this.file);
+    fsyncDir(path.dirname(this.file));
+    if (this.journalFd !== undefined) {
+      fs.closeSync(this.journalFd);
+      this.journalFd = undefined;
+    }
+    fs.rmSync(this.journalFile, { force: true });
+  }
+
+  close(): void {
+    if (this.journalFd !== undefined) {
+      fs.fsyncSync(this.journalFd);
+      fs.closeSync(this.journalFd);
+      this.journalFd = undefined;
+    }
+  }
+
+  private index(entry: CacheEntry): void {
+    const previous = this.byPath.get(entry.path);
+    if (previous && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
+    if (previous && this.byKey.get(previous.key) === previous) this.byKey.delete(previous.key);
+    this.byPath.set(entry.path, entry);
+    if (entry.via !== 'dedup') {
+      this.bySha.set(entry.sha256, entry);
+      this.byKey.set(entry.key, entry);
+    }
+  }
+
+  private loadSnapshot(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    let entries: unknown;
+    try {
+      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
+      if (parsed.version !== CACHE_VERSION || !Array.isArray(parsed.entries)) throw new Error(`not a version ${CACHE_VERSION} cache`);
+      entries = parsed.entries;
+    } catch (e) {
+      if (this.readOnly) {
+        this.log?.write({ kind: 'cache.unreadable', file: this.file, error: (e as Error).message });
+        return;
+      }
+      const aside = `${this.file}.unreadable-${Date.now()}`;
+      fs.renameSync(this.file, aside);
+      this.log?.write({ kind: 'cache.unreadable', file: this.file, error: (e as Error).message, aside });
+      return;
+    }
+    for (const e of entries as unknown[]) if (isEntry(e)) this.index(e);
+  }
+
+  private loadJournal(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.journalFile, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    let torn = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const e: unknown = JSON.parse(line);
+        if (isEntry(e)) this.index(e);
+        else torn++;
+      } catch {
+        torn++;
+      }
+    }
+    if (torn) this.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
+  }
+}
+
+function isEntry(e: unknown): e is CacheEntry {
+  const o = e as Record<string, unknown>;
+  return (
+    !!o && typeof o.path === 'string' && typeof o.key === 'string' && typeof o.sha256 === 'string' &&
+    typeof o.size === 'number' && typeof o.mtimeMs === 'number' && typeof o.ctimeMs === 'number' && typeof o.ino === 'number'
+  );
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
+  }
+}

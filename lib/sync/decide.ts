@@ -1,0 +1,72 @@
+// The one decision: what to do with a file, from everything known about it. Pure: the transfer
+// stage gathers the facts a decision asks for (hash, in-flight upload, bucket) and asks again,
+// so every rule lives here and is tested as a table (rclone's NeedTransfer is the model).
+import type { CacheEntry } from './cache.ts';
+import type { ScannedFile } from './scan.ts';
+
+export interface RemoteFacts {
+  readonly size: number;
+  readonly sha256?: string;
+}
+
+// What is known about one file. Optional facts are unknown until a decision asks for them.
+export interface FileFacts {
+  readonly file: ScannedFile;
+  // The object key the file maps to now.
+  readonly key: string;
+  readonly force: boolean;
+  // The cache entry recorded for this path, if any.
+  readonly cached?: CacheEntry;
+  // The SHA-256 of the file's bytes, once hashed.
+  readonly sha256?: string;
+  // Once hashed: a cache entry whose object already holds this content (not a dedup pointer).
+  readonly contentHolder?: CacheEntry;
+  // Once hashed: another upload of the same content in this run. 'running' until it settles;
+  // then the key it was uploaded under, or null when it failed.
+  readonly inFlight?: 'running' | { readonly uploadedAs: string | null };
+  // Once asked: the object under `key` (null: none).
+  readonly remote?: RemoteFacts | null;
+  // Once asked: the cache entry that put content under `key`.
+  readonly keyOwner?: CacheEntry;
+}
+
+export type NeedFact = 'hash' | 'in-flight' | 'remote';
+
+export type Decision =
+  // Not read at all: size, mtime, ctime and inode match the entry recorded under this key.
+  | { readonly action: 'skip'; readonly reason: 'unchanged' }
+  // A fact is missing: gather it and decide again.
+  | { readonly action: 'need'; readonly fact: NeedFact }
+  // Nothing to send: record the file as held by `key` (via says why).
+  | { readonly action: 'record'; readonly via: 'rehash' | 'dedup' | 'adopted'; readonly key: string }
+  | { readonly action: 'upload' }
+  | { readonly action: 'conflict'; readonly detail: string };
+
+// Same size, mtime, ctime and inode: the file was not touched since it was recorded.
+export function isSameStat(a: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>, b: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+// The entry still covers the file's object: recorded under the key the file maps to now (a
+// dedup entry points at another file's object, whatever the key).
+export function coversKey(entry: CacheEntry, key: string): boolean {
+  return entry.key === key || entry.via === 'dedup';
+}
+
+export function decideFile(f: FileFacts): Decision {
+  const { file, key, cached } = f;
+  if (!f.force && cached && isSameStat(cached, file) && coversKey(cached, key)) return { action: 'skip', reason: 'unchanged' };
+  if (f.sha256 === undefined) return { action: 'need', fact: 'hash' };
+  if (f.force) return { action: 'upload' };
+  if (cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
+  if (f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };
+  if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
+  if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
+  if (f.remote === undefined) return { action: 'need', fact: 'remote' };
+  if (f.remote && f.remote.size === file.size && f.remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
+  const owner = f.keyOwner;
+  if (owner && owner.path !== file.absPath && owner.sha256 !== f.sha256) {
+    return { action: 'conflict', detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it` };
+  }
+  return { action: 'upload' };
+}

@@ -1,0 +1,56 @@
+// Stage 2, plan: a pure function of the scan and the hash cache. Maps each file to its key,
+// settles key conflicts among this run's files, and asks decideFile what it can decide from
+// `stat` alone (unchanged files are skipped without being read).
+import type { CacheEntry, CacheView } from './cache.ts';
+import { decideFile } from './decide.ts';
+import { objectKeyFor } from './keys.ts';
+import type { ScannedFile } from './scan.ts';
+
+export type PlanItem =
+  | { readonly action: 'skip'; readonly file: ScannedFile; readonly key: string; readonly reason: 'unchanged'; readonly entry: CacheEntry }
+  | { readonly action: 'transfer'; readonly file: ScannedFile; readonly key: string; readonly cached?: CacheEntry }
+  | { readonly action: 'conflict'; readonly file: ScannedFile; readonly key: string; readonly with: readonly string[] }
+  | { readonly action: 'invalid'; readonly file: ScannedFile; readonly problem: string };
+
+export type TransferItem = Extract<PlanItem, { action: 'transfer' }>;
+
+export interface PlanOptions {
+  readonly prefix: string;
+  readonly force: boolean;
+}
+
+export function planUploads(files: readonly ScannedFile[], cache: CacheView, options: PlanOptions): PlanItem[] {
+  const items: PlanItem[] = [];
+  const byKey = new Map<string, ScannedFile[]>();
+  for (const file of files) {
+    const k = objectKeyFor(options.prefix, file.source, file.relPath);
+    if (!k.ok) {
+      items.push({ action: 'invalid', file, problem: k.problem });
+      continue;
+    }
+    const group = byKey.get(k.key) ?? [];
+    group.push(file);
+    byKey.set(k.key, group);
+  }
+  for (const [key, group] of byKey) {
+    const allowed = keyHolder(group, cache.ownerOfKey(key));
+    for (const file of group) {
+      if (file !== allowed) {
+        items.push({ action: 'conflict', file, key, with: group.filter((f) => f !== file).map((f) => f.absPath) });
+        continue;
+      }
+      const cached = cache.get(file.absPath);
+      const decision = decideFile({ file, key, force: options.force, ...(cached ? { cached } : {}) });
+      if (decision.action === 'skip' && cached) items.push({ action: 'skip', file, key, reason: decision.reason, entry: cached });
+      else items.push({ action: 'transfer', file, key, ...(cached ? { cached } : {}) });
+    }
+  }
+  return items;
+}
+
+// Several local files mapping to one key: only the file the cache knows as the key's owner may
+// keep it; the others are conflicts, so nothing silently overwrites anything.
+function keyHolder(group: readonly ScannedFile[], owner: CacheEntry | undefined): ScannedFile | undefined {
+  if (group.length === 1) return group[0];
+  return owner ? group.find((f) => f.absPath === owner.path) : undefined;
+}

@@ -1,0 +1,173 @@
+// The sync, stage by stage: scan → plan → transfer (+ record) → process → report, under the
+// lock. Side effects come in through `deps`; this module only puts the stages in order.
+import crypto from 'node:crypto';
+import { systemNow, type Now } from '../clock.ts';
+import type { Config } from '../config/load.ts';
+import { describeError } from '../errors.ts';
+import type { Gate } from '../gate.ts';
+import type { Logger } from '../log/logger.ts';
+import { appendRunRecord } from '../report/records.ts';
+import { buildSummary, failedRunSummary, type RunSummary } from '../report/summary.ts';
+import type { Storage } from '../storage/client.ts';
+import { HashCache } from './cache.ts';
+import { sha256File } from './hash.ts';
+import { acquireLock, readLock, type HeldLock } from './lock.ts';
+import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
+import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
+import { createRecorder } from './record.ts';
+import { scanDownloads, type ScanResult } from './scan.ts';
+import { transferFiles, type TransferResult } from './transfer.ts';
+
+export interface SyncOptions {
+  readonly force: boolean;
+  // Given by a script that stamps its own log lines with it; made here otherwise.
+  readonly runId?: string;
+}
+
+export interface SyncDeps {
+  readonly storage: Storage;
+  readonly log: Logger;
+  readonly gate: Gate;
+  readonly now?: Now;
+  readonly hash?: (filePath: string) => Promise<string>;
+  readonly lock?: (file: string) => HeldLock;
+  // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
+  readonly prepare?: () => Promise<void>;
+  readonly process?: ProcessStage;
+  readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
+}
+
+interface Run {
+  readonly config: Config;
+  readonly force: boolean;
+  readonly deps: SyncDeps;
+  readonly log: Logger;
+  readonly now: Now;
+  readonly runId: string;
+  readonly startedAt: Date;
+}
+
+// "20261123T030000-a1b2c3": sortable, unique enough, safe in file names.
+export function newRunId(at: Date): string {
+  return `${at.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+export async function runSync(config: Config, options: SyncOptions, deps: SyncDeps): Promise<RunSummary> {
+  const now = deps.now ?? systemNow;
+  const startedAt = now();
+  const runId = options.runId ?? newRunId(startedAt);
+  const log = deps.log.child({ runId });
+  const run: Run = { config, force: options.force, deps, log, now, runId, startedAt };
+  log.write({ kind: 'run.start', bucket: config.storage.bucket, prefix: config.storage.prefix, dirs: config.sources.map((s) => s.path), concurrency: config.concurrency, dryRun: deps.gate.dryRun, force: options.force });
+  let lock: HeldLock | undefined;
+  let cache: HashCache | undefined;
+  let summary: RunSummary | undefined;
+  try {
+    lock = takeLock(run);
+    await deps.prepare?.();
+    await ensureBucket(run);
+    cache = HashCache.open(config.cacheFile, { log, readOnly: deps.gate.dryRun });
+    const scan = await scanStage(run);
+    const plan = planStage(run, scan, cache);
+    const transfer = await transferStage(run, plan, cache);
+    const { processing, error } = await processStage(run, transfer);
+    summary = await reportStage(run, { scan, plan, transfer, processing });
+    if (error) throw error;
+    return summary;
+  } catch (e) {
+    log.write({ kind: 'run.error', error: describeError(e) });
+    if (!deps.gate.dryRun && !summary) appendRunRecord(config.logDir, failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }));
+    throw e;
+  } finally {
+    cache?.close();
+    lock?.release();
+  }
+}
+
+// A dry run does not take the lock (it changes nothing) but says when one is there.
+function takeLock(run: Run): HeldLock | undefined {
+  const { config, deps, log } = run;
+  if (!deps.gate.dryRun) return (deps.lock ?? ((f) => acquireLock(f, { log })))(config.lockFile);
+  const holder = readLock(config.lockFile);
+  if (holder) log.write({ kind: 'lock.present', holder: holder === 'unreadable' ? 'unreadable' : `pid ${holder.pid}` });
+  return undefined;
+}
+
+async function ensureBucket(run: Run): Promise<void> {
+  const { storage, gate } = run.deps;
+  if (await storage.bucketExists()) return;
+  await gate.run('create bucket', { bucket: storage.bucket }, async () => {
+    await storage.createBucket();
+    run.log.write({ kind: 'bucket.created', bucket: storage.bucket });
+  });
+}
+
+async function scanStage(run: Run): Promise<ScanResult> {
+  const { config, log, now } = run;
+  const scan = await scanDownloads(config.sources, { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now });
+  for (const s of scan.skipped) log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
+  log.write({ kind: 'scan.done', complete: scan.files.length, skipped: scan.skipped.length });
+  return scan;
+}
+
+function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
+  const plan = planUploads(scan.files, cache, { prefix: run.config.storage.prefix, force: run.force });
+  for (const item of plan) {
+    if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with });
+    if (item.action === 'invalid') run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });
+  }
+  return plan;
+}
+
+async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCache): Promise<TransferResult> {
+  const { deps, config } = run;
+  const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
+  const recorder = createRecorder(cache, { gate: deps.gate, now: run.now });
+  const transfer = await transferFiles(items, {
+    storage: deps.storage,
+    cache,
+    recorder,
+    hash: deps.hash ?? sha256File,
+    gate: deps.gate,
+    log: run.log,
+    force: run.force,
+    concurrency: config.concurrency,
+    ...(deps.onProgress ? { onProgress: deps.onProgress(items.length) } : {}),
+  });
+  await recorder.finish();
+  return transfer;
+}
+
+// A process stage that throws (e.g. the django container is missing) must not hide the uploads:
+// the run is still summarised and recorded, then its error ends the run.
+async function processStage(run: Run, transfer: TransferResult): Promise<{ processing: ProcessingReport; error?: unknown }> {
+  if (transfer.unreachable) return { processing: { ran: false, reason: 'storage unreachable' } };
+  const uploaded = transfer.outcomes.filter((o) => o.status === 'uploaded').length;
+  try {
+    return { processing: await (run.deps.process ?? skipProcessing)(uploaded) };
+  } catch (e) {
+    return { processing: { ran: false, reason: 'could not run', error: describeError(e) }, error: e };
+  }
+}
+
+async function reportStage(run: Run, stages: { scan: ScanResult; plan: PlanItem[]; transfer: TransferResult; processing: ProcessingReport }): Promise<RunSummary> {
+  const { deps, log } = run;
+  const summary = buildSummary({ runId: run.runId, startedAt: run.startedAt, finishedAt: run.now(), dryRun: deps.gate.dryRun, force: run.force, ...stages });
+  await deps.gate.run('append the run record', {}, () => appendRunRecord(run.config.logDir, summary));
+  const { status, scanned, complete, uploaded, deduplicated, adopted, conflicts, failed, skipped, bytesUploaded, durationMs, throughputBytesPerSec } = summary;
+  log.write({ kind: 'run.summary', status, scanned, complete, new: summary.new, uploaded, deduplicated, adopted, conflicts, failed, skipped, bytesUploaded, durationMs, throughputBytesPerSec });
+  return summary;
+}
+
+// Only the process stage (for --process-only), under the same lock as a sync.
+export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
+  const lock = deps.gate.dryRun ? undefined : (deps.lock ?? ((f) => acquireLock(f, { log: deps.log })))(config.lockFile);
+  try {
+    await deps.prepare?.();
+    const report = await deps.process(0);
+    deps.log.write({ kind: 'run.process-only', ran: report.ran, reason: report.reason, ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}) });
+    return report;
+  } finally {
+    lock?.release();
+  }
+}

@@ -1,0 +1,177 @@
+// Stage 3, transfer: the I/O for each file that needs more than `stat`: gather the facts
+// decideFile asks for (hash, an upload of the same content in flight, the bucket), then do what
+// it decides: upload and verify, or record. Each success is handed to the recorder (stage 4)
+// before the file counts as done. Bounded concurrency; a file that fails is reported and left
+// for the next run; an unreachable server stops the stage.
+import { describeError, StorageUnreachableError, VerificationError } from '../errors.ts';
+import type { Gate } from '../gate.ts';
+import type { LogEntry, Logger } from '../log/logger.ts';
+import type { Storage } from '../storage/client.ts';
+import { contentTypeFor, objectMetadata } from '../storage/metadata.ts';
+import type { CacheView } from './cache.ts';
+import { decideFile, type FileFacts, type NeedFact } from './decide.ts';
+import type { TransferItem } from './plan.ts';
+import { forEachConcurrent } from './pool.ts';
+import type { Recorder } from './record.ts';
+
+export type TransferOutcome =
+  | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
+  | { readonly status: 'would-upload'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'deduplicated'; readonly item: TransferItem; readonly sha256: string; readonly sameAs: string }
+  | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }
+  | { readonly status: 'failed'; readonly item: TransferItem; readonly error: string }
+  | { readonly status: 'not-attempted'; readonly item: TransferItem };
+
+export interface TransferDeps {
+  readonly storage: Storage;
+  readonly cache: CacheView;
+  readonly recorder: Recorder;
+  readonly hash: (filePath: string) => Promise<string>;
+  readonly gate: Gate;
+  readonly log: Logger;
+  readonly force: boolean;
+  readonly concurrency: number;
+  readonly onProgress?: (done: { files: number; bytes: number }) => void;
+}
+
+export interface TransferResult {
+  readonly outcomes: TransferOutcome[];
+  // Set when the server became unreachable and the remaining files were not attempted.
+  readonly unreachable?: StorageUnreachableError;
+}
+
+// Uploads of content in flight in this run, by SHA-256: a second file with the same bytes waits
+// for the first and records a dedup instead of sending them again.
+class InFlightUploads {
+  private readonly running = new Map<string, Promise<string | null>>();
+  has(sha256: string): boolean {
+    return this.running.has(sha256);
+  }
+  wait(sha256: string): Promise<string | null> {
+    return this.running.get(sha256) ?? Promise.resolve(null);
+  }
+  // Announce an upload; settle it with the key the content ended up under, or null.
+  claim(sha256: string): (key: string | null) => void {
+    let settle!: (key: string | null) => void;
+    this.running.set(sha256, new Promise((resolve) => (settle = resolve)));
+    return (key) => settle(key);
+  }
+}
+
+export async function transferFiles(items: readonly TransferItem[], deps: TransferDeps): Promise<TransferResult> {
+  const outcomes: TransferOutcome[] = new Array(items.length);
+  const inFlight = new InFlightUploads();
+  let unreachable: StorageUnreachableError | undefined;
+  const done = { files: 0, bytes: 0 };
+  await forEachConcurrent(
+    items,
+    deps.concurrency,
+    async (item, i) => {
+      const outcome = await transferOne(item, deps, inFlight).catch((e: unknown): TransferOutcome => {
+        if (!(e instanceof StorageUnreachableError)) return { status: 'failed', item, error: describeError(e) };
+        unreachable ??= e;
+        return { status: 'not-attempted', item };
+      });
+      outcomes[i] = outcome;
+      const entry = logEntryFor(outcome);
+      if (entry) deps.log.write(entry);
+      done.files++;
+      if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
+      deps.onProgress?.({ ...done });
+    },
+    () => unreachable !== undefined,
+  );
+  for (let i = 0; i < items.length; i++) outcomes[i] ??= { status: 'not-attempted', item: items[i]! };
+  return { outcomes, ...(unreachable ? { unreachable } : {}) };
+}
+
+// Ask decideFile, gather what it needs, ask again, until it decides.
+async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads): Promise<TransferOutcome> {
+  let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
+  let settle: ((key: string | null) => void) | undefined;
+  try {
+    for (;;) {
+      const d = decideFile(facts);
+      if (d.action === 'need') {
+        if (d.fact === 'remote') settle = inFlight.claim(facts.sha256!);
+        facts = await gather(d.fact, facts, deps, inFlight);
+        continue;
+      }
+      const sha256 = facts.sha256!;
+      if (d.action === 'skip') return { status: 'unchanged', item, sha256: item.cached!.sha256 };
+      if (d.action === 'conflict') return { status: 'conflict', item, detail: d.detail };
+      if (d.action === 'upload') {
+        const outcome = await uploadFile(item, sha256, deps);
+        settle?.(outcome.status === 'uploaded' ? item.key : null);
+        return outcome;
+      }
+      await deps.recorder.record(item.file, sha256, d.key, d.via);
+      if (d.via === 'adopted') settle?.(item.key);
+      if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
+      return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
+    }
+  } finally {
+    settle?.(null); // a no-op once settled; frees waiters if this file failed
+  }
+}
+
+async function gather(fact: NeedFact, facts: FileFacts, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
+  switch (fact) {
+    case 'hash': {
+      const sha256 = await deps.hash(facts.file.absPath);
+      const holder = deps.cache.findContent(sha256);
+      return { ...facts, sha256, ...(holder ? { contentHolder: holder } : {}), ...(inFlight.has(sha256) ? { inFlight: 'running' as const } : {}) };
+    }
+    case 'in-flight':
+      return { ...facts, inFlight: { uploadedAs: await inFlight.wait(facts.sha256!) } };
+    case 'remote': {
+      const remote = await deps.storage.stat(facts.key);
+      const owner = deps.cache.ownerOfKey(facts.key);
+      return { ...facts, remote, ...(owner ? { keyOwner: owner } : {}) };
+    }
+  }
+}
+
+// Upload through the gate, prove the bytes sent were the bytes hashed, check the object in the
+// bucket, and only then record it.
+async function uploadFile(item: TransferItem, sha256: string, deps: TransferDeps): Promise<TransferOutcome> {
+  const { file, key } = item;
+  const metadata = objectMetadata({ sha256, originalName: `${file.source.keySegment}${file.relPath}`, mtimeMs: file.mtimeMs });
+  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () =>
+    deps.storage.putFile(key, file.absPath, file.size, metadata, contentTypeFor(file.relPath)),
+  );
+  if (!put) return { status: 'would-upload', item, sha256 };
+  if (put.bytes !== file.size || put.sha256 !== sha256) {
+    throw new VerificationError(`${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`);
+  }
+  const remote = await deps.storage.stat(key);
+  if (!remote || remote.size !== file.size || remote.sha256 !== sha256) {
+    throw new VerificationError(`verification of ${key} failed: bucket has ${remote ? `${remote.size} bytes, sha256 ${remote.sha256 ?? 'missing'}` : 'no object'}; expected ${file.size} bytes, sha256 ${sha256}`);
+  }
+  await deps.recorder.record(file, sha256, key, 'upload');
+  return { status: 'uploaded', item, sha256, bytes: file.size };
+}
+
+function logEntryFor(o: TransferOutcome): LogEntry | undefined {
+  const base = { path: o.item.file.absPath, key: o.item.key };
+  switch (o.status) {
+    case 'uploaded':
+      return { kind: 'upload.done', ...base, bytes: o.bytes, sha256: o.sha256 };
+    case 'would-upload':
+      return undefined;
+    case 'deduplicated':
+      return { kind: 'upload.dedup', ...base, sha256: o.sha256, sameAs: o.sameAs };
+    case 'adopted':
+      return { kind: 'upload.adopted', ...base };
+    case 'unchanged':
+      return { kind: 'upload.unchanged', ...base };
+    case 'conflict':
+      return { kind: 'upload.conflict', ...base, detail: o.detail };
+    case 'failed':
+      return { kind: 'upload.failed', ...base, error: o.error };
+    case 'not-attempted':
+      return { kind: 'upload.not-attempted', ...base };
+  }
+}

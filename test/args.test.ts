@@ -1,0 +1,21 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseFlags, parsePositiveInt } from '../lib/args.ts';
+import { UsageError } from '../lib/errors.ts';
+
+const spec = { force: { type: 'boolean', default: false }, concurrency: { type: 'string' } } as const;
+
+test('known flags parse; unknown flags and stray arguments are usage errors that point to --help', () => {
+  assert.equal({ ...parseFlags(['--force', '--concurrency', '3'], spec) }, { force: true, concurrency: '3' });
+  for (const argv of [['--frobnicate'], ['stray'], ['--concurrency']]) {
+    assert.throws(() => parseFlags(argv, spec), (e: unknown) => e instanceof UsageError && /see --help/.test((e as Error).message));
+  }
+});
+
+test('whole numbers', () => {
+  assert.is(parsePositiveInt(undefined, '--port'), undefined);
+  assert.is(parsePositiveInt('9000', '--port'), 9000);
+  assert.throws(() => parsePositiveInt('9k', '--port'), /--port: expected a whole number, got "9k"/);
+});
+
+test.run();

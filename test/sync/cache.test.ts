@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HashCache, type CacheEntry } from '../../lib/sync/cache.ts';
+import { createMemoryLogger } from '../../lib/log/logger.ts';
+import { tempDir } from '../support/env.ts';
+
+const entry = (p: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
+  path: p, key: p.slice(1), sha256: `sha-${p}`, size: 1, mtimeMs: 1, ctimeMs: 2, ino: 3, recordedAt: '2026-01-01T00:00:00Z', via: 'upload', ...over,
+});
+
+test('records survive a reopen via the journal alone, and via the snapshot after compaction', () => {
+  const file = path.join(tempDir('cache'), 'state/c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a'));
+  c.record(entry('/b'));
+  // no close, no compact: as after a kill -9
+  assert.is(HashCache.open(file).size, 2);
+  assert.ok(fs.existsSync(`${file}.journal`));
+  c.compact();
+  assert.not.ok(fs.existsSync(`${file}.journal`));
+  const r = HashCache.open(file);
+  assert.is(r.size, 2);
+  assert.is(r.get('/a')?.key, 'a');
+  assert.is(r.findContent('sha-/b')?.path, '/b');
+  assert.is(r.ownerOfKey('b')?.path, '/b');
+});
+
+test('a torn last journal line is skipped with a warning', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a'));
+  c.close();
+  fs.appendFileSync(`${file}.journal`, '{"path":"/b","key":"b","sha2');
+  const log = createMemoryLogger();
+  const r = HashCache.open(file, { log });
+  assert.is(r.size, 1);
+  assert.ok(log.records.some((x) => x.kind === 'cache.journal-torn'));
+});
+
+test('an unreadable snapshot is moved aside, not fatal', () => {
+  const dir = tempDir('cache');
+  const file = path.join(dir, 'c.json');
+  fs.writeFileSync(file, '{"this is": not json');
+  const log = createMemoryLogger();
+  const r = HashCache.open(file, { log });
+  assert.is(r.size, 0);
+  assert.not.ok(fs.existsSync(file));
+  assert.ok(fs.readdirSync(dir).some((n) => n.startsWith('c.json.unreadable-')));
+  assert.ok(log.records.some((x) => x.kind === 'cache.unreadable'));
+});
+
+test('a dry run leaves an unreadable snapshot where it is', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  fs.writeFileSync(file, 'garbage');
+  assert.is(HashCache.open(file, { readOnly: true }).size, 0);
+  assert.is(fs.readFileSync(file, 'utf8'), 'garbage');
+});
+
+test('dedup entries point at content but never own a key; a later record replaces an earlier one', () => {
+  const c = HashCache.open(path.join(tempDir('cache'), 'c.json'));
+  c.record(entry('/a', { sha256: 'S', key: 'a' }));
+  c.record(entry('/b', { sha256: 'S', key: 'a', via: 'dedup' }));
+  assert.is(c.findContent('S')?.path, '/a');
+  assert.is(c.ownerOfKey('a')?.path, '/a');
+  c.record(entry('/a', { sha256: 'T', key: 'a' }));
+  assert.is(c.findContent('S'), undefined);
+  assert.is(c.get('/a')?.sha256, 'T');
+});
+
+test('a path re-recorded under a new key no longer owns its old key, the same as after a reload', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a', { key: 'old/a' }));
+  c.record(entry('/a', { key: 'new/a' }));
+  assert.is(c.ownerOfKey('new/a')?.path, '/a');
+  assert.is(c.ownerOfKey('old/a'), undefined);
+  c.compact();
+  assert.is(HashCache.open(file).ownerOfKey('old/a'), undefined);
+});
+
+test.run();

@@ -1,0 +1,48 @@
+// decideFile as a table: one row per rule, each with the facts it sees and what it decides.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CacheEntry } from '../../lib/sync/cache.ts';
+import { decideFile, isSameStat, type Decision, type FileFacts } from '../../lib/sync/decide.ts';
+import type { ScannedFile } from '../../lib/sync/scan.ts';
+
+const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.jpg', relPath: 'a.jpg', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, dev: 1 };
+const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({ path: file.absPath, key: 'a.jpg', sha256: 'S', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, recordedAt: '', via: 'upload', ...over });
+const base: FileFacts = { file, key: 'a.jpg', force: false };
+const hashed = (over: Partial<FileFacts> = {}): FileFacts => ({ ...base, sha256: 'S', ...over });
+const checked = (over: Partial<FileFacts> = {}): FileFacts => hashed({ remote: null, ...over });
+
+const rows: Array<[string, FileFacts, Decision]> = [
+  ['stat matches the entry under this key: not read', { ...base, cached: entry() }, { action: 'skip', reason: 'unchanged' }],
+  ['stat matches a dedup entry (another file holds the content): not read', { ...base, cached: entry({ key: 'b.jpg', via: 'dedup' }) }, { action: 'skip', reason: 'unchanged' }],
+  ['no entry: hash it', base, { action: 'need', fact: 'hash' }],
+  ['stat changed: hash it', { ...base, cached: entry({ ctimeMs: 9 }) }, { action: 'need', fact: 'hash' }],
+  ['recorded under another key (prefix changed): hash it', { ...base, cached: entry({ key: 'old/a.jpg' }) }, { action: 'need', fact: 'hash' }],
+  ['--force with a matching stat: hash it', { ...base, force: true, cached: entry() }, { action: 'need', fact: 'hash' }],
+  ['--force once hashed: upload', hashed({ force: true, cached: entry() }), { action: 'upload' }],
+  ['touched but same content under this key: record as unchanged', hashed({ cached: entry({ ctimeMs: 9 }) }), { action: 'record', via: 'rehash', key: 'a.jpg' }],
+  ['same content held by another file: record a dedup', hashed({ contentHolder: entry({ path: '/dl/b.jpg', key: 'b.jpg' }) }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
+  ['the content holder is this very file (recorded under an old key): ask the bucket', hashed({ contentHolder: entry({ key: 'old/a.jpg' }) }), { action: 'need', fact: 'remote' }],
+  ['same content being uploaded by another file: wait for it', hashed({ inFlight: 'running' }), { action: 'need', fact: 'in-flight' }],
+  ['that upload landed: record a dedup', hashed({ inFlight: { uploadedAs: 'b.jpg' } }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
+  ['that upload failed: ask the bucket', hashed({ inFlight: { uploadedAs: null } }), { action: 'need', fact: 'remote' }],
+  ['nothing known about the bucket: ask it', hashed(), { action: 'need', fact: 'remote' }],
+  ['the bucket has it with the same size and sha256: adopt', hashed({ remote: { size: 10, sha256: 'S' } }), { action: 'record', via: 'adopted', key: 'a.jpg' }],
+  ['the bucket has other bytes under the key: upload over them', hashed({ remote: { size: 10, sha256: 'T' } }), { action: 'upload' }],
+  ['the bucket has an object without sha256 (old system): upload', hashed({ remote: { size: 10 } }), { action: 'upload' }],
+  ['nothing in the bucket: upload', checked(), { action: 'upload' }],
+  ['the key holds another file\'s upload: conflict', checked({ keyOwner: entry({ path: '/dl/other.jpg', sha256: 'T' }) }), { action: 'conflict', detail: 'a.jpg already holds the upload of /dl/other.jpg (sha256 T…); not overwriting it' }],
+  ['the key holds another file\'s upload of the same bytes: upload', checked({ keyOwner: entry({ path: '/dl/other.jpg', sha256: 'S' }) }), { action: 'upload' }],
+  ['the key holds this file\'s earlier content: upload the new content', checked({ keyOwner: entry({ sha256: 'old' }) }), { action: 'upload' }],
+];
+
+for (const [name, facts, expected] of rows) {
+  test(name, () => assert.equal(decideFile(facts), expected));
+}
+
+test('isSameStat compares size, mtime, ctime and inode', () => {
+  const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };
+  assert.ok(isSameStat(s, { ...s }));
+  for (const k of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) assert.not.ok(isSameStat(s, { ...s, [k]: 99 }));
+});
+
+test.run();

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads } from '../../lib/sync/scan.ts';
+import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
+import { tempDir, writeFile } from '../support/env.ts';
+
+const opts = { partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [] as string[], stableAfterMs: 0 };
+
+test('downloader conventions: partial suffixes of every downloader are skipped, final names kept', async () => {
+  const root = tempDir('scan');
+  writeFile(root, '777_12_Report 2024.pdf.tmp', 'x'); // tdl
+  writeFile(root, 'Song name.mp3.tdd', 'x'); // telegram-download-daemon
+  writeFile(root, 'temp/My Chat/2024_06/5 - clip.mp4.temp', 'x'); // tangyoha
+  writeFile(root, 'browser.CRDOWNLOAD', 'x');
+  writeFile(root, '777_13_Report 2024.pdf', 'done');
+  const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], opts);
+  assert.equal(r.files.map((f) => f.relPath), ['777_13_Report 2024.pdf']);
+  assert.is(r.skipped.filter((s) => s.reason === 'partial').length, 4);
+});
+
+test('stability uses ctime, not mtime: a tdl file with an old message-date mtime is still too fresh', async () => {
+  const root = tempDir('scan');
+  const f = writeFile(root, '1_2_old message.jpg', 'x');
+  const old = new Date('2019-01-01T00:00:00Z');
+  fs.utimesSync(f, old, old);
+  const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, stableAfterMs: 60_000 });
+  assert.is(r.files.length, 0);
+  assert.is(r.skipped[0]?.reason, 'unstable');
+  const later = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, stableAfterMs: 60_000, now: () => new Date(Date.now() + 61_000) });
+  assert.is(later.files.length, 1);
+});
+
+test('excludes, hidden files, FIFOs and symlinks (followed, loops refused)', async () => {
+  const root = tempDir('scan');
+  writeFile(root, 'keep/a.txt', 'a');
+  writeFile(root, 'keep/thumbs/a.jpg', 'a');
+  writeFile(root, 'keep/notes.nfo', 'a');
+  writeFile(root, '.cache/x', 'a');
+  execFileSync('mkfifo', [path.join(root, 'keep/pipe')]);
+  const outside = tempDir('outside');
+  writeFile(outside, 'linked.txt', 'l');
+  fs.symlinkSync(outside, path.join(root, 'linked-dir'));
+  fs.symlinkSync(root, path.join(root, 'keep/loop'));
+  const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, exclude: ['*.nfo', 'keep/thumbs/**'] });
+  assert.equal(r.files.map((f) => f.relPath), ['keep/a.txt', 'linked-dir/linked.txt']);
+  const reasons = Object.fromEntries(r.skipped.map((s) => [path.relative(root, s.path), s.reason]));
+  assert.equal(reasons, { '.cache': 'hidden', 'keep/notes.nfo': 'excluded', 'keep/thumbs/a.jpg': 'excluded', 'keep/pipe': 'not-regular', 'keep/loop': 'symlink-loop' });
+});
+
+test('a missing download dir is reported, not fatal', async () => {
+  const root = tempDir('scan');
+  writeFile(root, 'a.txt', 'a');
+  const r = await scanDownloads([{ name: 'gone', path: path.join(root, 'nope'), keySegment: 'g/' }, { name: 'd', path: root, keySegment: '' }], opts);
+  assert.is(r.files.length, 1);
+  assert.is(r.skipped[0]?.reason, 'unreadable');
+});
+
+test('glob helpers', () => {
+  assert.ok(globToRegExp('**/*.jpg').test('a/b/c.jpg'));
+  assert.ok(globToRegExp('**/*.jpg').test('c.jpg'));
+  assert.not.ok(globToRegExp('*.jpg').test('a/c.jpg'));
+  assert.ok(createExcludeMatcher(['*.jpg'])('a/c.jpg'));
+  assert.ok(globToRegExp('file?.txt').test('file1.txt'));
+  assert.not.ok(globToRegExp('a.b').test('axb'));
+  assert.ok(isPartialName('X.PART', ['.part']));
+});
+
+test.run();
