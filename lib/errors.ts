@@ -49,6 +49,11 @@ export class StorageUnreachableError extends SyncError {
 }
 
 // A request to the S3 server failed; `code` is the server's error code (NoSuchKey, AccessDenied…).
+// The S3 server refused the credentials or their rights: a configuration problem, not a file's.
+export class StorageAuthError extends SyncError {
+  override readonly exitCode = EXIT_CODES.config;
+}
+
 export class StorageError extends SyncError {
   override readonly exitCode = EXIT_CODES.partial;
   override readonly retryable: boolean;

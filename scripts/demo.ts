@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   createSampleDownloads(downloads);
   const server = await startS3Server({ directory: path.join(DEMO_DIR, 's3') });
   try {
-    const envFile = path.join(DEMO_DIR, 'demo.env');
+    const configFile = path.join(DEMO_DIR, 'demo.env');
     const settings = {
       MINIO_ENDPOINT: server.endpoint,
       MINIO_ACCESS_KEY: S3RVER_KEY,
@@ -39,19 +39,19 @@ export async function main(argv: string[]): Promise<number> {
       SYNC_LOG_DIR: path.join(DEMO_DIR, 'logs'),
       SYNC_STABLE_SECONDS: '0', // the sample files are written a moment ago; real downloads use the 60 s default
     };
-    fs.writeFileSync(envFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    fs.writeFileSync(configFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     process.stdout.write(`S3 server (s3rver) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}\n`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in settings))) as NodeJS.ProcessEnv;
     for (const round of ['first run', 'second run (nothing new: uploads nothing)']) {
-      process.stdout.write(`\n=== npx zx scripts/sync.ts --env-file .demo/demo.env   # ${round}\n`);
-      const r = await execa('npx', ['zx', 'scripts/sync.ts', '--env-file', envFile], { cwd: PROJECT_ROOT, env, extendEnv: false, stdio: 'inherit', reject: false });
+      process.stdout.write(`\n=== npx zx scripts/sync.ts --config .demo/demo.env   # ${round}\n`);
+      const r = await execa('npx', ['zx', 'scripts/sync.ts', '--config', configFile], { cwd: PROJECT_ROOT, env, extendEnv: false, stdio: 'inherit', reject: false });
       if (r.exitCode !== 0) {
         process.stderr.write(`sync exited ${r.exitCode}\n`);
         return r.exitCode ?? 1;
       }
     }
     process.stdout.write(`\n=== bucket "telegram" now holds:\n`);
-    const storage = createStorage(loadConfig({ env: {}, envFile, envFileRequired: true }));
+    const storage = createStorage(loadConfig({ env: {}, envFile: configFile, envFileRequired: true }));
     for await (const o of storage.list('')) {
       const st = await storage.stat(o.key);
       process.stdout.write(`  ${o.key.padEnd(58)} ${formatBytes(o.size).padStart(8)}  sha256 ${st?.sha256?.slice(0, 12)}…  from ${st ? originalNameOf(st.metadata) ?? '?' : '?'}\n`);

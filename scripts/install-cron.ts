@@ -1,11 +1,10 @@
 // Install, show or remove the nightly sync in the user's crontab.
-// Usage: npx zx scripts/install-cron.ts [--schedule "0 3 * * *"] [--tz ZONE] [--env-file PATH] [--print | --dry-run | --uninstall]
-import path from 'node:path';
-import { parseFlags } from '../lib/args.ts';
+// Usage: npx zx scripts/install-cron.ts [--schedule "0 3 * * *"] [--tz ZONE] [--config PATH] [--print | --dry-run | --uninstall]
+import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, PROJECT_ROOT } from '../lib/config/load.ts';
+import { PROJECT_ROOT, type ConfigOverrides } from '../lib/config/load.ts';
 import type { CrontabIO } from '../lib/cron/crontab.ts';
-import { buildEntry, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../lib/cron/install.ts';
+import { buildEntry, cronSettings, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../lib/cron/install.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 
 export const HELP = `Usage: npx zx scripts/install-cron.ts [options]
@@ -16,9 +15,9 @@ between marker comments; installing again replaces it in place; your other lines
 Options:
   --schedule "EXPR"  five-field cron schedule or @daily/@hourly/...  (overrides CRON_SCHEDULE)
   --tz ZONE          write CRON_TZ=ZONE for the entry (overrides CRON_TZ)
-  --env-file PATH    the installed job reads its settings from PATH instead of .env
-  --print            show the entry and the next runs; install nothing
-  --dry-run          show the whole crontab that would result; install nothing
+  --config PATH      the installed job reads its settings from PATH instead of .env
+  --print            show the entry and the next runs; install nothing (works without a configuration)
+  --dry-run          show the whole crontab that would result; install nothing (likewise)
   --uninstall        remove our entry (and only it)
   --help             show this help`;
 
@@ -35,7 +34,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const flags = parseFlags(argv, {
     schedule: { type: 'string' },
     tz: { type: 'string' },
-    'env-file': { type: 'string' },
+    ...CONFIG_FLAGS,
     print: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     uninstall: { type: 'boolean', default: false },
@@ -50,16 +49,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     await uninstallEntry(target);
     return EXIT_CODES.ok;
   }
-
-  const envFile = flags['env-file'] ? path.resolve(flags['env-file']) : undefined;
-  const overrides = flags.schedule !== undefined ? { CRON_SCHEDULE: { flag: '--schedule', value: flags.schedule } } : {};
-  const config = loadConfig({ env, root, ...(envFile ? { envFile, envFileRequired: true } : {}), overrides });
-  const tz = (flags.tz ?? config.cronTz).trim();
-  const scheduleFrom = flags.schedule !== undefined ? '--schedule' : tz && flags.tz ? '--tz' : 'CRON_SCHEDULE';
-  const entry = buildEntry({ root, config, tz, scheduleFrom, ...(envFile ? { envFile } : {}) });
+  const configFile = configFileOf(flags);
+  const overrides: ConfigOverrides = {
+    ...(flags.schedule !== undefined ? { CRON_SCHEDULE: { flag: '--schedule', value: flags.schedule } } : {}),
+    ...(flags.tz !== undefined ? { CRON_TZ: { flag: '--tz', value: flags.tz } } : {}),
+  };
+  // Showing the entry needs only the schedule; installing needs a configuration the job can run with.
+  const settings = cronSettings({ env, root, configFile, overrides, complete: !flags.print && !flags['dry-run'] });
+  if (settings.warning) process.stderr.write(settings.warning);
+  const entry = buildEntry({ root, settings, ...(configFile ? { configFile: configFile.file } : {}) });
   out.write(`${flags.print ? '' : 'entry:\n'}${entry}`);
-  out.write(describeNextRuns(config.cronSchedule, tz, deps.now?.()));
-  if (!flags.print) await installEntry(target, entry, config.logDir);
+  out.write(describeNextRuns(settings.cronSchedule, settings.cronTz, deps.now?.()));
+  if (!flags.print) await installEntry(target, entry, settings.logDir);
   return EXIT_CODES.ok;
 }
 

@@ -1,10 +1,10 @@
 // Nightly job: make sure the containers run, put every complete Telegram download into MinIO
 // exactly once, then run the Django processing with docker exec.
-// Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--env-file PATH]
+// Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--config PATH]
 //        [--no-process | --process-always | --process-only]
-import { parseFlags } from '../lib/args.ts';
+import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, secretsOf, type Config } from '../lib/config/load.ts';
+import { configFileOptions, loadConfig, secretsOf, type Config } from '../lib/config/load.ts';
 import { createDockerRunnerFor } from '../lib/docker/cli.ts';
 import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/docker/process-stage.ts';
 import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
@@ -27,7 +27,7 @@ Options:
   --dry-run          change nothing (bucket, objects, cache, lock); say what would be done
   --json             print the run summary as JSON on stdout (log lines go to stderr)
   --concurrency N    uploads in parallel (overrides SYNC_CONCURRENCY)
-  --env-file PATH    read settings from PATH instead of .env
+  --config PATH      read settings from PATH instead of .env (relative to the current folder)
   --no-process       skip the processing command
   --process-always   run the processing command even when nothing new was uploaded
   --process-only     no sync: only (re)run the processing command
@@ -40,7 +40,7 @@ const FLAGS = {
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
-  'env-file': { type: 'string' },
+  ...CONFIG_FLAGS,
   'no-process': { type: 'boolean', default: false },
   'process-always': { type: 'boolean', default: false },
   'process-only': { type: 'boolean', default: false },
@@ -69,7 +69,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const config = loadConfig({
     env,
-    ...(flags['env-file'] ? { envFile: flags['env-file'], envFileRequired: true } : {}),
+    ...configFileOptions(configFileOf(flags)),
     overrides: flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {},
   });
   const runId = newRunId(new Date());

@@ -1,10 +1,9 @@
 // Health check: run a sync, then check MinIO, the database and the schedule; say plainly
 // whether the pipeline is healthy. Exit 0 only when every check passes.
-// Usage: npx zx scripts/test-sync.ts [--no-sync] [--since 24h] [--max-age 26h] [--json] [--env-file PATH]
-import path from 'node:path';
-import { parseFlags } from '../lib/args.ts';
+// Usage: npx zx scripts/test-sync.ts [--no-sync] [--since 24h] [--max-age 26h] [--json] [--config PATH]
+import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { loadConfig, type ConfigOverrides } from '../lib/config/load.ts';
+import { configFileOptions, loadConfig, type ConfigOverrides } from '../lib/config/load.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 import { formatHealth } from '../lib/health/checks.ts';
 import { runHealthCheck } from '../lib/health/run.ts';
@@ -21,7 +20,7 @@ Options:
   --since DURATION   window for "recent" objects and rows, e.g. 24h, 90m, 2d (HEALTH_WINDOW_HOURS)
   --max-age DURATION the last successful sync must be newer than this (HEALTH_MAX_AGE_HOURS)
   --json             print the report as JSON
-  --env-file PATH    read settings from PATH instead of .env
+  --config PATH      read settings from PATH instead of .env (relative to the current folder)
   --help             show this help`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -30,20 +29,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     since: { type: 'string' },
     'max-age': { type: 'string' },
     json: { type: 'boolean', default: false },
-    'env-file': { type: 'string' },
+    ...CONFIG_FLAGS,
     help: { type: 'boolean', default: false },
   });
   if (flags.help) {
     process.stdout.write(HELP + '\n');
     return EXIT_CODES.ok;
   }
-  const envFile = flags['env-file'] ? path.resolve(flags['env-file']) : undefined;
+  const configFile = configFileOf(flags);
   const overrides: ConfigOverrides = {
     ...(flags.since !== undefined ? { HEALTH_WINDOW_HOURS: { flag: '--since', value: flags.since } } : {}),
     ...(flags['max-age'] !== undefined ? { HEALTH_MAX_AGE_HOURS: { flag: '--max-age', value: flags['max-age'] } } : {}),
   };
-  const config = loadConfig({ env, ...(envFile ? { envFile, envFileRequired: true } : {}), overrides });
-  const report = await runHealthCheck(config, { env, ...(envFile ? { envFile } : {}), sync: !flags['no-sync'], showSyncOutput: !flags.json });
+  const config = loadConfig({ env, ...configFileOptions(configFile), overrides });
+  const report = await runHealthCheck(config, { env, ...(configFile ? { configFile: configFile.file } : {}), sync: !flags['no-sync'], showSyncOutput: !flags.json });
   process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
   return report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
 }

@@ -6,9 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROJECT_ROOT } from '../lib/config/load.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
-import { tempDir } from './support/env.ts';
+import { tempDir, TSX_LOADER } from './support/env.ts';
 
 const dir = tempDir('cli');
+// npm puts .npmrc's --import=tsx into NODE_OPTIONS, which cannot be resolved from a temp dir.
+const noLoaderEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS'));
 let n = 0;
 // A tiny script in the project's own style (in a temp dir, importing the real lib/cli.ts).
 function script(body: string): string {
@@ -35,8 +37,9 @@ test('runMain: the return value is the exit code; errors end with the code from 
     const b = await execa(process.execPath, ['--import', 'tsx', bug], { reject: false });
     assert.is(b.exitCode, EXIT_CODES.internal);
     assert.match(b.stderr, /^error: oops: caused by: deeper/);
-    const i = await execa(process.execPath, ['--import', 'tsx', '-e', `await import(${JSON.stringify(imported)})`], { reject: false, cwd: dir });
-    assert.is(i.stdout, '', 'importing a script does not run it');
+    const i = await execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e', `await import(${JSON.stringify(imported)}); console.log('imported')`], { reject: false, cwd: dir, env: noLoaderEnv, extendEnv: false });
+    assert.is(i.exitCode, 0, i.stderr);
+    assert.is(i.stdout, 'imported', 'importing a script does not run it');
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -49,6 +49,7 @@ export interface Config {
   readonly cacheFile: string;
   readonly lockFile: string;
   readonly logDir: string;
+  readonly logRetentionDays: number;
   readonly concurrency: number;
   readonly stableAfterMs: number;
   readonly partialSuffixes: readonly string[];
@@ -69,44 +70,61 @@ export interface LoadConfigOptions {
   // .env file to read; a missing default file is fine, a missing explicit one is an error.
   readonly envFile?: string;
   readonly envFileRequired?: boolean;
+  // The flag that named the file, for that error (default --config).
+  readonly envFileFlag?: string;
   readonly overrides?: ConfigOverrides;
   readonly root?: string;
 }
 
 // Read and validate the whole configuration, reporting every bad value at once.
 export function loadConfig(options: LoadConfigOptions = {}): Config {
-  const root = options.root ?? PROJECT_ROOT;
-  const problems: string[] = [];
-  const fileValues = readEnvFile(path.resolve(root, options.envFile ?? '.env'), options.envFileRequired ?? false, problems);
-  const env = options.env ?? process.env;
-  const raw = (k: string): string => env[k] ?? fileValues[k] ?? CONFIG_KEYS[k as ConfigKey]?.default ?? '';
-  const values = parseAll(raw, root, options.overrides ?? {}, problems);
-  if (problems.length) throw new ConfigError(problems);
-  return Object.freeze(assemble(values));
+  return Object.freeze(assemble(loadKeys(Object.keys(CONFIG_KEYS) as ConfigKey[], options)));
 }
 
-function readEnvFile(file: string, required: boolean, problems: string[]): Record<string, string> {
-  if (fs.existsSync(file)) return dotenv.parse(fs.readFileSync(file));
-  if (required) problems.push(`--env-file: expected a readable file, got ${JSON.stringify(file)} (not found)`);
-  return {};
+// Read and validate some keys only (e.g. what install-cron --print needs without a configuration).
+export function loadKeys<K extends ConfigKey>(keys: readonly K[], options: LoadConfigOptions = {}): Pick<ConfigValues, K> {
+  const root = options.root ?? PROJECT_ROOT;
+  const problems: string[] = [];
+  const fileValues = readEnvFile(path.resolve(root, options.envFile ?? '.env'), options.envFileRequired ? (options.envFileFlag ?? '--config') : undefined, problems);
+  const env = options.env ?? process.env;
+  const raw = (k: string): string => env[k] ?? fileValues[k] ?? CONFIG_KEYS[k as ConfigKey]?.default ?? '';
+  const values = parseAll(keys, raw, root, options.overrides ?? {}, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return values;
+}
+
+function readEnvFile(file: string, requiredBy: string | undefined, problems: string[]): Record<string, string> {
+  try {
+    return dotenv.parse(fs.readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (requiredBy || code !== 'ENOENT') problems.push(`${requiredBy ?? '.env'}: expected a readable file, got ${JSON.stringify(file)} (${code === 'ENOENT' ? 'not found' : code})`);
+    return {};
+  }
+}
+
+// Options for loadConfig from a --config (or --env-file) flag.
+export function configFileOptions(f: { file: string; flag: string } | undefined): Pick<LoadConfigOptions, 'envFile' | 'envFileRequired' | 'envFileFlag'> {
+  return f ? { envFile: f.file, envFileRequired: true, envFileFlag: f.flag } : {};
 }
 
 // Every key through its parser; each problem reads "KEY: expected X, got Y".
-function parseAll(raw: (k: string) => string, root: string, overrides: ConfigOverrides, problems: string[]): ConfigValues {
+function parseAll<K extends ConfigKey>(keys: readonly K[], raw: (k: string) => string, root: string, overrides: ConfigOverrides, problems: string[]): Pick<ConfigValues, K> {
   const values: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(CONFIG_KEYS)) {
-    const override = overrides[name as ConfigKey];
+  for (const name of keys) {
+    const spec = CONFIG_KEYS[name];
+    const override = overrides[name];
     const label = override?.flag ?? name;
     const value = override?.value ?? raw(name);
     const ctx: ParseContext = { root, raw, problem: (text) => problems.push(`${label}: ${text}`) };
     try {
-      values[name] = spec.parse(value, ctx);
+      values[name] = (spec.parse as (raw: string, ctx: ParseContext) => unknown)(value, ctx);
     } catch (e) {
       if (!(e instanceof Expected)) throw e;
       problems.push(`${label}: expected ${e.message}, got ${value.trim() ? JSON.stringify(value.trim()) : 'nothing'}`);
     }
   }
-  return values as ConfigValues;
+  return values as Pick<ConfigValues, K>;
 }
 
 function assemble(v: ConfigValues): Config {
@@ -124,6 +142,7 @@ function assemble(v: ConfigValues): Config {
     cacheFile: v.SYNC_CACHE_FILE,
     lockFile: v.SYNC_LOCK_FILE,
     logDir: v.SYNC_LOG_DIR,
+    logRetentionDays: v.SYNC_LOG_RETENTION_DAYS,
     concurrency: v.SYNC_CONCURRENCY,
     stableAfterMs: v.SYNC_STABLE_SECONDS,
     partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,

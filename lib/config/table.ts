@@ -2,6 +2,7 @@
 // The loader reads this table; the README's configuration table and .env.example are checked
 // against it (test/config/docs.test.ts), so the three cannot drift apart.
 import path from 'node:path';
+import { checkSchedule, isValidTimeZone } from '../cron/schedule.ts';
 import { parseSources, type SourceDir } from './sources.ts';
 import * as v from './values.ts';
 
@@ -41,6 +42,7 @@ export const CONFIG_KEYS = {
   SYNC_CACHE_FILE: key('state/file_hashes.json', 'hash cache (a journal sits beside it as `<file>.journal`)', pathIn),
   SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
   SYNC_LOG_DIR: key('logs', 'where `telegram_sync_YYYYMMDD.log` and the run records go', pathIn),
+  SYNC_LOG_RETENTION_DAYS: key('30', 'dated logs and run records older than this many days are removed at the start of a run; `cron.log` is cut to its last 1 MiB past 8 MiB', v.wholeNumber(1, 3650)),
   SYNC_CONCURRENCY: key('4', 'uploads in parallel (1-64); `--concurrency` overrides', v.wholeNumber(1, 64)),
   SYNC_STABLE_SECONDS: key('60', 'a file is complete once its size and ctime have not changed for this long', v.secondsAsMs(0, 7 * 24 * 3600)),
   SYNC_PARTIAL_SUFFIXES: key(DEFAULT_PARTIAL_SUFFIXES.join(','), 'suffixes of in-progress downloads, never uploaded', v.suffixes),
@@ -64,8 +66,16 @@ export const CONFIG_KEYS = {
   HEALTH_TIME_FIELD: key('processed_at', 'field (column) of `HEALTH_MODEL` holding when it was processed', v.identifier(false)),
   HEALTH_WINDOW_HOURS: key('24', '`test-sync` looks at objects and rows changed this recently; `--since` overrides', v.duration),
   HEALTH_MAX_AGE_HOURS: key('26', '`test-sync` fails if the last successful sync is older; `--max-age` overrides', v.duration),
-  CRON_SCHEDULE: key('0 3 * * *', 'schedule `install-cron` uses; `--schedule` overrides', v.text),
-  CRON_TZ: key('', 'time zone for the schedule (written as `CRON_TZ=`); empty = the system zone', v.text),
+  CRON_SCHEDULE: key('0 3 * * *', 'schedule `install-cron` uses (five fields or `@daily`-style); `--schedule` overrides', (raw, ctx) => {
+    const check = checkSchedule(raw);
+    if (!check.ok) ctx.problem(check.problem);
+    return raw.trim();
+  }),
+  CRON_TZ: key('', 'time zone for the schedule, e.g. `Europe/Berlin` (written as `CRON_TZ=`); empty = the system zone; `--tz` overrides', (raw) => {
+    const tz = raw.trim();
+    if (tz && !isValidTimeZone(tz)) throw new v.Expected('an IANA time zone like "Europe/Berlin"');
+    return tz;
+  }),
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

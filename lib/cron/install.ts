@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { Config } from '../config/load.ts';
+import type { ConfigFileFlag } from '../args.ts';
+import { configFileOptions, loadConfig, loadKeys, type ConfigOverrides } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import { createCrontabIO, hasBlock, loadTemplate, removeBlock, renderEntry, upsertBlock, type CrontabIO } from './crontab.ts';
-import { checkSchedule, cronHonoursCronTz, formatInZone, nextRuns, systemTimeZone } from './schedule.ts';
+import { cronHonoursCronTz, formatInZone, nextRuns, systemTimeZone } from './schedule.ts';
 
 const SAFE_PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -38,27 +39,46 @@ export async function uninstallEntry(t: CronTarget): Promise<void> {
   }
 }
 
-export interface EntryOptions {
-  readonly root: string;
-  readonly config: Pick<Config, 'cronSchedule' | 'logDir'>;
-  readonly tz: string;
-  // Which flag or key the schedule and zone came from, for the error message.
-  readonly scheduleFrom: string;
-  readonly envFile?: string;
+export interface CronSettings {
+  readonly cronSchedule: string;
+  readonly cronTz: string;
+  readonly logDir: string;
+  // Set when the configuration is incomplete: the job will fail until it is fixed.
+  readonly warning?: string;
 }
 
-// The rendered block, after checking the schedule and zone.
+// The schedule, zone and log folder for the entry. With `complete`, the whole configuration
+// must load (installing a job that cannot run helps nobody); without, only these three keys
+// must, and a configuration that is missing or broken is a warning.
+export function cronSettings(o: { env: NodeJS.ProcessEnv; root: string; configFile: ConfigFileFlag | undefined; overrides: ConfigOverrides; complete: boolean }): CronSettings {
+  const options = { env: o.env, root: o.root, overrides: o.overrides, ...configFileOptions(o.configFile) };
+  try {
+    const c = loadConfig(options);
+    return { cronSchedule: c.cronSchedule, cronTz: c.cronTz, logDir: c.logDir };
+  } catch (e) {
+    if (o.complete || !(e instanceof ConfigError)) throw e;
+    const v = loadKeys(['CRON_SCHEDULE', 'CRON_TZ', 'SYNC_LOG_DIR'], { ...options, envFileRequired: false });
+    const warning = `warning: the job will fail until the configuration is fixed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+    return { cronSchedule: v.CRON_SCHEDULE, cronTz: v.CRON_TZ, logDir: v.SYNC_LOG_DIR, warning };
+  }
+}
+
+export interface EntryOptions {
+  readonly root: string;
+  readonly settings: Pick<CronSettings, 'cronSchedule' | 'cronTz' | 'logDir'>;
+  readonly configFile?: string;
+}
+
+// The rendered block (schedule and zone were validated with the configuration).
 export function buildEntry(o: EntryOptions): string {
-  const check = checkSchedule(o.config.cronSchedule, o.tz || undefined);
-  if (!check.ok) throw new ConfigError([`${o.scheduleFrom}: ${check.problem}`], 'Invalid schedule');
   return renderEntry(loadTemplate(o.root), {
     project: o.root,
-    schedule: o.config.cronSchedule,
-    ...(o.tz ? { tz: o.tz } : {}),
+    schedule: o.settings.cronSchedule,
+    ...(o.settings.cronTz ? { tz: o.settings.cronTz } : {}),
     node: process.execPath,
     path: [...new Set([path.dirname(process.execPath), ...SAFE_PATH_DIRS])].join(':'),
-    logFile: path.join(o.config.logDir, 'cron.log'),
-    args: o.envFile ? ['--env-file', o.envFile] : [],
+    logFile: path.join(o.settings.logDir, 'cron.log'),
+    args: o.configFile ? ['--config', o.configFile] : [],
   });
 }
 

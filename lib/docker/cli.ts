@@ -30,10 +30,13 @@ export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = p
   };
 }
 
+// Lines of a stream, decoded as UTF-8 across chunk boundaries (a character split between two
+// chunks stays whole: setEncoding decodes with a StringDecoder).
 function splitLines(stream: NodeJS.ReadableStream | null | undefined, name: 'stdout' | 'stderr', onLine: OutputLine): void {
   let buf = '';
-  stream?.on('data', (d: Buffer) => {
-    buf += d.toString();
+  stream?.setEncoding('utf8');
+  stream?.on('data', (d: string) => {
+    buf += d;
     const lines = buf.split('\n');
     buf = lines.pop() ?? '';
     for (const l of lines) onLine(l.replace(/\r$/, ''), name);

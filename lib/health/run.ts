@@ -12,7 +12,7 @@ import { checkDatabase } from './database.ts';
 
 export interface HealthOptions {
   readonly env: NodeJS.ProcessEnv;
-  readonly envFile?: string;
+  readonly configFile?: string;
   // Run scripts/sync.ts first (the "sync" check); otherwise check the last recorded run.
   readonly sync: boolean;
   // Let the sync's own log lines through to stderr.
@@ -22,7 +22,7 @@ export interface HealthOptions {
 
 // The "sync" check: scripts/sync.ts --json as a child process; its summary, if it printed one.
 async function runSyncCheck(o: HealthOptions): Promise<{ check: CheckResult; run?: RunSummary }> {
-  const args = [path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--json', ...(o.envFile ? ['--env-file', o.envFile] : [])];
+  const args = [path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--json', ...(o.configFile ? ['--config', o.configFile] : [])];
   const r = await execa(process.execPath, ['--import', 'tsx', ...args], { cwd: PROJECT_ROOT, env: o.env, reject: false, stderr: o.showSyncOutput ? 'inherit' : 'pipe' });
   let run: RunSummary | undefined;
   try {

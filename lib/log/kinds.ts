@@ -29,11 +29,12 @@ export type LogEntry =
   | { readonly kind: 'run.failed'; readonly error: string; readonly exitCode: number }
   | { readonly kind: 'run.process-only'; readonly ran: boolean; readonly exitCode?: number; readonly reason: string }
   | { readonly kind: 'lock.present'; readonly holder: string }
-  | { readonly kind: 'lock.stale'; readonly file: string; readonly pid: number; readonly startedAt: string }
+  | { readonly kind: 'lock.stale'; readonly file: string; readonly pid: number; readonly startedAt: string; readonly why: string }
   | { readonly kind: 'bucket.created'; readonly bucket: string }
+  | { readonly kind: 'logs.pruned'; readonly logFiles: number; readonly runRecords: number; readonly cronLogCut: boolean; readonly days: number }
   | ScanSkipEntry
   | { readonly kind: 'scan.done'; readonly complete: number; readonly skipped: number }
-  | { readonly kind: 'plan.conflict'; readonly path: string; readonly key: string; readonly with: readonly string[] }
+  | { readonly kind: 'plan.conflict'; readonly path: string; readonly key: string; readonly with: readonly string[]; readonly heldBy?: string }
   | { readonly kind: 'plan.invalid-key'; readonly path: string; readonly problem: string }
   | { readonly kind: 'upload.done'; readonly path: string; readonly key: string; readonly bytes: number; readonly sha256: string }
   | { readonly kind: 'upload.dedup'; readonly path: string; readonly key: string; readonly sha256: string; readonly sameAs: string }
@@ -69,13 +70,13 @@ const without = <E extends object, K extends keyof E>(e: E, ...keys: K[]): LogFi
   return out;
 };
 
-const SCAN_PROBLEMS: ReadonlySet<ScanSkipReason> = new Set(['symlink-loop', 'unreadable', 'vanished']);
+const SCAN_LEVELS: Partial<Record<ScanSkipReason, LogLevel>> = { unreadable: 'error', 'broken-link': 'error', 'symlink-loop': 'warn', vanished: 'warn' };
 const scanFormat: KindFormat<ScanSkipEntry> = {
-  level: (e) => (SCAN_PROBLEMS.has(e.kind.slice(5) as ScanSkipReason) ? 'warn' : 'debug'),
+  level: (e) => SCAN_LEVELS[e.kind.slice(5) as ScanSkipReason] ?? 'debug',
   message: (e) => `skipped ${e.path}`,
   fields: (e) => without(e, 'path'),
 };
-const SCAN_REASONS: readonly ScanSkipReason[] = ['hidden', 'partial', 'excluded', 'unstable', 'not-regular', 'symlink-loop', 'unreadable', 'vanished'];
+const SCAN_REASONS: readonly ScanSkipReason[] = ['hidden', 'partial', 'excluded', 'unstable', 'not-regular', 'symlink-loop', 'vanished', 'unreadable', 'broken-link'];
 const scanFormats = Object.fromEntries(SCAN_REASONS.map((r) => [`scan.${r}`, scanFormat])) as { [K in ScanSkipEntry['kind']]: KindFormat<EntryOf<K>> };
 
 export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
@@ -89,11 +90,20 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
   'run.failed': { level: 'error', message: (e) => e.error, fields: (e) => ({ exitCode: e.exitCode }) },
   'run.process-only': { level: 'info', message: (e) => `processing ${e.ran ? `ran, exit ${e.exitCode}` : `not run (${e.reason})`}`, fields: () => ({}) },
   'lock.present': { level: 'warn', message: (e) => `a lock file exists (${e.holder}); a dry run does not take it`, fields: () => ({}) },
-  'lock.stale': { level: 'warn', message: (e) => `taking over a lock left by a process that is gone (pid ${e.pid}, started ${e.startedAt})`, fields: (e) => ({ file: e.file }) },
+  'lock.stale': { level: 'warn', message: (e) => `taking over a lock left by a process that is gone (pid ${e.pid}, started ${e.startedAt}: ${e.why})`, fields: (e) => ({ file: e.file }) },
+  'logs.pruned': {
+    level: 'info',
+    message: (e) => `removed ${e.logFiles} dated log file(s) and ${e.runRecords} run record(s) older than ${e.days} days${e.cronLogCut ? '; cut cron.log to its last 1 MiB' : ''}`,
+    fields: () => ({}),
+  },
   'bucket.created': { level: 'info', message: (e) => `created bucket ${e.bucket}`, fields: () => ({}) },
   ...scanFormats,
   'scan.done': { level: 'info', message: (e) => `${e.complete} complete file(s), ${e.skipped} skipped`, fields: () => ({}) },
-  'plan.conflict': { level: 'warn', message: (e) => `${e.path} maps to ${e.key}, as does ${e.with.join(', ')}: neither is uploaded`, fields: (e) => ({ key: e.key }) },
+  'plan.conflict': {
+    level: 'warn',
+    message: (e) => (e.heldBy ? `${e.path} maps to ${e.key}, which holds ${e.heldBy}: not uploaded (rename one of them)` : `${e.path} maps to ${e.key}, as does ${e.with.join(', ')}: neither is uploaded`),
+    fields: (e) => ({ key: e.key }),
+  },
   'plan.invalid-key': { level: 'warn', message: (e) => `${e.path}: ${e.problem}`, fields: () => ({}) },
   'upload.done': { level: 'info', message: (e) => `uploaded ${e.key}` },
   'upload.dedup': { level: 'info', message: (e) => `not uploaded: same content already in the bucket as ${e.sameAs}`, fields: (e) => without(e, 'sameAs') },

@@ -2,7 +2,7 @@
 // record stores, what --json prints and what decides the exit code (./exit.ts).
 import type { PlanItem } from '../sync/plan.ts';
 import { processingFailed, type ProcessingReport } from '../sync/process.ts';
-import type { ScanResult, ScanSkipReason } from '../sync/scan.ts';
+import { FAILED_SKIPS, type ScanResult } from '../sync/scan.ts';
 import type { TransferResult } from '../sync/transfer.ts';
 
 export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error';
@@ -58,9 +58,6 @@ export interface SummaryInput {
   readonly processing?: ProcessingReport;
 }
 
-// Scan skips that mean something is wrong (reported as problems), not merely "not for upload".
-export const PROBLEM_SKIPS: ReadonlySet<ScanSkipReason> = new Set(['symlink-loop', 'unreadable', 'vanished']);
-
 // Counts kept while the stages' results are read.
 class Tally {
   readonly skipped: Record<string, number> = {};
@@ -80,7 +77,9 @@ class Tally {
 function readScan(t: Tally, scan: ScanResult): void {
   for (const s of scan.skipped) {
     t.skip(s.reason);
-    if (PROBLEM_SKIPS.has(s.reason)) t.problem(s.path, s.reason, s.detail ?? '');
+    if (!FAILED_SKIPS.has(s.reason)) continue;
+    t.failed++;
+    t.problem(s.path, s.reason, s.detail ?? '');
   }
 }
 

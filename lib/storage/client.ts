@@ -4,10 +4,13 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import * as Minio from 'minio';
 import type { Config, StorageConfig } from '../config/load.ts';
-import { StorageError, UploadError } from '../errors.ts';
+import { StorageAuthError, StorageError, UploadError } from '../errors.ts';
 import { HASH_CHUNK_BYTES, HashingPassThrough } from '../sync/hash.ts';
 import { SHA256_META } from './metadata.ts';
-import { classifyStorageError, withRetry, type RetryOptions, type StorageErrorClass } from './retry.ts';
+import { listQuery, parseListPage, type ListedObject } from './listing.ts';
+import { classifyStorageError, withRetry, type RetryOptions } from './retry.ts';
+
+export type { ListedObject } from './listing.ts';
 
 export interface ObjectInfo {
   readonly key: string;
@@ -15,12 +18,6 @@ export interface ObjectInfo {
   readonly sha256?: string;
   readonly lastModified: Date;
   readonly metadata: Readonly<Record<string, string>>;
-}
-
-export interface ListedObject {
-  readonly key: string;
-  readonly size: number;
-  readonly lastModified: Date;
 }
 
 export interface PutResult {
@@ -35,7 +32,7 @@ export interface Storage {
   bucketExists(): Promise<boolean>;
   createBucket(): Promise<void>;
   stat(key: string): Promise<ObjectInfo | null>;
-  putFile(key: string, filePath: string, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  putFile(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
   list(prefix: string): AsyncIterable<ListedObject>;
 }
 
@@ -69,11 +66,17 @@ const NOT_FOUND = new Set(['NotFound', 'NoSuchKey']);
 export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, client = createMinioClient(cfg)): Storage {
   const where = `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}`;
   // One request, retried while its error says a retry can help.
-  const request = <T>(what: string, fn: () => Promise<T>, o: { failure?: string; as?: StorageErrorClass } = {}): Promise<T> =>
+  const request = <T>(what: string, fn: () => Promise<T>, o: Omit<Parameters<typeof classifyStorageError>[1], 'what' | 'where'> = {}): Promise<T> =>
     withRetry(() => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))), options.retry);
   return {
     bucket: cfg.bucket,
-    bucketExists: () => request('bucket check', () => client.bucketExists(cfg.bucket), { failure: `cannot check bucket ${cfg.bucket} on ${where}` }),
+    // The first request of a run: credentials the server refuses end the run here, before any file.
+    bucketExists: () =>
+      request('bucket check', () => client.bucketExists(cfg.bucket), {
+        failure: `cannot check bucket ${cfg.bucket} on ${where}`,
+        auth: (code, cause) =>
+          new StorageAuthError(`MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${where} refused them for bucket ${cfg.bucket} (${code}); check the keys and that they may read and write the bucket`, { cause }),
+      }),
     async createBucket() {
       await request('bucket creation', () => client.makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
         const code = (e as StorageError).code;
@@ -97,15 +100,23 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
       request(`upload of ${key}`, () => streamFile(client, cfg.bucket, key, filePath, size, uploadHeaders(metadata, contentType)), { as: UploadError }),
     // Page by page (1,000 keys each), each page one retried request.
     async *list(prefix) {
-      let token = '';
-      for (;;) {
-        const page = await request(`listing of ${prefix || 'the bucket'}`, () => client.listObjectsV2Query(cfg.bucket, prefix, token, '', 1000, ''));
-        for (const item of page.objects) if (item.name) yield { key: item.name, size: item.size, lastModified: item.lastModified };
-        if (!page.isTruncated || !page.nextContinuationToken) return;
-        token = page.nextContinuationToken;
-      }
+      let token: string | undefined;
+      do {
+        const page = await request(`listing of ${prefix || 'the bucket'}`, async () => {
+          const res = await client.makeRequestAsync({ method: 'GET', bucketName: cfg.bucket, query: listQuery(prefix, token) });
+          return parseListPage(await readBody(res));
+        });
+        yield* page.objects;
+        token = page.next;
+      } while (token);
     },
   };
+}
+
+async function readBody(res: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function uploadHeaders(metadata: Record<string, string>, contentType: string): Record<string, string> {
@@ -115,7 +126,7 @@ function uploadHeaders(metadata: Record<string, string>, contentType: string): R
 }
 
 // One attempt: the file streamed from disk (reopened each attempt), hashed as it is sent.
-async function streamFile(client: Minio.Client, bucket: string, key: string, filePath: string, size: number, headers: Record<string, string>): Promise<PutResult> {
+async function streamFile(client: Minio.Client, bucket: string, key: string, filePath: string | Buffer, size: number, headers: Record<string, string>): Promise<PutResult> {
   const hasher = new HashingPassThrough();
   const source = fs.createReadStream(filePath, { highWaterMark: HASH_CHUNK_BYTES });
   try {

@@ -5,9 +5,18 @@ export const SHA256_META = 'sha256';
 export const ORIGINAL_NAME_META = 'original-name';
 export const SOURCE_MTIME_META = 'source-mtime';
 
-// Metadata values must be US-ASCII: percent-encode (and decode) the original name.
-export function encodeMetadataValue(value: string): string {
-  return encodeURIComponent(value);
+// Metadata values must be US-ASCII: percent-encode (and decode) the original name. Bytes are
+// encoded one by one (as encodeURIComponent does with UTF-8), so a name that is not valid UTF-8
+// keeps its exact bytes.
+const UNRESERVED = /[A-Za-z0-9\-_.!~*'()]/;
+export function encodeMetadataValue(value: string | Buffer): string {
+  if (typeof value === 'string') return encodeURIComponent(value);
+  let out = '';
+  for (const b of value) {
+    const ch = String.fromCharCode(b);
+    out += b < 0x80 && UNRESERVED.test(ch) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 export function decodeMetadataValue(value: string): string {
@@ -19,7 +28,7 @@ export function decodeMetadataValue(value: string): string {
 }
 
 // The x-amz-meta-* values of one uploaded file.
-export function objectMetadata(o: { sha256: string; originalName: string; mtimeMs: number }): Record<string, string> {
+export function objectMetadata(o: { sha256: string; originalName: string | Buffer; mtimeMs: number }): Record<string, string> {
   return {
     [SHA256_META]: o.sha256,
     [ORIGINAL_NAME_META]: encodeMetadataValue(o.originalName),

@@ -35,13 +35,20 @@ export function isUnreachableError(e: unknown): boolean {
   return !!code && UNREACHABLE_ERROR_CODES.has(code);
 }
 
+// What S3 servers answer when the access key, the secret or the key's rights are wrong.
+export const AUTH_ERROR_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'AuthorizationHeaderMalformed', 'InvalidSecurity']);
+
 export type StorageErrorClass = new (message: string, options: { cause?: unknown; retryable?: boolean; code?: string }) => StorageError;
 
 // Turn what the minio client threw into one of our errors, saying whether a retry can help.
-export function classifyStorageError(e: unknown, o: { what: string; where: string; failure?: string; as?: StorageErrorClass }): SyncError {
+export function classifyStorageError(
+  e: unknown,
+  o: { what: string; where: string; failure?: string; as?: StorageErrorClass; auth?: (code: string, cause: unknown) => SyncError },
+): SyncError {
   if (e instanceof SyncError) return e;
   if (isUnreachableError(e)) return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}`, { cause: e });
   const code = errorCode(e);
+  if (code && AUTH_ERROR_CODES.has(code) && o.auth) return o.auth(code, e);
   const ErrorClass = o.as ?? StorageError;
   return new ErrorClass(o.failure ?? `${o.what} failed`, { cause: e, retryable: isTransientError(e), ...(code ? { code } : {}) });
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.ts';
+import { pruneCachesAside } from '../report/retention.ts';
 
 export const CACHE_VERSION = 1;
 
@@ -73,10 +74,7 @@ export class HashCache implements CacheView {
 
   // Append one entry to the journal (written to the OS before this returns) and index it.
   record(entry: CacheEntry): void {
-    if (this.journalFd === undefined) {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      this.journalFd = fs.openSync(this.journalFile, 'a');
-    }
+    this.journalFd ??= openJournal(this.journalFile);
     fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
     this.index(entry);
   }
@@ -146,6 +144,7 @@ export class HashCache implements CacheView {
       }
       const aside = `${this.file}.unreadable-${Date.now()}`;
       fs.renameSync(this.file, aside);
+      pruneCachesAside(this.file);
       this.log?.write({ kind: 'cache.unreadable', file: this.file, error: (e as Error).message, aside });
       return;
     }
@@ -173,6 +172,20 @@ export class HashCache implements CacheView {
     }
     if (torn) this.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
   }
+}
+
+// Open the journal for appending. A crash can leave its last line cut short; the next entry must
+// not be glued onto it (and lost with it), so the torn tail is ended with a newline first.
+function openJournal(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a+');
+  const size = fs.fstatSync(fd).size;
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
+  }
+  return fd;
 }
 
 function isEntry(e: unknown): e is CacheEntry {

@@ -53,15 +53,17 @@ export function coversKey(entry: CacheEntry, key: string): boolean {
   return entry.key === key || entry.via === 'dedup';
 }
 
+// --force ignores what the cache and the bucket say (every file is sent again), but the same
+// bytes are still sent once per run: a copy waits for its original and records a dedup.
 export function decideFile(f: FileFacts): Decision {
   const { file, key, cached } = f;
   if (!f.force && cached && isSameStat(cached, file) && coversKey(cached, key)) return { action: 'skip', reason: 'unchanged' };
   if (f.sha256 === undefined) return { action: 'need', fact: 'hash' };
-  if (f.force) return { action: 'upload' };
-  if (cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
-  if (f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };
+  if (!f.force && cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
+  if (!f.force && f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };
   if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
+  if (f.force) return { action: 'upload' };
   if (f.remote === undefined) return { action: 'need', fact: 'remote' };
   if (f.remote && f.remote.size === file.size && f.remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
   const owner = f.keyOwner;
@@ -69,4 +71,19 @@ export function decideFile(f: FileFacts): Decision {
     return { action: 'conflict', detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it` };
   }
   return { action: 'upload' };
+}
+
+// The download daemon names a second download of the same file "<name>-<8 random chars>.<ext>".
+const DAEMON_DUPLICATE = /-[A-Za-z0-9]{8}(\.[^./]*)?$/;
+
+// Of several files with the same bytes in one run, the one whose name the bucket keeps (the
+// others are recorded as dedups of it): a name without the daemon's duplicate suffix first,
+// then the earliest ctime (the first one downloaded), then the shortest path, then path order.
+export function pickOriginal<F extends Pick<ScannedFile, 'absPath' | 'relPath' | 'ctimeMs'>>(files: readonly F[]): F {
+  const rank = (f: F) => [DAEMON_DUPLICATE.test(f.relPath) ? 1 : 0, f.ctimeMs, f.absPath.length] as const;
+  return [...files].sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+    return a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0;
+  })[0]!;
 }

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 
 export const HASH_CHUNK_BYTES = 1024 * 1024;
 
-export async function sha256File(filePath: string): Promise<string> {
+export async function sha256File(filePath: string | Buffer): Promise<string> {
   const hash = crypto.createHash('sha256');
   await pipeline(fs.createReadStream(filePath, { highWaterMark: HASH_CHUNK_BYTES }), async function (source) {
     for await (const chunk of source) hash.update(chunk as Buffer);

@@ -1,14 +1,25 @@
-// One run at a time: an exclusive lock file holding the owner's PID and start time.
+// One run at a time. The lock file names its owner beyond the PID (host, boot id, the process's
+// start time in clock ticks from /proc/<pid>/stat, a nonce), so a lock left by a dead process, by
+// a process whose PID was reused, or from before a reboot is recognised as stale. It is created
+// whole and atomically (a complete temp file link()ed into place: the lock never exists empty),
+// and a stale lock is replaced under a short takeover mutex, only if it is still the very file
+// that was judged stale, so two takers can never both win.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts';
 import { LockHeldError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { linuxProcesses, type Processes } from './processes.ts';
 
 export interface LockInfo {
   readonly pid: number;
   readonly host: string;
   readonly startedAt: string;
+  // Missing in locks written by versions before the owner identity.
+  readonly bootId?: string;
+  readonly startTicks?: number;
+  readonly nonce?: string;
 }
 
 export interface HeldLock {
@@ -18,75 +29,152 @@ export interface HeldLock {
 }
 
 export interface LockOptions {
-  readonly pid?: number;
-  readonly now?: () => Date;
-  readonly isAlive?: (pid: number) => boolean;
+  readonly processes?: Processes;
+  readonly now?: Now;
+  readonly sleep?: Sleep;
   readonly log?: Logger;
 }
 
-export function isProcessAlive(pid: number): boolean {
+export type Verdict = { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
+
+// Whether the owner a lock names still holds it. Pure but for the process table it is given.
+export function judgeLock(holder: LockInfo | undefined, procs: Processes): Verdict {
+  if (!holder) return { kind: 'stale', why: 'unreadable lock file' };
+  if (holder.host !== procs.host) return { kind: 'foreign' };
+  if (holder.bootId && holder.bootId !== procs.bootId()) return { kind: 'stale', why: 'left before a reboot' };
+  const proc = procs.info(holder.pid);
+  if (!proc) return { kind: 'stale', why: `pid ${holder.pid} is gone` };
+  if (holder.startTicks !== undefined) {
+    return proc.startTicks === holder.startTicks ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} now belongs to another process` };
+  }
+  // A lock from before owner identities: the owner was a node process that started before it.
+  const startedBefore = proc.startedAtMs <= Date.parse(holder.startedAt) + 1000;
+  return startedBefore && /\bnode\b/.test(proc.command) ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} is not the process that took it` };
+}
+
+interface OnDisk {
+  readonly text: string;
+  readonly ino: number;
+  readonly info: LockInfo | undefined;
+}
+
+function parseLock(text: string): LockInfo | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const o = JSON.parse(text) as LockInfo;
+    return Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === 'string' ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOnDisk(file: string): OnDisk | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const text = fs.readFileSync(fd, 'utf8');
+    return { text, ino: fs.fstatSync(fd).ino, info: parseLock(text) };
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
 export function readLock(file: string): LockInfo | 'unreadable' | undefined {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return 'unreadable';
-  }
-  try {
-    const o = JSON.parse(text) as LockInfo;
-    return Number.isInteger(o.pid) && o.pid > 0 ? o : 'unreadable';
+    const d = readOnDisk(file);
+    return d ? (d.info ?? 'unreadable') : undefined;
   } catch {
     return 'unreadable';
   }
 }
 
-// Take the lock, or throw LockHeldError naming the live owner. A lock left by a dead process
-// (or an unreadable one) is taken over with a warning.
-export function acquireLock(file: string, options: LockOptions = {}): HeldLock {
-  const pid = options.pid ?? process.pid;
-  const isAlive = options.isAlive ?? isProcessAlive;
-  const info: LockInfo = { pid, host: os.hostname(), startedAt: (options.now?.() ?? new Date()).toISOString() };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  let takenOverFrom: LockInfo | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, JSON.stringify(info));
-      fs.closeSync(fd);
-      let released = false;
-      return {
-        file,
-        ...(takenOverFrom ? { takenOverFrom } : {}),
-        release() {
-          if (released) return;
-          released = true;
-          const current = readLock(file);
-          if (current && current !== 'unreadable' && current.pid === pid) fs.rmSync(file, { force: true });
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const holder = readLock(file);
-    if (holder === undefined) continue;
-    if (holder !== 'unreadable' && holder.host === info.host && isAlive(holder.pid) && holder.pid !== pid) {
-      throw new LockHeldError(`another sync is running (pid ${holder.pid}, started ${holder.startedAt}); lock file ${file}`);
-    }
-    if (holder !== 'unreadable' && holder.host !== info.host) {
-      throw new LockHeldError(`the lock is held by pid ${holder.pid} on host ${holder.host} (started ${holder.startedAt}); remove ${file} if that run is gone`);
-    }
-    takenOverFrom = holder === 'unreadable' ? { pid: 0, host: '?', startedAt: '?' } : holder;
-    options.log?.write({ kind: 'lock.stale', file, pid: takenOverFrom.pid, startedAt: takenOverFrom.startedAt });
-    fs.rmSync(file, { force: true });
+// link() fails when the target exists: the atomic "create if absent" for a complete file.
+function linkInto(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
   }
-  throw new LockHeldError(`could not take the lock ${file}: another run keeps taking it`);
+}
+
+// Remove `file` only if it is still the file that was read (same inode, same bytes).
+function unlinkIfSame(file: string, seen: OnDisk): boolean {
+  const now = readOnDisk(file);
+  if (!now || now.ino !== seen.ino || now.text !== seen.text) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
+// Run `fn` while holding `<file>.takeover`; false when another taker holds it right now.
+function underTakeoverMutex(file: string, tmp: string, procs: Processes, fn: () => boolean): boolean {
+  const mutex = `${file}.takeover`;
+  if (!linkInto(tmp, mutex)) {
+    const holder = readOnDisk(mutex);
+    if (!holder || judgeLock(holder.info, procs).kind !== 'stale' || !unlinkIfSame(mutex, holder) || !linkInto(tmp, mutex)) return false;
+  }
+  const mine = readOnDisk(mutex)!;
+  try {
+    return fn();
+  } finally {
+    unlinkIfSame(mutex, mine);
+  }
+}
+
+function replaceIfSame(file: string, judged: OnDisk, tmp: string): boolean {
+  const current = readOnDisk(file);
+  if (current && (current.ino !== judged.ino || current.text !== judged.text)) return false;
+  if (current) fs.rmSync(file, { force: true });
+  return linkInto(tmp, file);
+}
+
+function heldLock(file: string, text: string, takenOverFrom?: LockInfo): HeldLock {
+  let released = false;
+  return {
+    file,
+    ...(takenOverFrom ? { takenOverFrom } : {}),
+    release() {
+      if (released) return;
+      released = true;
+      const d = readOnDisk(file);
+      if (d?.text === text) fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+// Take the lock, or throw LockHeldError naming the live owner.
+export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
+  const procs = options.processes ?? linuxProcesses();
+  const me = procs.info(procs.pid);
+  const info: LockInfo = { pid: procs.pid, host: procs.host, bootId: procs.bootId(), ...(me ? { startTicks: me.startTicks } : {}), startedAt: (options.now ?? systemNow)().toISOString(), nonce: crypto.randomBytes(6).toString('hex') };
+  const text = JSON.stringify(info);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${procs.pid}.${info.nonce}.tmp`;
+  fs.writeFileSync(tmp, text);
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (linkInto(tmp, file)) return heldLock(file, text);
+      const current = readOnDisk(file);
+      if (!current) continue;
+      const verdict = judgeLock(current.info, procs);
+      if (verdict.kind === 'live') throw new LockHeldError(`another sync is running (pid ${current.info!.pid}, started ${current.info!.startedAt}); lock file ${file}`);
+      if (verdict.kind === 'foreign') {
+        throw new LockHeldError(`the lock is held by pid ${current.info!.pid} on host ${current.info!.host} (started ${current.info!.startedAt}); remove ${file} if that run is gone`);
+      }
+      if (underTakeoverMutex(file, tmp, procs, () => replaceIfSame(file, current, tmp))) {
+        const from = current.info ?? { pid: 0, host: '?', startedAt: '?' };
+        options.log?.write({ kind: 'lock.stale', file, pid: from.pid, startedAt: from.startedAt, why: verdict.why });
+        return heldLock(file, text, from);
+      }
+      await (options.sleep ?? realSleep)(2 + Math.random() * 10);
+    }
+    throw new LockHeldError(`could not take the lock ${file}: other runs keep taking it`);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }

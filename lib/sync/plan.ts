@@ -9,7 +9,7 @@ import type { ScannedFile } from './scan.ts';
 export type PlanItem =
   | { readonly action: 'skip'; readonly file: ScannedFile; readonly key: string; readonly reason: 'unchanged'; readonly entry: CacheEntry }
   | { readonly action: 'transfer'; readonly file: ScannedFile; readonly key: string; readonly cached?: CacheEntry }
-  | { readonly action: 'conflict'; readonly file: ScannedFile; readonly key: string; readonly with: readonly string[] }
+  | { readonly action: 'conflict'; readonly file: ScannedFile; readonly key: string; readonly with: readonly string[]; readonly heldBy?: string }
   | { readonly action: 'invalid'; readonly file: ScannedFile; readonly problem: string };
 
 export type TransferItem = Extract<PlanItem, { action: 'transfer' }>;
@@ -36,7 +36,7 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
     const allowed = keyHolder(group, cache.ownerOfKey(key));
     for (const file of group) {
       if (file !== allowed) {
-        items.push({ action: 'conflict', file, key, with: group.filter((f) => f !== file).map((f) => f.absPath) });
+        items.push({ action: 'conflict', file, key, with: group.filter((f) => f !== file).map((f) => f.absPath), ...(allowed ? { heldBy: allowed.absPath } : {}) });
         continue;
       }
       const cached = cache.get(file.absPath);

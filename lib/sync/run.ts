@@ -7,6 +7,7 @@ import { describeError } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
 import { appendRunRecord } from '../report/records.ts';
+import { pruneLogs } from '../report/retention.ts';
 import { buildSummary, failedRunSummary, type RunSummary } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
 import { HashCache } from './cache.ts';
@@ -29,8 +30,8 @@ export interface SyncDeps {
   readonly log: Logger;
   readonly gate: Gate;
   readonly now?: Now;
-  readonly hash?: (filePath: string) => Promise<string>;
-  readonly lock?: (file: string) => HeldLock;
+  readonly hash?: (filePath: string | Buffer) => Promise<string>;
+  readonly lock?: (file: string) => Promise<HeldLock>;
   // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
   readonly prepare?: () => Promise<void>;
   readonly process?: ProcessStage;
@@ -63,7 +64,8 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   let cache: HashCache | undefined;
   let summary: RunSummary | undefined;
   try {
-    lock = takeLock(run);
+    lock = await takeLock(run);
+    await pruneOldLogs(run);
     await deps.prepare?.();
     await ensureBucket(run);
     cache = HashCache.open(config.cacheFile, { log, readOnly: deps.gate.dryRun });
@@ -85,12 +87,18 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
 }
 
 // A dry run does not take the lock (it changes nothing) but says when one is there.
-function takeLock(run: Run): HeldLock | undefined {
+async function takeLock(run: Run): Promise<HeldLock | undefined> {
   const { config, deps, log } = run;
   if (!deps.gate.dryRun) return (deps.lock ?? ((f) => acquireLock(f, { log })))(config.lockFile);
   const holder = readLock(config.lockFile);
   if (holder) log.write({ kind: 'lock.present', holder: holder === 'unreadable' ? 'unreadable' : `pid ${holder.pid}` });
   return undefined;
+}
+
+async function pruneOldLogs(run: Run): Promise<void> {
+  const { config, deps } = run;
+  const pruned = await deps.gate.run('remove old logs', { dir: config.logDir, days: config.logRetentionDays }, () => pruneLogs(config.logDir, { days: config.logRetentionDays, now: run.now() }));
+  if (pruned && (pruned.logFiles || pruned.runRecords || pruned.cronLogCut)) run.log.write({ kind: 'logs.pruned', ...pruned, days: config.logRetentionDays });
 }
 
 async function ensureBucket(run: Run): Promise<void> {
@@ -113,7 +121,7 @@ async function scanStage(run: Run): Promise<ScanResult> {
 function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
   const plan = planUploads(scan.files, cache, { prefix: run.config.storage.prefix, force: run.force });
   for (const item of plan) {
-    if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with });
+    if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with, ...(item.heldBy ? { heldBy: item.heldBy } : {}) });
     if (item.action === 'invalid') run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });
   }
   return plan;
@@ -161,7 +169,7 @@ async function reportStage(run: Run, stages: { scan: ScanResult; plan: PlanItem[
 
 // Only the process stage (for --process-only), under the same lock as a sync.
 export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
-  const lock = deps.gate.dryRun ? undefined : (deps.lock ?? ((f) => acquireLock(f, { log: deps.log })))(config.lockFile);
+  const lock = deps.gate.dryRun ? undefined : await (deps.lock ?? ((f) => acquireLock(f, { log: deps.log })))(config.lockFile);
   try {
     await deps.prepare?.();
     const report = await deps.process(0);

@@ -3,12 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemNow, type Now } from '../clock.ts';
 import type { SourceDir } from '../config/sources.ts';
+import { nameToText } from './names.ts';
 
 export interface ScannedFile {
   readonly source: SourceDir;
+  // The path as text: what the cache, the logs and the summary name it by. The same as the path
+  // on disk unless a name is not valid UTF-8 (see ./names.ts).
   readonly absPath: string;
-  // Path relative to the source directory, '/'-separated, exactly as on disk.
+  // The path to open: a string, or the exact bytes when the text form differs from them.
+  readonly fsPath: string | Buffer;
+  // Path relative to the source directory, '/'-separated, as text.
   readonly relPath: string;
+  // The relative path's bytes, when its text form is not their plain reading.
+  readonly rawRelPath?: Buffer;
   readonly size: number;
   readonly mtimeMs: number;
   readonly ctimeMs: number;
@@ -16,7 +23,13 @@ export interface ScannedFile {
   readonly dev: number;
 }
 
-export type ScanSkipReason = 'hidden' | 'partial' | 'excluded' | 'unstable' | 'not-regular' | 'symlink-loop' | 'unreadable' | 'vanished';
+// Why a directory entry is not a candidate. The first five mean "not meant to be synced";
+// `symlink-loop` (a link back to a parent, whose files are synced through the real path) and
+// `vanished` (gone between listing and stat) leave nothing behind either. `unreadable` and
+// `broken-link` are failures: something that may be a download could not be read.
+export type ScanSkipReason = 'hidden' | 'partial' | 'excluded' | 'unstable' | 'not-regular' | 'symlink-loop' | 'vanished' | 'unreadable' | 'broken-link';
+
+export const FAILED_SKIPS: ReadonlySet<ScanSkipReason> = new Set(['unreadable', 'broken-link']);
 
 export interface ScanSkip {
   readonly path: string;
@@ -79,13 +92,38 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
       walker.skip(source.path, 'unreadable', (e as NodeJS.ErrnoException).code);
       continue;
     }
-    await walker.walk(source, source.path, '', new Set([`${st.dev}:${st.ino}`]));
+    await walker.walk(source, { fs: source.path, text: source.path, rel: '', rawRel: undefined }, new Set([`${st.dev}:${st.ino}`]));
   }
   walker.files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
   return { files: walker.files, skipped: walker.skipped };
 }
 
-type Subdir = { readonly abs: string; readonly relPath: string; readonly ancestors: Set<string> };
+// A place in the tree: how to open it, how to name it, and its path below the source.
+interface Place {
+  readonly fs: string | Buffer;
+  readonly text: string;
+  readonly rel: string;
+  // Bytes of `rel` when its text form differs from them.
+  readonly rawRel: Buffer | undefined;
+}
+
+type Subdir = { readonly place: Place; readonly ancestors: Set<string> };
+
+const SLASH = Buffer.from('/');
+
+// The entry `name` inside `dir`, named as text and opened by bytes when they differ.
+function placeOf(dir: Place, name: Buffer): Place {
+  const { text, exact } = nameToText(name);
+  const rel = dir.rel ? `${dir.rel}/${text}` : text;
+  const rawDirRel = dir.rawRel ?? (dir.rel ? Buffer.from(dir.rel) : undefined);
+  const exactAll = exact && dir.rawRel === undefined && typeof dir.fs === 'string';
+  return {
+    fs: exactAll ? path.join(dir.fs as string, text) : Buffer.concat([Buffer.from(dir.fs), SLASH, name]),
+    text: path.join(dir.text, text),
+    rel,
+    rawRel: exact && dir.rawRel === undefined ? undefined : rawDirRel ? Buffer.concat([rawDirRel, SLASH, name]) : name,
+  };
+}
 
 class Walker {
   readonly files: ScannedFile[] = [];
@@ -103,51 +141,55 @@ class Walker {
   }
 
   // One directory: its entries in parallel, then its subdirectories in name order.
-  async walk(source: SourceDir, dir: string, rel: string, ancestors: Set<string>): Promise<void> {
-    let names: string[];
+  async walk(source: SourceDir, dir: Place, ancestors: Set<string>): Promise<void> {
+    let entries: fs.Dirent<Buffer>[];
     try {
-      names = (await fs.promises.readdir(dir)).sort();
+      entries = await fs.promises.readdir(dir.fs, { encoding: 'buffer', withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return this.skip(dir, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
+      return this.skip(dir.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
     }
     const scanTime = this.now().getTime();
     const subdirs: Subdir[] = [];
-    await Promise.all(names.map((name) => this.visit(source, dir, rel, name, ancestors, scanTime, subdirs)));
-    subdirs.sort((a, b) => (a.abs < b.abs ? -1 : 1));
-    for (const d of subdirs) await this.walk(source, d.abs, d.relPath, d.ancestors);
+    await Promise.all(entries.map((entry) => this.visit(source, placeOf(dir, entry.name), entry, ancestors, scanTime, subdirs)));
+    subdirs.sort((a, b) => (a.place.text < b.place.text ? -1 : 1));
+    for (const d of subdirs) await this.walk(source, d.place, d.ancestors);
   }
 
-  private async visit(source: SourceDir, dir: string, rel: string, name: string, ancestors: Set<string>, scanTime: number, subdirs: Subdir[]): Promise<void> {
-    const abs = path.join(dir, name);
-    const relPath = rel ? `${rel}/${name}` : name;
-    if (name.startsWith('.')) return this.skip(abs, 'hidden');
-    if (this.isExcluded(relPath)) return this.skip(abs, 'excluded');
+  private async visit(source: SourceDir, at: Place, entry: fs.Dirent<Buffer>, ancestors: Set<string>, scanTime: number, subdirs: Subdir[]): Promise<void> {
+    const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
+    if (name.startsWith('.')) return this.skip(at.text, 'hidden');
+    if (this.isExcluded(at.rel)) return this.skip(at.text, 'excluded');
     let st: fs.Stats;
     try {
-      st = await fs.promises.stat(abs);
+      st = await fs.promises.stat(at.fs);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return this.skip(abs, code === 'ELOOP' ? 'symlink-loop' : code === 'ENOENT' ? 'vanished' : 'unreadable', code);
+      return this.statFailed(at, entry, e as NodeJS.ErrnoException);
     }
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`;
-      if (ancestors.has(id)) return this.skip(abs, 'symlink-loop', 'links back to a parent directory');
-      subdirs.push({ abs, relPath, ancestors: new Set(ancestors).add(id) });
+      if (ancestors.has(id)) return this.skip(at.text, 'symlink-loop', 'links back to a parent directory');
+      subdirs.push({ place: at, ancestors: new Set(ancestors).add(id) });
       return;
     }
-    if (!st.isFile()) return this.skip(abs, 'not-regular');
-    if (isPartialName(name, this.options.partialSuffixes)) return this.skip(abs, 'partial');
+    if (!st.isFile()) return this.skip(at.text, 'not-regular');
+    if (isPartialName(name, this.options.partialSuffixes)) return this.skip(at.text, 'partial');
     // ctime, not mtime: tdl sets mtime to the message date, but any write or rename moves ctime.
     const changedAgoMs = scanTime - st.ctimeMs;
     if (this.options.stableAfterMs > 0 && changedAgoMs < this.options.stableAfterMs) {
-      return this.skip(abs, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`);
+      return this.skip(at.text, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`);
     }
-    try {
-      await fs.promises.access(abs, fs.constants.R_OK);
-    } catch (e) {
-      return this.skip(abs, 'unreadable', (e as NodeJS.ErrnoException).code);
+    this.files.push({
+      source, absPath: at.text, fsPath: at.fs, relPath: at.rel, ...(at.rawRel ? { rawRelPath: at.rawRel } : {}),
+      size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev,
+    });
+  }
+
+  // A link whose target is gone or loops is broken; a plain entry that is gone has vanished.
+  private statFailed(at: Place, entry: fs.Dirent<Buffer>, e: NodeJS.ErrnoException): void {
+    if (entry.isSymbolicLink() && (e.code === 'ENOENT' || e.code === 'ELOOP')) {
+      return this.skip(at.text, 'broken-link', `${e.code}: the link's target ${e.code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`);
     }
-    this.files.push({ source, absPath: abs, relPath, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev });
+    this.skip(at.text, e.code === 'ENOENT' ? 'vanished' : 'unreadable', e.code);
   }
 }

@@ -12,7 +12,9 @@ import type { CacheView } from './cache.ts';
 import { decideFile, type FileFacts, type NeedFact } from './decide.ts';
 import type { TransferItem } from './plan.ts';
 import { forEachConcurrent } from './pool.ts';
+import { findTwins, type EarlyHash } from './twins.ts';
 import type { Recorder } from './record.ts';
+import type { ScannedFile } from './scan.ts';
 
 export type TransferOutcome =
   | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
@@ -28,7 +30,7 @@ export interface TransferDeps {
   readonly storage: Storage;
   readonly cache: CacheView;
   readonly recorder: Recorder;
-  readonly hash: (filePath: string) => Promise<string>;
+  readonly hash: (filePath: string | Buffer) => Promise<string>;
   readonly gate: Gate;
   readonly log: Logger;
   readonly force: boolean;
@@ -62,14 +64,18 @@ class InFlightUploads {
 
 export async function transferFiles(items: readonly TransferItem[], deps: TransferDeps): Promise<TransferResult> {
   const outcomes: TransferOutcome[] = new Array(items.length);
+  const twins = await findTwins(items, deps.hash, deps.concurrency);
   const inFlight = new InFlightUploads();
+  // Originals announce their upload before anything starts, so their copies wait for them.
+  const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
   let unreachable: StorageUnreachableError | undefined;
   const done = { files: 0, bytes: 0 };
   await forEachConcurrent(
     items,
     deps.concurrency,
     async (item, i) => {
-      const outcome = await transferOne(item, deps, inFlight).catch((e: unknown): TransferOutcome => {
+      const start: Start = { early: twins.hashes.get(item), claim: claims.get(item) };
+      const outcome = await transferOne(item, deps, inFlight, start).catch((e: unknown): TransferOutcome => {
         if (!(e instanceof StorageUnreachableError)) return { status: 'failed', item, error: describeError(e) };
         unreachable ??= e;
         return { status: 'not-attempted', item };
@@ -83,19 +89,30 @@ export async function transferFiles(items: readonly TransferItem[], deps: Transf
     },
     () => unreachable !== undefined,
   );
+  for (const settle of claims.values()) settle(null); // originals never reached: their copies go on alone
   for (let i = 0; i < items.length; i++) outcomes[i] ??= { status: 'not-attempted', item: items[i]! };
   return { outcomes, ...(unreachable ? { unreachable } : {}) };
 }
 
-// Ask decideFile, gather what it needs, ask again, until it decides.
-async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads): Promise<TransferOutcome> {
+// What is known before a file's turn: its hash if it was taken ahead, its claim if it is an original.
+interface Start {
+  readonly early: EarlyHash | undefined;
+  readonly claim: ((key: string | null) => void) | undefined;
+}
+
+// Ask decideFile, gather what it needs, ask again, until it decides. The content's claim is
+// settled with the key that holds it afterwards (also in a dry run, so a copy there is reported
+// as the dedup it would be), or null.
+async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads, start: Start): Promise<TransferOutcome> {
+  if (start.early && 'error' in start.early) throw new Error(start.early.error);
   let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
-  let settle: ((key: string | null) => void) | undefined;
+  if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
+  let settle = start.claim;
   try {
     for (;;) {
       const d = decideFile(facts);
       if (d.action === 'need') {
-        if (d.fact === 'remote') settle = inFlight.claim(facts.sha256!);
+        if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
         facts = await gather(d.fact, facts, deps, inFlight);
         continue;
       }
@@ -103,12 +120,13 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
       if (d.action === 'skip') return { status: 'unchanged', item, sha256: item.cached!.sha256 };
       if (d.action === 'conflict') return { status: 'conflict', item, detail: d.detail };
       if (d.action === 'upload') {
+        settle ??= inFlight.claim(sha256);
         const outcome = await uploadFile(item, sha256, deps);
-        settle?.(outcome.status === 'uploaded' ? item.key : null);
+        settle(outcome.status === 'uploaded' || outcome.status === 'would-upload' ? item.key : null);
         return outcome;
       }
       await deps.recorder.record(item.file, sha256, d.key, d.via);
-      if (d.via === 'adopted') settle?.(item.key);
+      settle?.(d.key);
       if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
       return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
     }
@@ -117,13 +135,16 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   }
 }
 
+// The facts that follow from knowing the hash. An original's own claim is not "another upload".
+function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, inFlight: InFlightUploads, ownClaim = false): FileFacts {
+  const holder = deps.cache.findContent(sha256);
+  return { ...facts, sha256, ...(holder ? { contentHolder: holder } : {}), ...(!ownClaim && inFlight.has(sha256) ? { inFlight: 'running' as const } : {}) };
+}
+
 async function gather(fact: NeedFact, facts: FileFacts, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
   switch (fact) {
-    case 'hash': {
-      const sha256 = await deps.hash(facts.file.absPath);
-      const holder = deps.cache.findContent(sha256);
-      return { ...facts, sha256, ...(holder ? { contentHolder: holder } : {}), ...(inFlight.has(sha256) ? { inFlight: 'running' as const } : {}) };
-    }
+    case 'hash':
+      return withHash(facts, await deps.hash(facts.file.fsPath), deps, inFlight);
     case 'in-flight':
       return { ...facts, inFlight: { uploadedAs: await inFlight.wait(facts.sha256!) } };
     case 'remote': {
@@ -138,9 +159,9 @@ async function gather(fact: NeedFact, facts: FileFacts, deps: TransferDeps, inFl
 // bucket, and only then record it.
 async function uploadFile(item: TransferItem, sha256: string, deps: TransferDeps): Promise<TransferOutcome> {
   const { file, key } = item;
-  const metadata = objectMetadata({ sha256, originalName: `${file.source.keySegment}${file.relPath}`, mtimeMs: file.mtimeMs });
+  const metadata = objectMetadata({ sha256, originalName: originalNameBytes(file), mtimeMs: file.mtimeMs });
   const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () =>
-    deps.storage.putFile(key, file.absPath, file.size, metadata, contentTypeFor(file.relPath)),
+    deps.storage.putFile(key, file.fsPath, file.size, metadata, contentTypeFor(file.relPath)),
   );
   if (!put) return { status: 'would-upload', item, sha256 };
   if (put.bytes !== file.size || put.sha256 !== sha256) {
@@ -152,6 +173,11 @@ async function uploadFile(item: TransferItem, sha256: string, deps: TransferDeps
   }
   await deps.recorder.record(file, sha256, key, 'upload');
   return { status: 'uploaded', item, sha256, bytes: file.size };
+}
+
+// The name the file had on disk, as bytes (the key segment of its download directory first).
+function originalNameBytes(file: ScannedFile): Buffer {
+  return Buffer.concat([Buffer.from(file.source.keySegment), file.rawRelPath ?? Buffer.from(file.relPath)]);
 }
 
 function logEntryFor(o: TransferOutcome): LogEntry | undefined {

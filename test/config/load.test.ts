@@ -68,7 +68,7 @@ test('several download dirs get named key segments; duplicate names and nesting 
 });
 
 test('a missing explicit env file is a problem; secretsOf lists both keys', () => {
-  assert.throws(() => loadConfig({ env: base, envFile: noEnvFile, envFileRequired: true, root: dir }), /--env-file/);
+  assert.throws(() => loadConfig({ env: base, envFile: noEnvFile, envFileRequired: true, root: dir }), /--config: expected a readable file/);
   assert.equal(secretsOf(loadConfig({ env: base, envFile: noEnvFile, root: dir })), ['very-secret']);
 });
 

@@ -24,4 +24,14 @@ test('the runner streams output line by line', async () => {
   assert.equal(lines.sort(), ['stderr:err', 'stdout:one', 'stdout:two']);
 });
 
+test('non-ASCII output stays whole where a character falls across a chunk boundary', async () => {
+  const lines: string[] = [];
+  const run = createDockerRunner(process.execPath);
+  const r = await run(['-e', "process.stdout.write('x' + 'ж'.repeat(200000) + '\\nпоследняя строка\\n')"], { onLine: (l) => lines.push(l) });
+  assert.is(r.exitCode, 0);
+  assert.is(lines.length, 2);
+  assert.ok(lines[0] === 'x' + 'ж'.repeat(200000), `first line intact (length ${lines[0]?.length}, replacement chars ${(lines[0]?.match(/\uFFFD/g) ?? []).length})`);
+  assert.is(lines[1], 'последняя строка');
+});
+
 test.run();

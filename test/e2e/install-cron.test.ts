@@ -7,11 +7,13 @@ import * as assert from 'uvu/assert';
 import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { needing } from '../support/requires.ts';
 import { createSandbox, listBucket, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 
 const test = suite('install-cron (real crontab, real cron)');
+const cronInstalled = ['/usr/bin/crontab', '/usr/sbin/cron'].every((p) => fs.existsSync(p));
+const it = needing(test, "Debian's cron (crontab and the cron daemon)", cronInstalled ? { ok: true } : { ok: false, why: 'crontab or cron is missing (apt-get install cron; .ci/run does this)' });
 const USER_TABLE = '# unrelated jobs of the user\nMAILTO=""\nSHELL=/bin/sh\n17 * * * * /bin/true  # hourly no-op, keep me\n\n# trailing comment\n';
-let available = true;
 let saved: string | undefined;
 let server: LocalS3Server;
 let sb: Sandbox;
@@ -25,16 +27,10 @@ const crontabSet = async (content: string | undefined) => {
   if (content === undefined) await execa('crontab', ['-r'], { reject: false });
   else await execa('crontab', ['-'], { input: content });
 };
-const installCron = (args: string[]) => runScript('install-cron.ts', ['--env-file', envFile, ...args], {});
+const installCron = (args: string[]) => runScript('install-cron.ts', ['--config', envFile, ...args], {});
 
 test.before(async () => {
-  try {
-    await execa('crontab', ['-l'], { reject: false });
-  } catch {
-    available = false;
-    console.log('SKIPPED: install-cron tests: the crontab program is missing (apt-get install cron; .ci/run does this)');
-    return;
-  }
+  if (!cronInstalled) return;
   saved = await crontabList();
   server = await startS3Server({ directory: tempDir('s3cron') });
   sb = await createSandbox(server);
@@ -42,14 +38,13 @@ test.before(async () => {
   fs.writeFileSync(envFile, Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
 });
 test.after(async () => {
-  if (!available) return;
+  if (!cronInstalled) return;
   await crontabSet(saved);
   await sb.close();
   await server.close();
 });
 
-test('install keeps every other line byte for byte; reinstall replaces in place; uninstall restores exactly', async () => {
-  if (!available) return;
+it('install keeps every other line byte for byte; reinstall replaces in place; uninstall restores exactly', async () => {
   await crontabSet(USER_TABLE);
   const first = await installCron([]);
   assert.is(first.exitCode, 0, first.all);
@@ -73,8 +68,7 @@ test('install keeps every other line byte for byte; reinstall replaces in place;
   assert.is(await crontabList(), USER_TABLE);
 });
 
-test('"no crontab for user" is handled; uninstall then removes the table it created', async () => {
-  if (!available) return;
+it('"no crontab for user" is handled; uninstall then removes the table it created', async () => {
   await crontabSet(undefined);
   const r = await installCron([]);
   assert.is(r.exitCode, 0, r.all);
@@ -83,16 +77,17 @@ test('"no crontab for user" is handled; uninstall then removes the table it crea
   assert.is(await crontabList(), undefined);
 });
 
-test('invalid schedules are refused with a reason and nothing changes; --print and --dry-run install nothing', async () => {
-  if (!available) return;
+it('invalid schedules are refused with a reason and nothing changes; --print and --dry-run install nothing', async () => {
   await crontabSet(USER_TABLE);
   for (const [schedule, reason] of [['61 3 * * *', /expected range 0-59/], ['0 3 * *', /expected 5 fields/], ['every night', /expected 5 fields/]] as const) {
     const r = await installCron(['--schedule', schedule]);
     assert.is(r.exitCode, EXIT_CODES.config, schedule);
     assert.match(r.stderr, reason);
   }
-  const bad = await runScript('install-cron.ts', ['--env-file', envFile], { CRON_SCHEDULE: '0 3 * * *', CRON_TZ: 'Nowhere/City' });
+  const bad = await runScript('install-cron.ts', ['--config', envFile], { CRON_SCHEDULE: '0 3 * * *', CRON_TZ: 'Nowhere/City' });
   assert.is(bad.exitCode, EXIT_CODES.config);
+  assert.match(bad.stderr, /CRON_TZ: expected an IANA time zone like "Europe\/Berlin", got "Nowhere\/City"/);
+  assert.not.match(bad.stderr, /CRON_SCHEDULE:/);
   const printed = await installCron(['--print']);
   assert.match(printed.stdout, /# BEGIN telegram-sync/);
   const dry = await installCron(['--dry-run']);
@@ -100,26 +95,41 @@ test('invalid schedules are refused with a reason and nothing changes; --print a
   assert.is(await crontabList(), USER_TABLE, 'nothing changed');
 });
 
-test('a crontab that refuses the table changes nothing and says why', async () => {
-  if (!available) return;
+it('on a fresh clone without a configuration, --print and --dry-run work (with a warning) and installing refuses', async () => {
   await crontabSet(USER_TABLE);
-  const r = await runScript('install-cron.ts', ['--env-file', envFile, '--schedule', '@daily'], { CRON_TZ: '' }, {});
+  const bare = { HOME: tempDir('bare-home') };
+  const cwd = tempDir('no-config');
+  const printed = await runScript('install-cron.ts', ['--print'], bare, { cwd });
+  assert.is(printed.exitCode, 0, printed.all);
+  assert.match(printed.stdout, /^0 3 \* \* \* cd /m);
+  assert.match(printed.stderr, /warning: the job will fail until the configuration is fixed/);
+  const dry = await runScript('install-cron.ts', ['--dry-run'], bare, { cwd });
+  assert.is(dry.exitCode, 0, dry.all);
+  assert.match(dry.stdout, /\[dry-run\] the crontab would become:/);
+  const install = await runScript('install-cron.ts', [], bare, { cwd });
+  assert.is(install.exitCode, EXIT_CODES.config, install.all);
+  assert.match(install.stderr, /MINIO_ENDPOINT: expected/);
+  assert.is(await crontabList(), USER_TABLE, 'nothing changed');
+});
+
+it('a crontab that refuses the table changes nothing and says why', async () => {
+  await crontabSet(USER_TABLE);
+  const r = await runScript('install-cron.ts', ['--config', envFile, '--schedule', '@daily'], { CRON_TZ: '' }, {});
   assert.is(r.exitCode, 0, r.all);
   // A crontab binary that always refuses: a real program on PATH, not a mock of ours.
   const binDir = tempDir('fakecrontab');
   fs.writeFileSync(path.join(binDir, 'crontab'), '#!/bin/sh\nif [ "$1" = "-l" ]; then exec /usr/bin/crontab -l; fi\necho "crontab: errors in crontab file, can\'t install." >&2\nexit 1\n', { mode: 0o755 });
   const before = await crontabList();
-  const refused = await runScript('install-cron.ts', ['--env-file', envFile, '--schedule', '5 5 * * *'], { PATH: `${binDir}:${process.env.PATH}` });
+  const refused = await runScript('install-cron.ts', ['--config', envFile, '--schedule', '5 5 * * *'], { PATH: `${binDir}:${process.env.PATH}` });
   assert.is(refused.exitCode, EXIT_CODES.cron, refused.all);
   assert.match(refused.stderr, /crontab refused the new table.*nothing was changed/);
   assert.is(await crontabList(), before);
-  const missing = await runScript('install-cron.ts', ['--env-file', envFile], { PATH: tempDir('emptypath') });
+  const missing = await runScript('install-cron.ts', ['--config', envFile], { PATH: tempDir('emptypath') });
   assert.is(missing.exitCode, EXIT_CODES.cron, missing.all);
   assert.match(missing.stderr, /crontab program was not found/);
 });
 
-test("the rendered command runs a real sync in cron's bare environment (env -i, sh -c)", async () => {
-  if (!available) return;
+it("the rendered command runs a real sync in cron's bare environment (env -i, sh -c)", async () => {
   writeFile(sb.downloads, 'cron chan/bare env.txt', 'synced from a bare environment');
   const printed = await installCron(['--print']);
   const line = printed.stdout.split('\n').find((l) => l.includes('scripts/sync.ts'))!;
@@ -133,8 +143,7 @@ test("the rendered command runs a real sync in cron's bare environment (env -i, 
   assert.ok((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).some((o) => o.key === 'cron_chan/bare_env.txt'));
 });
 
-test('the cron daemon fires the installed job (every minute) within 75 seconds', async () => {
-  if (!available) return;
+it('the cron daemon fires the installed job (every minute) within 75 seconds', async () => {
   await crontabSet(USER_TABLE);
   writeFile(sb.downloads, 'fired/by cron.txt', 'cron was here');
   const cronLogFile = path.join(sb.env.SYNC_LOG_DIR!, 'cron.log');

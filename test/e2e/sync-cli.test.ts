@@ -1,6 +1,5 @@
 // scripts/sync.ts as a subprocess, as cron runs it: exit codes, logs, lock, outage, kill -9.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
@@ -9,7 +8,7 @@ import { HashCache } from '../../lib/sync/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
 import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
-import { createSandbox, listBucket, PROJECT_ROOT, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { createSandbox, listBucket, PROJECT_ROOT, runScript, startS3Server, tempDir, TSX_LOADER, writeFile, type Sandbox } from '../support/env.ts';
 
 const test = suite('scripts/sync.ts (subprocess)');
 let server: LocalS3Server;
@@ -55,6 +54,30 @@ test('a bad flag value joins the config problems; unknown flags are usage errors
   assert.match(u.stderr, /frobnicate/);
 });
 
+test('credentials the server refuses: exit 2 naming the keys and the endpoint, before any file is touched; no secret printed', async () => {
+  writeFile(sb.downloads, 'a.txt', 'a');
+  const r = await runScript('sync.ts', [], { ...sb.env, MINIO_ACCESS_KEY: 'NOT-A-KEY', MINIO_SECRET_KEY: 'wrong-secret-value' });
+  assert.is(r.exitCode, EXIT_CODES.config, r.all);
+  assert.match(r.stderr, new RegExp(`MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${server.endpoint.replace(/[.]/g, '\\.')} refused them for bucket ${sb.env.MINIO_BUCKET} \\((InvalidAccessKeyId|AccessDenied)\\)`));
+  assert.not.ok(r.all?.includes('wrong-secret-value') || r.all?.includes('NOT-A-KEY'));
+  assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0);
+  assert.not.ok(await sb.client().bucketExists(sb.env.MINIO_BUCKET!), 'nothing created');
+});
+
+test('--config: a missing file is a config error (exit 2), a relative path is relative to the current folder; --env-file still works', async () => {
+  writeFile(sb.downloads, 'cfg.txt', 'c');
+  const missing = await runScript('sync.ts', ['--config', 'nope.env'], {}, { cwd: sb.dir });
+  assert.is(missing.exitCode, EXIT_CODES.config, missing.all);
+  assert.match(missing.stderr, new RegExp(`--config: expected a readable file, got "${sb.dir}/nope\\.env" \\(not found\\)`));
+  fs.writeFileSync(path.join(sb.dir, 'here.env'), Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const relative = await runScript('sync.ts', ['--config', 'here.env', '--json'], {}, { cwd: sb.dir });
+  assert.is(relative.exitCode, 0, relative.all);
+  assert.is((JSON.parse(relative.stdout) as { uploaded: number }).uploaded, 1);
+  const old = await runScript('sync.ts', ['--env-file', path.join(sb.dir, 'here.env')], {});
+  assert.is(old.exitCode, 0, old.all);
+  assert.match(old.stderr, /--env-file is deprecated/);
+});
+
 test('a run writes its dated log and run record, --json prints the summary, and no secret reaches either', async () => {
   writeFile(sb.downloads, 'chan/a b.txt', 'hello');
   const r = await runScript('sync.ts', ['--json'], sb.env);
@@ -74,20 +97,21 @@ test('a run writes its dated log and run record, --json prints the summary, and 
   assert.not.ok((r.all ?? '').includes('\r'));
 });
 
-test('a live lock makes a run exit at once with the lock exit code; a dead one is taken over', async () => {
+test('a live lock makes a run exit at once with the lock exit code; once its owner is killed it is taken over', async () => {
   writeFile(sb.downloads, 'a.txt', 'a');
-  fs.mkdirSync(path.dirname(sb.env.SYNC_LOCK_FILE!), { recursive: true });
-  const holder = execa('sleep', ['30']);
-  fs.writeFileSync(sb.env.SYNC_LOCK_FILE!, JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+  // A real process holding the lock through the real acquireLock, as a running sync does.
+  const holder = execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e',
+    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
+  await new Promise<void>((resolve) => holder.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
   const held = await runScript('sync.ts', [], sb.env);
-  assert.is(held.exitCode, EXIT_CODES.lockHeld);
+  assert.is(held.exitCode, EXIT_CODES.lockHeld, held.all);
   assert.match(held.stderr, new RegExp(`another sync is running \\(pid ${holder.pid}`));
   assert.equal(await listBucket(sb.client(), sb.env.MINIO_BUCKET!), []);
   holder.kill('SIGKILL');
-  await holder.catch(() => undefined);
+  await holder;
   const stale = await runScript('sync.ts', [], sb.env);
   assert.is(stale.exitCode, 0, stale.all);
-  assert.match(stale.stdout, /taking over a lock left by a process that is gone/);
+  assert.match(stale.stdout, new RegExp(`taking over a lock left by a process that is gone \\(pid ${holder.pid}, started .*: pid ${holder.pid} is gone\\)`));
   assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'lock released');
   assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 1);
 });

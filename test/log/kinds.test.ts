@@ -11,7 +11,7 @@ test('each kind has its level and message; the memory logger keeps the same reco
   assert.equal(log.records.map((r) => [r.level, r.kind, r.msg]), [
     ['warn', 'process.output', 'warning: x'],
     ['info', 'dry-run', 'would upload'],
-    ['warn', 'scan.unreadable', 'skipped /dl/x'],
+    ['error', 'scan.unreadable', 'skipped /dl/x'],
   ]);
   assert.is(log.records[1]?.key, 'k', 'dry-run fields are flat');
   assert.is(log.records[0]?.line, undefined, 'the line is the message, not repeated as a field');

@@ -6,7 +6,7 @@ import type { PlanItem, TransferItem } from '../../lib/sync/plan.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 import type { TransferOutcome } from '../../lib/sync/transfer.ts';
 
-const file = (rel: string): ScannedFile => ({ source: { name: 'd', path: '/dl', keySegment: '' }, absPath: `/dl/${rel}`, relPath: rel, size: 5, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1 });
+const file = (rel: string): ScannedFile => ({ source: { name: 'd', path: '/dl', keySegment: '' }, absPath: `/dl/${rel}`, fsPath: `/dl/${rel}`, relPath: rel, size: 5, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1 });
 const item = (rel: string): TransferItem => ({ action: 'transfer', file: file(rel), key: rel });
 const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, s));
 
@@ -35,7 +35,15 @@ test('counts every stage: uploads with bytes and objects, dedups, adoptions, ski
   assert.equal(s.uploadedObjects, [{ key: 'a.txt', size: 5, sha256: 'A' }]);
   assert.is(s.bytesUploaded, 5);
   assert.is(s.durationMs, 2000);
-  assert.equal(s.problems, [{ path: '/dl/loop', kind: 'symlink-loop', detail: 'ELOOP' }]);
+  assert.equal(s.problems, [], 'a link back to a parent leaves nothing behind');
+});
+
+test('an unreadable entry or a broken link found by the scan fails the run and is named', () => {
+  const base = input([]);
+  const s = buildSummary({ ...base, scan: { ...base.scan, skipped: [{ path: '/dl/locked', reason: 'unreadable', detail: 'EACCES' }, { path: '/dl/gone-link', reason: 'broken-link', detail: 'ENOENT' }] } });
+  assert.is(s.status, 'partial');
+  assert.is(s.failed, 2);
+  assert.equal(s.problems.map((p) => [p.path, p.kind, p.detail]), [['/dl/locked', 'unreadable', 'EACCES'], ['/dl/gone-link', 'broken-link', 'ENOENT']]);
 });
 
 test('status: unreachable over partial over processing-failed over ok', () => {

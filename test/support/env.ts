@@ -12,8 +12,16 @@ import { createMemoryLogger, type Logger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
 import { runSync, type SyncDeps } from '../../lib/sync/run.ts';
 
+const made: string[] = [];
+// Every temp dir the suite makes is removed when the test process exits.
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(label = 'ts'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));
+  made.push(dir);
+  return dir;
 }
 
 // Write a file, creating its folders.
@@ -109,9 +117,12 @@ export function readCache(config: Config): HashCache {
 
 export { startS3Server, PROJECT_ROOT };
 
+// The tsx loader by its full URL, so a script also starts from a folder outside the project.
+export const TSX_LOADER = import.meta.resolve('tsx');
+
 // Run a project script as a subprocess exactly as a user would (node + tsx loader), with a clean env.
 export async function runScript(script: string, args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}) {
-  return execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', script), ...args], {
+  return execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts', script), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     extendEnv: false,

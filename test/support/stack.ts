@@ -1,7 +1,7 @@
 // The real stack for the end-to-end tests, on this machine: Debian's Docker engine started with
 // its own socket and no bridge network; an image made with `docker import` (no registry exists)
 // that runs the host's programs; Debian's PostgreSQL; containers on --network host or none.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,9 +31,13 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 
 const engineUp = async () => (await docker(['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 })).exitCode === 0;
 
+let engineStartedHere = false;
+let postgresStartedHere = false;
+
 // Start dockerd (no bridge, no iptables) unless ours already runs. Returns why not, if it cannot.
 export async function startDockerEngine(): Promise<{ ok: true } | { ok: false; why: string }> {
   if (await engineUp()) return { ok: true };
+  engineStartedHere = true;
   const dockerd = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find((p) => fs.existsSync(p));
   if (!dockerd) return { ok: false, why: 'dockerd is not installed (apt-get install docker.io; .ci/run does this)' };
   fs.mkdirSync(ENGINE_DIR, { recursive: true });
@@ -51,9 +55,13 @@ export async function startDockerEngine(): Promise<{ ok: true } | { ok: false; w
   }
 }
 
-export async function stopDockerEngine(): Promise<void> {
+// Stop the engine (and, when this run started it, remove its folders: images, containers).
+export async function stopDockerEngine(options: { cleanUp?: boolean } = {}): Promise<void> {
   const pidFile = `${ENGINE_DIR}/docker.pid`;
-  if (!fs.existsSync(pidFile)) return;
+  const cleanUp = () => {
+    if (options.cleanUp && engineStartedHere) removeEngineDir();
+  };
+  if (!fs.existsSync(pidFile)) return cleanUp();
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
   try {
     process.kill(pid, 'SIGTERM');
@@ -61,6 +69,18 @@ export async function stopDockerEngine(): Promise<void> {
     return;
   }
   await waitFor('dockerd to stop', async () => !(await engineUp()) && !fs.existsSync(pidFile), 60_000).catch(() => undefined);
+  cleanUp();
+}
+
+// dockerd can leave mounts (its netns file) under its folders: unmount them, then remove.
+function removeEngineDir(): void {
+  try {
+    const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(ENGINE_DIR));
+    for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
+    fs.rmSync(ENGINE_DIR, { recursive: true, force: true });
+  } catch (e) {
+    console.log(`  could not remove ${ENGINE_DIR}: ${(e as Error).message}`);
+  }
 }
 
 // An image with empty etc tmp app proc sys dev and bin/lib/lib64/sbin links into /usr, which
@@ -85,12 +105,19 @@ export async function startPostgres(): Promise<{ ok: true } | { ok: false; why: 
   if (!fs.existsSync('/usr/bin/pg_ctlcluster')) return { ok: false, why: 'PostgreSQL is not installed (apt-get install postgresql)' };
   const r = await execa('pg_ctlcluster', ['15', 'main', 'start'], { reject: false });
   if (r.exitCode !== 0 && !/already running/i.test(r.stdout + r.stderr)) return { ok: false, why: `pg_ctlcluster 15 main start failed: ${(r.stdout + r.stderr).trim()}` };
+  postgresStartedHere ||= r.exitCode === 0;
   await waitFor('PostgreSQL', async () => (await execa('pg_isready', ['-h', PG.host, '-p', PG.port], { reject: false })).exitCode === 0, 30_000);
   const exists = (await psql(`SELECT 1 FROM pg_roles WHERE rolname='${PG.user}'`)).stdout.trim() === '1';
   await psql(`${exists ? 'ALTER' : 'CREATE'} ROLE ${PG.user} LOGIN PASSWORD '${PG.password}'`);
   await psql(`DROP DATABASE IF EXISTS ${PG.database} WITH (FORCE)`);
   await psql(`CREATE DATABASE ${PG.database} OWNER ${PG.user}`);
   return { ok: true };
+}
+
+// Drop the test database; stop the cluster if this run started it.
+export async function stopPostgres(): Promise<void> {
+  await psql(`DROP DATABASE IF EXISTS ${PG.database} WITH (FORCE)`).catch(() => undefined);
+  if (postgresStartedHere) await execa('pg_ctlcluster', ['15', 'main', 'stop'], { reject: false });
 }
 
 // Rows of the fixture's table, read on the host with psql (the database side of the assertions).

@@ -39,6 +39,21 @@ test('a torn last journal line is skipped with a warning', () => {
   assert.ok(log.records.some((x) => x.kind === 'cache.journal-torn'));
 });
 
+test('after a torn last line, the next entry starts on a fresh line and survives a reopen', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a'));
+  c.close();
+  fs.appendFileSync(`${file}.journal`, '{"path":"/torn","key":"torn","sha2');
+  const next = HashCache.open(file);
+  next.record(entry('/b'));
+  next.close();
+  const r = HashCache.open(file);
+  assert.ok(r.get('/a') && r.get('/b'), 'the entry after the torn line is kept');
+  assert.is(r.get('/torn'), undefined);
+  assert.is(r.size, 2);
+});
+
 test('an unreadable snapshot is moved aside, not fatal', () => {
   const dir = tempDir('cache');
   const file = path.join(dir, 'c.json');

@@ -2,10 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../lib/sync/cache.ts';
-import { decideFile, isSameStat, type Decision, type FileFacts } from '../../lib/sync/decide.ts';
+import { decideFile, isSameStat, pickOriginal, type Decision, type FileFacts } from '../../lib/sync/decide.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 
-const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.jpg', relPath: 'a.jpg', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, dev: 1 };
+const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.jpg', fsPath: '/dl/a.jpg', relPath: 'a.jpg', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, dev: 1 };
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({ path: file.absPath, key: 'a.jpg', sha256: 'S', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, recordedAt: '', via: 'upload', ...over });
 const base: FileFacts = { file, key: 'a.jpg', force: false };
 const hashed = (over: Partial<FileFacts> = {}): FileFacts => ({ ...base, sha256: 'S', ...over });
@@ -19,6 +19,9 @@ const rows: Array<[string, FileFacts, Decision]> = [
   ['recorded under another key (prefix changed): hash it', { ...base, cached: entry({ key: 'old/a.jpg' }) }, { action: 'need', fact: 'hash' }],
   ['--force with a matching stat: hash it', { ...base, force: true, cached: entry() }, { action: 'need', fact: 'hash' }],
   ['--force once hashed: upload', hashed({ force: true, cached: entry() }), { action: 'upload' }],
+  ['--force ignores the cache\'s holder of the same bytes: upload', hashed({ force: true, contentHolder: entry({ path: '/dl/b.jpg', key: 'b.jpg' }) }), { action: 'upload' }],
+  ['--force still sends the same bytes once per run: wait for the original', hashed({ force: true, inFlight: 'running' }), { action: 'need', fact: 'in-flight' }],
+  ['--force, the original landed: record a dedup', hashed({ force: true, inFlight: { uploadedAs: 'b.jpg' } }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
   ['touched but same content under this key: record as unchanged', hashed({ cached: entry({ ctimeMs: 9 }) }), { action: 'record', via: 'rehash', key: 'a.jpg' }],
   ['same content held by another file: record a dedup', hashed({ contentHolder: entry({ path: '/dl/b.jpg', key: 'b.jpg' }) }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
   ['the content holder is this very file (recorded under an old key): ask the bucket', hashed({ contentHolder: entry({ key: 'old/a.jpg' }) }), { action: 'need', fact: 'remote' }],
@@ -38,6 +41,18 @@ const rows: Array<[string, FileFacts, Decision]> = [
 for (const [name, facts, expected] of rows) {
   test(name, () => assert.equal(decideFile(facts), expected));
 }
+
+test('pickOriginal: no daemon suffix, then the earliest ctime, then the shortest path, then path order', () => {
+  const f = (relPath: string, ctimeMs = 1) => ({ relPath, absPath: `/dl/${relPath}`, ctimeMs });
+  const table: Array<[string[], Array<[string, number]>]> = [
+    [['Song name.mp3'], [['Song name-a1B2c3D4.mp3', 1], ['Song name.mp3', 2]]],
+    [['a.jpg'], [['b.jpg', 5], ['a.jpg', 3]]],
+    [['x.jpg'], [['x copy.jpg', 1], ['x.jpg', 1]]],
+    [['a.jpg'], [['b.jpg', 1], ['a.jpg', 1]]],
+    [['clip-00000001.mp4'], [['clip-00000001.mp4', 9], ['clip-a1b2c3d4.mp4', 9]]],
+  ];
+  for (const [[want], files] of table) assert.is(pickOriginal(files.map(([r, c]) => f(r, c))).relPath, want);
+});
 
 test('isSameStat compares size, mtime, ctime and inode', () => {
   const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };

@@ -1,43 +1,105 @@
+// The lock against the real process table (/proc): real dead PIDs, PID 1 standing in for a
+// reused PID, a forged boot id for "before a reboot". judgeLock's rules as a table.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LockHeldError } from '../../lib/errors.ts';
-import { acquireLock, readLock } from '../../lib/sync/lock.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
+import { acquireLock, judgeLock, readLock, type LockInfo } from '../../lib/sync/lock.ts';
+import { linuxProcesses, type Processes } from '../../lib/sync/processes.ts';
 import { tempDir } from '../support/env.ts';
 
-test('a lock records pid and start time, refuses a second holder, and is released', () => {
+const procs = linuxProcesses();
+const me = procs.info(process.pid)!;
+const mine: LockInfo = { pid: process.pid, host: os.hostname(), bootId: procs.bootId(), startTicks: me.startTicks, startedAt: new Date().toISOString() };
+
+test('judgeLock: live, foreign, and every kind of stale', () => {
+  const table: Array<[string, LockInfo | undefined, string]> = [
+    ['this very process', mine, 'live'],
+    ['another host', { ...mine, host: 'elsewhere' }, 'foreign'],
+    ['another boot', { ...mine, bootId: 'not-this-boot' }, 'stale'],
+    ['a PID now used by another process (PID 1)', { ...mine, pid: 1, startTicks: me.startTicks + 12345 }, 'stale'],
+    ['a PID nobody uses', { ...mine, pid: 4_000_000 }, 'stale'],
+    ['unreadable', undefined, 'stale'],
+    ['an old-format lock of a node process that started before it', { pid: process.pid, host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString() }, 'live'],
+    ['an old-format lock naming PID 1 (not node)', { pid: 1, host: os.hostname(), startedAt: new Date().toISOString() }, 'stale'],
+    ['an old-format lock older than its process', { pid: process.pid, host: os.hostname(), startedAt: '2001-01-01T00:00:00Z' }, 'stale'],
+  ];
+  for (const [name, holder, kind] of table) assert.is(judgeLock(holder, procs).kind, kind, name);
+});
+
+test('a lock names its owner fully, refuses a second holder, and is released', async () => {
   const file = path.join(tempDir('lock'), 'sub/l.lock');
-  const held = acquireLock(file, { now: () => new Date('2026-11-23T03:00:00Z') });
-  const info = readLock(file);
-  assert.equal(info, { pid: process.pid, host: os.hostname(), startedAt: '2026-11-23T03:00:00.000Z' });
-  assert.throws(() => acquireLock(file, { pid: process.pid + 1 }), (e: unknown) => e instanceof LockHeldError && /pid \d+/.test((e as Error).message));
+  const held = await acquireLock(file, { now: () => new Date('2026-11-23T03:00:00Z') });
+  const info = readLock(file) as LockInfo;
+  assert.equal({ ...info, nonce: 'x' }, { ...mine, startedAt: '2026-11-23T03:00:00.000Z', nonce: 'x' });
+  await acquireLock(file).then(() => assert.unreachable(), (e: unknown) => assert.ok(e instanceof LockHeldError && new RegExp(`another sync is running \\(pid ${process.pid}`).test((e as Error).message)));
   held.release();
   assert.not.ok(fs.existsSync(file));
+  assert.equal(fs.readdirSync(path.dirname(file)), [], 'no temp or takeover files left');
 });
 
-test('a lock left by a dead process, or an unreadable one, is taken over with a warning', () => {
+test('a lock held by another live process is respected', async () => {
   const file = path.join(tempDir('lock'), 'l.lock');
-  fs.writeFileSync(file, JSON.stringify({ pid: 999999, host: os.hostname(), startedAt: 'then' }));
-  const log = createMemoryLogger();
-  const held = acquireLock(file, { isAlive: () => false, log });
-  assert.is(held.takenOverFrom?.pid, 999999);
-  assert.ok(log.records.some((r) => r.kind === 'lock.stale'));
+  const other = execa('sleep', ['30']);
+  const p = procs.info(other.pid!)!;
+  fs.writeFileSync(file, JSON.stringify({ pid: other.pid, host: os.hostname(), bootId: procs.bootId(), startTicks: p.startTicks, startedAt: new Date().toISOString() }));
+  await acquireLock(file).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, LockHeldError));
+  other.kill('SIGKILL');
+  await other.catch(() => undefined);
+  const held = await acquireLock(file);
+  assert.is(held.takenOverFrom?.pid, other.pid, 'once it died, taken over');
   held.release();
-  fs.writeFileSync(file, 'garbage');
-  const again = acquireLock(file, { log });
-  assert.is((readLock(file) as { pid: number }).pid, process.pid);
-  again.release();
 });
 
-test('release does not remove a lock that another process now holds', () => {
+test('stale locks are taken over with a warning that says why: dead PID, reused PID, another boot, unreadable', async () => {
+  const dead = execa('true');
+  await dead;
+  const cases: Array<[string, string, RegExp]> = [
+    ['dead', JSON.stringify({ ...mine, pid: dead.pid }), new RegExp(`pid ${dead.pid} is gone`)],
+    ['reused', JSON.stringify({ ...mine, pid: 1, startTicks: me.startTicks + 999 }), /pid 1 now belongs to another process/],
+    ['reboot', JSON.stringify({ ...mine, bootId: 'an-earlier-boot' }), /left before a reboot/],
+    ['garbage', 'garbage', /unreadable lock file/],
+    ['empty', '', /unreadable lock file/],
+  ];
+  for (const [name, content, why] of cases) {
+    const file = path.join(tempDir('lock'), 'l.lock');
+    fs.writeFileSync(file, content);
+    const log = createMemoryLogger();
+    const held = await acquireLock(file, { log });
+    assert.is((readLock(file) as LockInfo).pid, process.pid, name);
+    const warning = log.records.find((r) => r.kind === 'lock.stale');
+    assert.ok(warning && why.test(warning.msg), `${name}: ${warning?.msg}`);
+    held.release();
+  }
+});
+
+test('release does not remove a lock that another process now holds', async () => {
   const file = path.join(tempDir('lock'), 'l.lock');
-  const held = acquireLock(file);
-  fs.writeFileSync(file, JSON.stringify({ pid: 1, host: os.hostname(), startedAt: 'x' }));
+  const held = await acquireLock(file);
+  fs.writeFileSync(file, JSON.stringify({ ...mine, pid: 1, nonce: 'theirs' }));
   held.release();
   assert.ok(fs.existsSync(file));
+});
+
+test('a takeover mutex left by a crashed taker does not wedge the next run', async () => {
+  const file = path.join(tempDir('lock'), 'l.lock');
+  fs.writeFileSync(file, JSON.stringify({ ...mine, pid: 4_000_001 }));
+  fs.writeFileSync(`${file}.takeover`, JSON.stringify({ ...mine, pid: 4_000_002 }));
+  const held = await acquireLock(file, { sleep: async () => {} });
+  assert.is((readLock(file) as LockInfo).pid, process.pid);
+  assert.not.ok(fs.existsSync(`${file}.takeover`));
+  held.release();
+});
+
+test('startTicksOf reads field 22 even when the command name has spaces and parentheses', async () => {
+  const { startTicksOf } = await import('../../lib/sync/processes.ts');
+  assert.is(startTicksOf('1234 (my (odd) prog) S 1 1 1 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 1000 10 0'), 98765);
+  const p: Processes = procs;
+  assert.ok(p.info(1)!.startTicks >= 0);
 });
 
 test.run();

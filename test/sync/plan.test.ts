@@ -5,7 +5,7 @@ import { planUploads } from '../../lib/sync/plan.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 
 const source = { name: 'd', path: '/dl', keySegment: '' };
-const file = (rel: string, over: Partial<ScannedFile> = {}): ScannedFile => ({ source, absPath: `/dl/${rel}`, relPath: rel, size: 1, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1, ...over });
+const file = (rel: string, over: Partial<ScannedFile> = {}): ScannedFile => ({ source, absPath: `/dl/${rel}`, fsPath: `/dl/${rel}`, relPath: rel, size: 1, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1, ...over });
 const entryOf = (f: ScannedFile, key: string): CacheEntry => ({ path: f.absPath, key, sha256: 's', size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, recordedAt: '', via: 'upload' });
 const cacheOf = (entries: CacheEntry[]): CacheView => ({
   get: (p) => entries.find((e) => e.path === p),

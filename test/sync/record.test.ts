@@ -9,7 +9,7 @@ import { cacheEntryFor, createRecorder } from '../../lib/sync/record.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 import { tempDir } from '../support/env.ts';
 
-const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.txt', relPath: 'a.txt', size: 3, mtimeMs: 10, ctimeMs: 20, ino: 30, dev: 1 };
+const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.txt', fsPath: '/dl/a.txt', relPath: 'a.txt', size: 3, mtimeMs: 10, ctimeMs: 20, ino: 30, dev: 1 };
 const at = new Date('2026-11-23T03:00:00Z');
 
 test('an entry carries the stat identity, the key, the hash and why it was recorded', () => {

@@ -63,7 +63,7 @@ test('a changed file is uploaded again; a touched but unchanged file is not (and
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(b, later, later);
   const hashed: string[] = [];
-  const { summary } = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(p), sha(fs.readFileSync(p))) } });
+  const { summary } = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(String(p)), sha(fs.readFileSync(p))) } });
   assert.is(summary.uploaded, 1);
   assert.equal(summary.uploadedObjects.map((o) => o.key), ['a.txt']);
   assert.is(summary.skipped['unchanged-content'], 1);
@@ -72,7 +72,7 @@ test('a changed file is uploaded again; a touched but unchanged file is not (and
   assert.is(objects.find((o) => o.key === 'a.txt')?.sha256, sha('version 2, longer'));
   assert.is(readCache(config).get(a)?.sha256, sha('version 2, longer'));
   assert.is(readCache(config).get(b)?.mtimeMs, fs.statSync(b).mtimeMs);
-  const third = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(p), sha(fs.readFileSync(p))) } });
+  const third = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(String(p)), sha(fs.readFileSync(p))) } });
   assert.is(third.summary.skipped.unchanged, 2);
   assert.is(hashed.length, 2, 'third run read no file');
 });
@@ -117,6 +117,8 @@ test('two files mapping to one key are a conflict: neither is uploaded, nothing 
   writeFile(sb.downloads, 'chan/my_file.txt', 'a third content');
   const third = await syncOnce(config);
   assert.is(third.summary.conflicts, 1);
+  assert.ok(third.log.records.some((r) => r.kind === 'plan.conflict' && /my_file\.txt maps to chan\/my_file\.txt, which holds .*my file\.txt: not uploaded/.test(r.msg)), 'says which file keeps the key');
+  assert.not.ok(third.log.records.some((r) => r.kind === 'plan.conflict' && r.msg.includes('neither')));
   assert.equal(third.summary.problems.filter((p) => p.kind === 'conflict').map((p) => path.basename(p.path)), ['my_file.txt']);
   const obj = (await listBucket(sb.client(), config.storage.bucket)).find((o) => o.key === 'chan/my_file.txt');
   assert.is(obj?.sha256, sha('with space'));
@@ -137,6 +139,36 @@ test('duplicate content is uploaded once, and the dedup is recorded', async () =
   assert.is(log.records.filter((r) => r.kind === 'upload.dedup').length, 2);
   const again = await syncOnce(config);
   assert.is(again.summary.uploaded + again.summary.deduplicated, 0);
+});
+
+test('the copy the download daemon made (-a1B2c3D4) is not the name the bucket keeps, whatever sorts first', async () => {
+  writeFile(sb.downloads, 'daemon/Song name.mp3', 'same song');
+  writeFile(sb.downloads, 'daemon/Song name-a1B2c3D4.mp3', 'same song');
+  const { summary } = await syncOnce(sb.config());
+  assert.equal(summary.uploadedObjects.map((o) => o.key), ['daemon/Song_name.mp3']);
+  assert.is(summary.deduplicated, 1);
+  assert.equal((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).map((o) => o.key), ['daemon/Song_name.mp3']);
+});
+
+test('--force sends duplicate content once too (the copies are recorded as dedups)', async () => {
+  for (const n of ['a.bin', 'b.bin', 'c.bin']) writeFile(sb.downloads, n, 'identical bytes');
+  writeFile(sb.downloads, 'd.bin', 'other bytes');
+  const config = sb.config();
+  await syncOnce(config);
+  const forced = await syncOnce(config, { force: true });
+  assert.is(forced.summary.uploaded, 2);
+  assert.is(forced.summary.deduplicated, 2);
+  assert.equal(forced.summary.uploadedObjects.map((o) => o.key).sort(), ['a.bin', 'd.bin']);
+});
+
+test('a dry run reports the decisions the real run then takes', async () => {
+  for (let i = 0; i < 39; i++) writeFile(sb.downloads, `chan/${i}.txt`, `file ${i}`);
+  writeFile(sb.downloads, 'chan/39-Ab3dEf9x.txt', 'file 7');
+  const config = sb.config();
+  const dry = await syncOnce(config, { dryRun: true });
+  const real = await syncOnce(config);
+  assert.equal([dry.summary.wouldUpload, dry.summary.deduplicated], [39, 1]);
+  assert.equal([real.summary.uploaded, real.summary.deduplicated], [dry.summary.wouldUpload, dry.summary.deduplicated]);
 });
 
 test('a changed MINIO_PREFIX uploads under the new keys (the old objects stay)', async () => {
@@ -229,7 +261,7 @@ test('a failed upload is not recorded, the others go on, and the next run retrie
   writeFile(sb.downloads, 'good.txt', 'good');
   const bad = writeFile(sb.downloads, 'bad.txt', 'bad');
   const config = sb.config();
-  const realHash = async (p: string) => sha(fs.readFileSync(p));
+  const realHash = async (p: string | Buffer) => sha(fs.readFileSync(p));
   const { summary } = await syncOnce(config, {
     deps: { hash: async (p) => (p === bad ? Promise.reject(Object.assign(new Error('disk read error'), { code: 'EIO' })) : realHash(p)) },
   });
@@ -264,18 +296,20 @@ test('the server going away mid-run stops the transfer: the rest is not attempte
   assert.equal([...cache.entries()].map((e) => e.key).sort(), summary.uploadedObjects.map((o) => o.key).sort(), 'exactly the verified uploads are recorded');
 });
 
-test('symlink loops and special files are reported and skipped, never fatal', async () => {
+test('a link back to a parent is skipped (its files come through the real path); broken links fail the run and are named', async () => {
   writeFile(sb.downloads, 'chan/ok.txt', 'ok');
   fs.symlinkSync('..', path.join(sb.downloads, 'chan/loop'));
   fs.symlinkSync('self', path.join(sb.downloads, 'self'));
   fs.symlinkSync('/nonexistent/target', path.join(sb.downloads, 'dangling'));
   const config = sb.config();
   const { summary } = await syncOnce(config);
-  assert.is(summary.status, 'ok');
   assert.is(summary.uploaded, 1);
-  assert.is(summary.skipped['symlink-loop'], 2);
-  assert.is(summary.skipped.vanished, 1);
-  assert.ok(summary.problems.some((p) => p.kind === 'symlink-loop' && p.path.endsWith('chan/loop')));
+  assert.is(summary.skipped['symlink-loop'], 1);
+  assert.is(summary.skipped['broken-link'], 2);
+  assert.is(summary.status, 'partial');
+  assert.is(summary.failed, 2);
+  assert.equal(summary.problems.map((p) => [path.basename(p.path), p.kind]).sort(), [['dangling', 'broken-link'], ['self', 'broken-link']]);
+  assert.not.ok(summary.problems.some((p) => p.path.endsWith('chan/loop')));
 });
 
 test.run();

@@ -32,7 +32,7 @@ test.after.each(async () => sb.close());
 function itemFor(rel: string, key = rel.replace(/ /g, '_')): TransferItem {
   const absPath = path.join(sb.downloads, rel);
   const st = fs.statSync(absPath);
-  return { action: 'transfer', key, file: { source: { name: 'd', path: sb.downloads, keySegment: '' }, absPath, relPath: rel, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev } };
+  return { action: 'transfer', key, file: { source: { name: 'd', path: sb.downloads, keySegment: '' }, absPath, fsPath: absPath, relPath: rel, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev } };
 }
 
 async function setUp(dryRun = false, over: Partial<TransferDeps> = {}) {

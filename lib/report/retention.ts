@@ -1,0 +1,104 @@
+// Nothing grows forever: dated logs and run records older than the retention are removed at the
+// start of a run, cron.log is cut to its tail when it gets large, and only the newest few
+// damaged caches moved aside are kept.
+import fs from 'node:fs';
+import path from 'node:path';
+import { RUN_RECORDS_FILE } from './records.ts';
+import type { RunSummary } from './summary.ts';
+
+const DATED_LOG = /^telegram_sync_(\d{4})(\d{2})(\d{2})\.(log|jsonl)$/;
+export const CRON_LOG_MAX_BYTES = 8 * 1024 * 1024;
+export const CRON_LOG_KEEP_BYTES = 1024 * 1024;
+export const CACHES_ASIDE_KEPT = 3;
+
+export interface Pruned {
+  readonly logFiles: number;
+  readonly runRecords: number;
+  readonly cronLogCut: boolean;
+}
+
+// Dated log files whose day ended more than `days` ago.
+function oldLogFiles(logDir: string, cutoffMs: number): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(logDir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => {
+    const m = DATED_LOG.exec(n);
+    return m !== null && new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1).getTime() < cutoffMs;
+  });
+}
+
+// Rewrite the run records without those older than the cutoff (atomically); only when the first
+// record is that old, so a run normally reads one line.
+function pruneRunRecords(logDir: string, cutoffMs: number): number {
+  const file = path.join(logDir, RUN_RECORDS_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return 0;
+  }
+  const lines = text.split('\n').filter(Boolean);
+  const isOld = (line: string) => {
+    try {
+      return Date.parse((JSON.parse(line) as RunSummary).finishedAt) < cutoffMs;
+    } catch {
+      return true; // a line cut by a crash
+    }
+  };
+  if (!lines.length || !isOld(lines[0]!)) return 0;
+  const kept = lines.filter((l) => !isOld(l));
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, kept.map((l) => l + '\n').join(''));
+  fs.renameSync(tmp, file);
+  return lines.length - kept.length;
+}
+
+// cron.log is appended to by the shell cron starts; cut it to its last part when it is large
+// (the shell's O_APPEND descriptor keeps writing at the new end).
+function cutCronLog(logDir: string): boolean {
+  const file = path.join(logDir, 'cron.log');
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return false;
+  }
+  if (size <= CRON_LOG_MAX_BYTES) return false;
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const tail = Buffer.alloc(CRON_LOG_KEEP_BYTES);
+    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, tail, 0, tail.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+export function pruneLogs(logDir: string, o: { days: number; now: Date }): Pruned {
+  const cutoffMs = o.now.getTime() - o.days * 86_400_000;
+  const old = oldLogFiles(logDir, cutoffMs);
+  for (const name of old) fs.rmSync(path.join(logDir, name), { force: true });
+  return { logFiles: old.length, runRecords: pruneRunRecords(logDir, cutoffMs), cronLogCut: cutCronLog(logDir) };
+}
+
+// Damaged caches moved aside (<cache>.unreadable-<ms>): keep the newest few for a post-mortem.
+export function pruneCachesAside(cacheFile: string, keep = CACHES_ASIDE_KEPT): string[] {
+  const dir = path.dirname(cacheFile);
+  const prefix = `${path.basename(cacheFile)}.unreadable-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  const byAge = names.sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length)));
+  const gone = byAge.slice(keep);
+  for (const n of gone) fs.rmSync(path.join(dir, n), { force: true });
+  return gone;
+}
