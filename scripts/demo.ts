@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadConfig, PROJECT_ROOT } from '../lib/config/load.ts';
-import { startS3Server, S3RVER_KEY } from '../lib/dev/s3-server.ts';
+import { startDevServer } from '../lib/dev/server.ts';
 import { createSampleDownloads } from '../lib/dev/sample-downloads.ts';
 import { formatBytes } from '../lib/format.ts';
 import { createStorage } from '../lib/storage/client.ts';
@@ -16,21 +16,21 @@ import { originalNameOf } from '../lib/storage/metadata.ts';
 export const DEMO_DIR = path.join(PROJECT_ROOT, '.demo');
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } });
+  const flags = parseFlags(argv, { keep: { type: 'boolean', default: false }, rgw: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } });
   if (flags.help) {
-    process.stdout.write('Usage: npm run demo [-- --keep]\n  --keep  leave the S3 server running until Ctrl-C\n');
+    process.stdout.write('Usage: npm run demo [-- --keep] [-- --rgw]\n  --keep  leave the S3 server running until Ctrl-C\n  --rgw   use Ceph RGW (Debian packages ceph-mon ceph-osd radosgw ceph-common) instead of s3rver\n');
     return 0;
   }
   fs.rmSync(DEMO_DIR, { recursive: true, force: true });
   const downloads = path.join(DEMO_DIR, 'downloads');
   createSampleDownloads(downloads);
-  const server = await startS3Server({ directory: path.join(DEMO_DIR, 's3') });
+  const server = await startDevServer({ rgw: flags.rgw, directory: path.join(DEMO_DIR, flags.rgw ? 'rgw' : 's3') });
   try {
     const configFile = path.join(DEMO_DIR, 'demo.env');
     const settings = {
       MINIO_ENDPOINT: server.endpoint,
-      MINIO_ACCESS_KEY: S3RVER_KEY,
-      MINIO_SECRET_KEY: S3RVER_KEY,
+      MINIO_ACCESS_KEY: server.accessKey,
+      MINIO_SECRET_KEY: server.secretKey,
       MINIO_BUCKET: 'telegram',
       MINIO_PREFIX: 'downloads/',
       SYNC_DOWNLOAD_DIRS: downloads,
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       SYNC_STABLE_SECONDS: '0', // the sample files are written a moment ago; real downloads use the 60 s default
     };
     fs.writeFileSync(configFile, Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    process.stdout.write(`S3 server (s3rver) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}\n`);
+    process.stdout.write(`S3 server (${server.kind}) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}\n`);
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in settings))) as NodeJS.ProcessEnv;
     for (const round of ['first run', 'second run (nothing new: uploads nothing)']) {
       process.stdout.write(`\n=== npx zx scripts/sync.ts --config .demo/demo.env   # ${round}\n`);
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stdout.write(`\nLogs: ${path.relative(PROJECT_ROOT, path.join(DEMO_DIR, 'logs'))}/  Cache: ${path.relative(PROJECT_ROOT, settings.SYNC_CACHE_FILE)}\n`);
     if (flags.keep) {
-      process.stdout.write(`S3 server still running on ${server.endpoint} (key ${S3RVER_KEY}); Ctrl-C to stop.\n`);
+      process.stdout.write(`S3 server still running on ${server.endpoint} (keys in .demo/demo.env); Ctrl-C to stop.\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
     return 0;

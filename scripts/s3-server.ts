@@ -1,21 +1,31 @@
-// A local S3 server (s3rver on 127.0.0.1 with the minio-client shim) for trying the toolkit
-// without MinIO; the demo and the tests use the same one. Not for production data.
-// Usage: npx zx scripts/s3-server.ts [--port 9000] [--dir .demo/s3]
-// (start node with --openssl-legacy-provider for listings of more than 1,000 keys)
+// A local S3 server for trying the toolkit without MinIO: s3rver (default; on 127.0.0.1 with the
+// minio-client shim) or, with --rgw, Ceph's RADOS Gateway on a throwaway single-node cluster.
+// The demo and the tests use the same ones. Not for production data.
+// Usage: npx zx scripts/s3-server.ts [--port 9000] [--dir .demo/s3] [--rgw]
+// (s3rver: start node with --openssl-legacy-provider for listings of more than 1,000 keys)
 import path from 'node:path';
 import { parseFlags, parsePositiveInt } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { PROJECT_ROOT } from '../lib/config/load.ts';
-import { startS3Server, S3RVER_KEY } from '../lib/dev/s3-server.ts';
+import { startDevServer } from '../lib/dev/server.ts';
+
+export const HELP = `Usage: npx zx scripts/s3-server.ts [--port 9000] [--dir .demo/s3] [--rgw]
+
+  --port N    s3rver's port (RGW picks free ports of its own)
+  --dir PATH  where the data lives (RGW: its cluster folder, removed on exit)
+  --rgw       Ceph RGW instead of s3rver (Debian: ceph-mon ceph-osd radosgw ceph-common)
+
+Prints the endpoint and the keys (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY); Ctrl-C stops it.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { port: { type: 'string', default: '9000' }, dir: { type: 'string', default: '.demo/s3' }, help: { type: 'boolean', default: false } });
+  const flags = parseFlags(argv, { port: { type: 'string', default: '9000' }, dir: { type: 'string' }, rgw: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } });
   if (flags.help) {
-    process.stdout.write('Usage: npx zx scripts/s3-server.ts [--port 9000] [--dir .demo/s3]\n');
+    process.stdout.write(HELP + '\n');
     return 0;
   }
-  const server = await startS3Server({ directory: path.resolve(PROJECT_ROOT, flags.dir), port: parsePositiveInt(flags.port, '--port') ?? 9000 });
-  process.stdout.write(`S3 server listening on ${server.endpoint} (access and secret key ${S3RVER_KEY}), data in ${server.directory}\n`);
+  const directory = path.resolve(PROJECT_ROOT, flags.dir ?? (flags.rgw ? '.demo/rgw' : '.demo/s3'));
+  const server = await startDevServer({ rgw: flags.rgw, directory, port: parsePositiveInt(flags.port, '--port') ?? 9000 });
+  process.stdout.write(`${server.kind} listening on ${server.endpoint}, data in ${server.directory}\nMINIO_ENDPOINT=${server.endpoint}\nMINIO_ACCESS_KEY=${server.accessKey}\nMINIO_SECRET_KEY=${server.secretKey}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -23,6 +23,7 @@ export interface StorageConfig {
   readonly bucket: string;
   readonly prefix: string;
   readonly partSizeBytes: number;
+  readonly requestTimeoutMs: number;
 }
 
 export interface DockerConfig {
@@ -137,6 +138,7 @@ function assemble(v: ConfigValues): Config {
       bucket: v.MINIO_BUCKET,
       prefix: v.MINIO_PREFIX,
       partSizeBytes: v.SYNC_PART_SIZE_MB,
+      requestTimeoutMs: v.SYNC_REQUEST_TIMEOUT_SECONDS,
     },
     sources: v.SYNC_DOWNLOAD_DIRS,
     cacheFile: v.SYNC_CACHE_FILE,

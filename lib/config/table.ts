@@ -49,6 +49,7 @@ export const CONFIG_KEYS = {
   SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir) to skip; `*`, `**`, `?`; without `/` a pattern matches at any depth', v.list),
   SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5); memory is about part size × concurrency', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
   SYNC_RETRIES: key('4', 'retries per request for network errors and 5xx, with exponential backoff', v.wholeNumber(0, 20)),
+  SYNC_REQUEST_TIMEOUT_SECONDS: key('120', 'a request to the S3 server that gets no answer (and sends nothing) for this long is cut and retried', v.secondsAsMs(1, 3600)),
   SYNC_RETRY_BASE_MS: key('500', 'first retry delay; doubles each retry', v.wholeNumber(1, 60_000)),
   SYNC_CONTAINERS: key('', 'containers that must be running before a sync (e.g. `telegram-downloader,minio`); empty = none', v.list),
   DJANGO_CONTAINER: key('', 'container to run the processing command in (e.g. `django`); empty = no processing stage', v.text),

@@ -90,11 +90,19 @@ export const endpoint = (raw: string): Endpoint => {
   return { useSSL, endPoint: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : useSSL ? 443 : 80 };
 };
 
-const BUCKET_RE = /^(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// S3's bucket naming rules (MinIO's and Ceph RGW's are a subset): 3-63 lowercase letters, digits,
+// dots and hyphens, starting and ending with a letter or digit, no ".." or "." next to "-", not
+// an IP address, none of AWS's reserved prefixes and suffixes.
+const BUCKET_RULES: Array<[RegExp, string, boolean]> = [
+  [/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit', true],
+  [/\.\.|\.-|-\./, 'no ".." and no "." next to "-"', false],
+  [/^\d+\.\d+\.\d+\.\d+$/, 'a name that is not an IP address', false],
+  [/^(xn--|sthree-)|(-s3alias|--ol-s3)$/, 'no reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3)', false],
+];
 
 export const bucketName = (raw: string): string => {
   const v = required('a bucket name')(raw);
-  if (!BUCKET_RE.test(v)) throw new Expected('3-63 lowercase letters, digits, dots or hyphens');
+  for (const [re, rule, mustMatch] of BUCKET_RULES) if (re.test(v) !== mustMatch) throw new Expected(`an S3 bucket name: ${rule}`);
   return v;
 };
 

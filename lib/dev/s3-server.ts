@@ -12,6 +12,8 @@ export interface LocalS3Server {
   readonly endpoint: string;
   readonly port: number;
   readonly directory: string;
+  // Let the process end while the server still listens (for one shared by a whole test run).
+  unref(): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startS3Server(options: { directory: string; port?: number;
     endpoint: `http://127.0.0.1:${address.port}`,
     port: address.port,
     directory: options.directory,
+    unref: () => (server as { httpServer: import('node:net').Server }).httpServer.unref(),
     close: () => server.close() as Promise<void>,
   };
 }

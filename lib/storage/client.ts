@@ -1,10 +1,13 @@
 // The bucket, through the real `minio` client: existence, stat, streamed upload, listing.
 // Every request, listing pages included, goes through withRetry (network errors and 5xx, backoff).
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import * as Minio from 'minio';
 import type { Config, StorageConfig } from '../config/load.ts';
-import { StorageAuthError, StorageError, UploadError } from '../errors.ts';
+import { ConfigError, StorageAuthError, StorageError, UploadError } from '../errors.ts';
 import { HASH_CHUNK_BYTES, HashingPassThrough } from '../sync/hash.ts';
 import { SHA256_META } from './metadata.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
@@ -45,8 +48,23 @@ export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retr
   return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) } });
 }
 
+// Keep-alive connections, and a socket that neither sends nor receives for the timeout is cut
+// with ETIMEDOUT (the minio client has no timeout of its own: a stalled server would hang a run).
+export function createTransport(useSSL: boolean, timeoutMs: number): http.Agent {
+  const agent = useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const base = (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection.bind(agent);
+  (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (...args: unknown[]) => {
+    const socket = base(...args);
+    socket.on('error', () => undefined); // the request using the socket gets the error; an idle one just goes
+    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer from the S3 server for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    return socket;
+  };
+  return agent;
+}
+
 export function createMinioClient(cfg: StorageConfig): Minio.Client {
   return new Minio.Client({
+    transportAgent: createTransport(cfg.useSSL, cfg.requestTimeoutMs),
     endPoint: cfg.endPoint,
     port: cfg.port,
     useSSL: cfg.useSSL,
@@ -77,11 +95,12 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
         auth: (code, cause) =>
           new StorageAuthError(`MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${where} refused them for bucket ${cfg.bucket} (${code}); check the keys and that they may read and write the bucket`, { cause }),
       }),
+    // The minio client sends no LocationConstraint for us-east-1 (which Ceph RGW would refuse).
     async createBucket() {
       await request('bucket creation', () => client.makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
         const code = (e as StorageError).code;
         if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
-        throw e;
+        throw bucketCreationProblem(code, cfg, where) ?? e;
       });
     },
     async stat(key) {
@@ -111,6 +130,15 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
       } while (token);
     },
   };
+}
+
+// What the server's refusal to create the bucket says about the configuration.
+function bucketCreationProblem(code: string | undefined, cfg: StorageConfig, where: string): ConfigError | undefined {
+  if (code === 'InvalidLocationConstraint' || code === 'IllegalLocationConstraintException') {
+    return new ConfigError([`MINIO_REGION: the S3 server ${where} refused to create bucket ${cfg.bucket} in region ${JSON.stringify(cfg.region)} (${code}); set MINIO_REGION to the server's region (us-east-1 when unsure) or create the bucket beforehand`]);
+  }
+  if (code === 'InvalidBucketName') return new ConfigError([`MINIO_BUCKET: the S3 server ${where} refused the name ${JSON.stringify(cfg.bucket)} (InvalidBucketName)`]);
+  return undefined;
 }
 
 async function readBody(res: NodeJS.ReadableStream): Promise<string> {

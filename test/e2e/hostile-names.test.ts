@@ -4,18 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { execa } from 'execa';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords } from '../../lib/report/records.ts';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
 import { QUOTE } from '../../lib/sync/names.ts';
-import { createSandbox, listBucket, PROJECT_ROOT, startS3Server, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { listBucket, PROJECT_ROOT, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { eachServer } from '../support/servers.ts';
 
-const test = suite('hostile names and permissions');
-let server: LocalS3Server;
-let sb: Sandbox;
 const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 // Write a file whose path is given as bytes below `root`.
 const writeBytesName = (root: string, parts: Buffer[], content: string) => {
@@ -24,14 +20,9 @@ const writeBytesName = (root: string, parts: Buffer[], content: string) => {
   fs.writeFileSync(p, content);
 };
 
-test.before(async () => {
-  server = await startS3Server({ directory: tempDir('s3hostile') });
-});
-test.after(async () => server.close());
-test.before.each(async () => {
-  sb = await createSandbox(server);
-});
-test.after.each(async () => sb.close());
+eachServer('hostile names and permissions', ({ it: test, sandboxEach }) => {
+let sb: Sandbox;
+sandboxEach((x) => (sb = x));
 
 test('names that are not valid UTF-8 are uploaded under rclone-style keys, keep their bytes in metadata, and are recognised next run', async () => {
   writeBytesName(sb.downloads, [Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74])], 'latin-1 name'); // caf\xe9.txt
@@ -95,4 +86,4 @@ test('as an unprivileged user: unreadable files and folders fail the run (exit 3
   console.log(`  as nobody: first run exit ${r.exitCode} (uploaded ${s.uploaded}, failed ${s.failed}: ${s.problems.map((p) => `${p.kind} ${path.basename(p.path)}`).join(', ')}); after chmod: exit ${after.exitCode}; bucket: ${keys.join(', ')}`);
 });
 
-test.run();
+});

@@ -2,14 +2,13 @@
 // from s3rver of keys that broke the minio client's own listing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../../lib/config/load.ts';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
-import { S3RVER_KEY } from '../../lib/dev/s3-server.ts';
 import { createStorage } from '../../lib/storage/client.ts';
 import { listQuery, parseListPage } from '../../lib/storage/listing.ts';
-import { startS3Server, tempDir } from '../support/env.ts';
+import { forEachConcurrent } from '../../lib/sync/pool.ts';
+import type { Sandbox } from '../support/env.ts';
+import { eachServer } from '../support/servers.ts';
 
-const test = suite('listing');
+const test = suite('listing (parsing)');
 const page = (contents: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name>${extra}${contents}</ListBucketResult>`;
 const item = (key: string) => `<Contents><Key>${key}</Key><LastModified>2026-11-25T07:26:26.000Z</LastModified><ETag>&quot;9dd4e461268c8034f5c8564e155c67a6&quot;</ETag><Size>7</Size></Contents>`;
 
@@ -29,24 +28,31 @@ test('the query is sorted and escaped as SigV4 signs it', () => {
   assert.is(listQuery('a b/(x)', 'tok+/='), 'continuation-token=tok%2B%2F%3D&encoding-type=url&list-type=2&max-keys=1000&prefix=a%20b%2F%28x%29');
 });
 
-let server: LocalS3Server;
-test.before(async () => {
-  server = await startS3Server({ directory: tempDir('s3list') });
-});
-test.after(async () => server.close());
-
-test('a real listing of keys with %, +, spaces, emoji and NFD forms, under a prefix', async () => {
-  const dir = tempDir('list');
-  const config = loadConfig({ env: { MINIO_ENDPOINT: server.endpoint, MINIO_ACCESS_KEY: S3RVER_KEY, MINIO_SECRET_KEY: S3RVER_KEY, MINIO_BUCKET: 'listing', SYNC_DOWNLOAD_DIRS: dir }, envFile: `${dir}/none`, root: dir });
-  const storage = createStorage(config);
-  await storage.createBucket();
-  const keys = ['p/100% real.txt', 'p/a+b.txt', 'p/😀 smile.jpg', 'p/Cafe\u0301.pdf', 'p/plain.txt', 'other/x.txt'];
-  const client = (await import('minio')).Client;
-  const c = new client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, pathStyle: true });
-  for (const k of keys) await c.putObject('listing', k, Buffer.from(k));
-  const listed: string[] = [];
-  for await (const o of storage.list('p/')) listed.push(o.key);
-  assert.equal(listed.sort(), keys.filter((k) => k.startsWith('p/')).sort());
-});
-
 test.run();
+
+eachServer('listing', ({ it, sandboxEach }) => {
+  let sb: Sandbox;
+  sandboxEach((x) => (sb = x));
+
+  it('a real listing of keys with %, +, spaces, emoji and NFD forms, under a prefix', async () => {
+    const storage = createStorage(sb.config());
+    await storage.createBucket();
+    const keys = ['p/100% real.txt', 'p/a+b.txt', 'p/😀 smile.jpg', 'p/Cafe\u0301.pdf', 'p/plain.txt', 'other/x.txt'];
+    for (const k of keys) await sb.client().putObject(sb.env.MINIO_BUCKET!, k, Buffer.from(k));
+    const listed: string[] = [];
+    for await (const o of storage.list('p/')) listed.push(o.key);
+    assert.equal(listed.sort(), keys.filter((k) => k.startsWith('p/')).sort());
+  });
+
+  it('more than one page (1,100 keys): every key once, in order', async () => {
+    const storage = createStorage(sb.config());
+    await storage.createBucket();
+    const keys = Array.from({ length: 1100 }, (_, i) => `many/${String(i).padStart(4, '0')}.txt`);
+    const client = sb.client();
+    await forEachConcurrent(keys, 16, (k) => client.putObject(sb.env.MINIO_BUCKET!, k, Buffer.from('x')).then(() => undefined));
+    const listed: string[] = [];
+    for await (const o of storage.list('many/')) listed.push(o.key);
+    assert.is(listed.length, 1100);
+    assert.equal(listed, keys);
+  });
+});

@@ -6,7 +6,8 @@ import * as Minio from 'minio';
 import { execa } from 'execa';
 import { HashCache } from '../../lib/sync/cache.ts';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config/load.ts';
-import { startS3Server, S3RVER_KEY, type LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { startS3Server, S3RVER_KEY } from '../../lib/dev/s3-server.ts';
+import { listQuery, parseListPage } from '../../lib/storage/listing.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger, type Logger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
@@ -35,7 +36,7 @@ export function writeFile(root: string, rel: string, content: string | Buffer): 
 export interface Sandbox {
   readonly dir: string;
   readonly downloads: string;
-  readonly server: LocalS3Server;
+  readonly server: SandboxServer;
   readonly env: Record<string, string>;
   config(extra?: Record<string, string>): Config;
   client(): Minio.Client;
@@ -45,15 +46,25 @@ export interface Sandbox {
 let bucketCounter = 0;
 
 // A temp dir with downloads/, state/, logs/ and a fresh bucket name on a shared S3 server.
-export async function createSandbox(server: LocalS3Server, extraEnv: Record<string, string> = {}): Promise<Sandbox> {
+// Any S3 server on 127.0.0.1 (s3rver's keys unless it has its own).
+export interface SandboxServer {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly accessKey?: string;
+  readonly secretKey?: string;
+}
+
+export async function createSandbox(server: SandboxServer, extraEnv: Record<string, string> = {}): Promise<Sandbox> {
+  const accessKey = server.accessKey ?? S3RVER_KEY;
+  const secretKey = server.secretKey ?? S3RVER_KEY;
   const dir = tempDir('sb');
   const downloads = path.join(dir, 'downloads');
   fs.mkdirSync(downloads, { recursive: true });
   const bucket = `test-${process.pid}-${++bucketCounter}`;
   const env: Record<string, string> = {
     MINIO_ENDPOINT: server.endpoint,
-    MINIO_ACCESS_KEY: S3RVER_KEY,
-    MINIO_SECRET_KEY: S3RVER_KEY,
+    MINIO_ACCESS_KEY: accessKey,
+    MINIO_SECRET_KEY: secretKey,
     MINIO_BUCKET: bucket,
     SYNC_DOWNLOAD_DIRS: downloads,
     SYNC_CACHE_FILE: path.join(dir, 'state/file_hashes.json'),
@@ -71,7 +82,7 @@ export async function createSandbox(server: LocalS3Server, extraEnv: Record<stri
     server,
     env,
     config: (extra = {}) => loadConfig({ env: { ...env, ...extra }, envFile: path.join(dir, 'no.env') }),
-    client: () => new Minio.Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, pathStyle: true }),
+    client: () => new Minio.Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey, secretKey, pathStyle: true }),
     close: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -97,11 +108,20 @@ export interface BucketObject {
   lastModified: Date;
 }
 
-// Every object in the bucket, each confirmed with statObject (s3rver listings are not exact).
+// Every object in the bucket, each confirmed with statObject (a listing is only a hint). The
+// listing is read with lib/storage/listing.ts: the minio client's own breaks on keys with '%'.
 export async function listBucket(client: Minio.Client, bucket: string): Promise<BucketObject[]> {
   if (!(await client.bucketExists(bucket))) return [];
   const keys: string[] = [];
-  for await (const o of client.listObjectsV2(bucket, '', true) as AsyncIterable<{ name?: string }>) if (o.name) keys.push(o.name);
+  let token: string | undefined;
+  do {
+    const res = await client.makeRequestAsync({ method: 'GET', bucketName: bucket, query: listQuery('', token) });
+    let xml = '';
+    for await (const c of res) xml += c;
+    const page = parseListPage(xml);
+    keys.push(...page.objects.map((o) => o.key));
+    token = page.next;
+  } while (token);
   const out: BucketObject[] = [];
   for (const key of keys.sort()) {
     const st = await client.statObject(bucket, key);

@@ -2,30 +2,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
 import { createMemoryLogger, type LogEntry, type Logger } from '../../lib/log/logger.ts';
-import { createSandbox, listBucket, readCache, startS3Server, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { listBucket, readCache, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { eachServer } from '../support/servers.ts';
 
 const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-const test = suite('sync (real s3rver)');
-let server: LocalS3Server;
-let sb: Sandbox;
 
-test.before(async () => {
-  server = await startS3Server({ directory: tempDir('s3') });
-});
-test.after(async () => {
-  await server.close();
-});
-test.before.each(async () => {
-  sb = await createSandbox(server);
-});
-test.after.each(async () => {
-  await sb.close();
-});
+eachServer('sync', ({ it: test, server, sandboxEach }) => {
+let sb: Sandbox;
+sandboxEach((x) => (sb = x));
 
 test('first run uploads every complete file with the right keys and metadata; rerun uploads nothing', async () => {
   writeFile(sb.downloads, 'News Channel/1_10_holiday photo.jpg', 'jpeg-bytes');
@@ -277,23 +264,30 @@ test('a failed upload is not recorded, the others go on, and the next run retrie
 });
 
 test('the server going away mid-run stops the transfer: the rest is not attempted and only verified uploads are recorded', async () => {
-  const own = await startS3Server({ directory: tempDir('s3mid') });
-  const config = sb.config({ MINIO_ENDPOINT: own.endpoint, SYNC_CONCURRENCY: '1' });
+  const config = sb.config({ SYNC_CONCURRENCY: '1' });
   for (let i = 0; i < 20; i++) writeFile(sb.downloads, `chan/${i}.bin`, `payload ${i}`);
   const log = createMemoryLogger();
-  let closing: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
   const watching: Logger = { ...log, child: () => watching, write: (entry: LogEntry) => {
     log.write(entry);
-    if (entry.kind === 'upload.done' && !closing) closing = own.close();
+    if (entry.kind === 'upload.done' && !stopping) stopping = server().stopEndpoint();
   } };
-  const { summary } = await syncOnce(config, { log: watching });
-  await closing;
-  assert.is(summary.status, 'unreachable');
-  assert.ok(summary.uploaded >= 1 && summary.uploaded < 20, `uploaded ${summary.uploaded}`);
-  assert.is(summary.uploaded + summary.failed + summary.notAttempted, 20);
-  assert.ok(summary.notAttempted > 0);
-  const cache = readCache(config);
-  assert.equal([...cache.entries()].map((e) => e.key).sort(), summary.uploadedObjects.map((o) => o.key).sort(), 'exactly the verified uploads are recorded');
+  try {
+    const { summary } = await syncOnce(config, { log: watching });
+    await stopping;
+    assert.is(summary.status, 'unreachable');
+    assert.ok(summary.uploaded >= 1 && summary.uploaded < 20, `uploaded ${summary.uploaded}`);
+    assert.is(summary.uploaded + summary.failed + summary.notAttempted, 20);
+    assert.ok(summary.notAttempted > 0);
+    const cache = readCache(config);
+    assert.equal([...cache.entries()].map((e) => e.key).sort(), summary.uploadedObjects.map((o) => o.key).sort(), 'exactly the verified uploads are recorded');
+  } finally {
+    await stopping;
+    await server().startEndpoint();
+  }
+  const next = await syncOnce(config);
+  assert.is(next.summary.status, 'ok', 'with the server back, the next run completes');
+  assert.is((await listBucket(sb.client(), config.storage.bucket)).length, 20);
 });
 
 test('a link back to a parent is skipped (its files come through the real path); broken links fail the run and are named', async () => {
@@ -312,4 +306,4 @@ test('a link back to a parent is skipped (its files come through the real path);
   assert.not.ok(summary.problems.some((p) => p.path.endsWith('chan/loop')));
 });
 
-test.run();
+});

@@ -2,9 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
@@ -13,21 +11,14 @@ import { sha256File } from '../../lib/sync/hash.ts';
 import type { TransferItem } from '../../lib/sync/plan.ts';
 import { createRecorder } from '../../lib/sync/record.ts';
 import { transferFiles, type TransferDeps } from '../../lib/sync/transfer.ts';
-import { createSandbox, listBucket, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { listBucket, writeFile, type Sandbox } from '../support/env.ts';
+import { eachServer } from '../support/servers.ts';
 
-const test = suite('transfer (real s3rver)');
 const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-let server: LocalS3Server;
-let sb: Sandbox;
 
-test.before(async () => {
-  server = await startS3Server({ directory: tempDir('s3tr') });
-});
-test.after(async () => server.close());
-test.before.each(async () => {
-  sb = await createSandbox(server);
-});
-test.after.each(async () => sb.close());
+eachServer('transfer', ({ it: test, server, sandboxEach }) => {
+let sb: Sandbox;
+sandboxEach((x) => (sb = x));
 
 function itemFor(rel: string, key = rel.replace(/ /g, '_')): TransferItem {
   const absPath = path.join(sb.downloads, rel);
@@ -96,14 +87,15 @@ test('dry run: nothing sent, nothing recorded, the outcome says what would happe
 
 test('an unreachable server stops the stage: the rest is not attempted', async () => {
   for (let i = 0; i < 5; i++) writeFile(sb.downloads, `${i}.txt`, `f${i}`);
-  const own = await startS3Server({ directory: tempDir('s3gone') });
-  const config = sb.config({ MINIO_ENDPOINT: own.endpoint });
-  await own.close();
   const { deps } = await setUp();
-  const storage = createStorage(config);
-  const r = await transferFiles([0, 1, 2, 3, 4].map((i) => itemFor(`${i}.txt`)), { ...deps, storage, concurrency: 1 });
-  assert.ok(r.unreachable);
-  assert.equal(r.outcomes.map((o) => o.status), ['not-attempted', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
+  await server().stopEndpoint();
+  try {
+    const r = await transferFiles([0, 1, 2, 3, 4].map((i) => itemFor(`${i}.txt`)), { ...deps, concurrency: 1 });
+    assert.ok(r.unreachable);
+    assert.equal(r.outcomes.map((o) => o.status), ['not-attempted', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
+  } finally {
+    await server().startEndpoint();
+  }
 });
 
-test.run();
+});

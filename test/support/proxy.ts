@@ -1,0 +1,70 @@
+// A TCP proxy on 127.0.0.1 in front of an S3 server, for faults a real server does not make on
+// request: it can answer a request with an HTTP error itself, reset the connection after the
+// request arrived, or hold a connection without answering. Works the same in front of s3rver
+// and Ceph RGW. `decide` is asked once per request (seen as its first line, e.g. "PUT /b/k ...").
+import net from 'node:net';
+
+export type Fault = 'pass' | 'reset' | 'stall' | { readonly status: number; readonly code: string };
+
+export interface FaultProxy {
+  readonly endpoint: string;
+  readonly port: number;
+  // The request lines seen, with the fault applied to each.
+  readonly seen: Array<{ readonly line: string; readonly fault: Fault }>;
+  close(): Promise<void>;
+}
+
+function errorResponse(status: number, code: string): string {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected by the test proxy</Message></Error>`;
+  return `HTTP/1.1 ${status} Injected\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+export async function startFaultProxy(target: { port: number }, decide: (line: string) => Fault): Promise<FaultProxy> {
+  const seen: FaultProxy['seen'] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => undefined);
+    client.once('data', (first: Buffer) => {
+      const line = first.toString('latin1').split('\r\n')[0] ?? '';
+      const fault = decide(line);
+      seen.push({ line, fault });
+      if (fault === 'reset') return client.resetAndDestroy();
+      if (fault === 'stall') return; // hold it: no answer, ever
+      if (typeof fault === 'object') return void client.end(errorResponse(fault.status, fault.code));
+      const upstream = net.connect(target.port, '127.0.0.1');
+      sockets.add(upstream);
+      upstream.on('close', () => sockets.delete(upstream));
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      upstream.write(first);
+      client.pipe(upstream);
+      // One request per connection: the answer says "Connection: close", so the client opens a
+      // new connection (and the proxy sees the request line) for its next request.
+      let head = Buffer.alloc(0);
+      let rewritten = false;
+      upstream.on('data', (chunk: Buffer) => {
+        if (rewritten) return void client.write(chunk);
+        head = Buffer.concat([head, chunk]);
+        const eol = head.indexOf('\r\n');
+        if (eol < 0) return;
+        rewritten = true;
+        client.write(Buffer.concat([head.subarray(0, eol + 2), Buffer.from('Connection: close\r\n'), head.subarray(eol + 2)]));
+      });
+      upstream.on('end', () => client.end());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
