@@ -3,7 +3,6 @@
 // that runs the host's programs; Debian's PostgreSQL; containers on --network host or none.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -139,16 +138,7 @@ export async function deleteRow(key: string): Promise<void> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../lib/dev/rgw.ts';
 
 // tdl's way of downloading: <dialog>_<message>_<name>.tmp grows, is renamed, and gets the
 // message date as mtime.

@@ -1,0 +1,69 @@
+// The peer benchmark: rclone, aws s3 sync, s3cmd and this project on the same servers (s3rver
+// and Ceph RGW), interleaved, two repetitions: a cold upload of a download tree, then the
+// rerun that finds nothing to do (and, for this project, the rerun with its cache deleted).
+// Prints wall, client CPU, peak RSS and server CPU, and each figure's ratio to the best peer.
+// Run: npm run bench   (BENCH_100K=1 adds the 100,000-file tree; BENCH_QUICK=1 a small mixed tree;
+// BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2)
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Minio from 'minio';
+import { PROJECT_ROOT } from '../../lib/config/load.ts';
+import { measure, type Measured } from './lib/measure.ts';
+import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
+import { ALL_TOOLS, type Tool } from './lib/tools.ts';
+import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
+import { printTable, type Row } from './lib/table.ts';
+
+const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
+const REPS = Number(process.env.BENCH_REPS ?? 2);
+const SERVERS = (process.env.BENCH_SERVERS ?? 's3rver,rgw').split(',');
+const TREES: TreeSpec[] = [process.env.BENCH_QUICK ? QUICK : MIXED, ...(process.env.BENCH_100K ? [SMALL_100K] : [])];
+const TOOLS = ALL_TOOLS.filter((t) => fs.existsSync(t.binary) && (!process.env.BENCH_TOOLS || process.env.BENCH_TOOLS.split(',').some((n) => t.name.startsWith(n))));
+
+async function createBucket(s: RunningServer, bucket: string): Promise<void> {
+  const c = new Minio.Client({ endPoint: '127.0.0.1', port: s.port, useSSL: false, accessKey: s.accessKey, secretKey: s.secretKey, pathStyle: true });
+  if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
+}
+
+// One tool on one tree: cold upload, no-op rerun, and (this project) the rerun without its cache.
+async function runTool(tool: Tool, s: RunningServer, tree: string, rep: number): Promise<Record<string, Measured>> {
+  const bucket = `bench-${tool.name.replace(/\W+/g, '')}-${rep}`.toLowerCase();
+  const work = fs.mkdtempSync(path.join(ROOT, 'work-'));
+  await createBucket(s, bucket);
+  const inv = tool.sync(tree, bucket, s, work);
+  const run = () => measure(inv.cmd, inv.args, { env: inv.env, cwd: PROJECT_ROOT, serverPids: () => s.pids() });
+  const out: Record<string, Measured> = { cold: await run(), noop: await run() };
+  if (tool.stateDir) {
+    fs.rmSync(tool.stateDir(work), { recursive: true, force: true });
+    out.cacheless = await run();
+  }
+  for (const [k, m] of Object.entries(out)) if (m.exitCode !== 0) console.log(`  ${tool.name} ${k} exited ${m.exitCode}: ${m.output.split('\n').slice(-3).join(' | ')}`);
+  await s.purge(bucket);
+  fs.rmSync(work, { recursive: true, force: true });
+  return out;
+}
+
+async function benchServer(name: string): Promise<void> {
+  const s = name === 'rgw' ? await startBenchRgw(path.join(ROOT, 'rgw')) : await startBenchS3rver(path.join(ROOT, 's3rver'));
+  try {
+    for (const spec of TREES) {
+      const tree = ensureTree(ROOT, spec);
+      console.log(`\n## ${s.name}: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), concurrency 4, ${REPS} repetitions`);
+      const rows: Row[] = [];
+      for (let rep = 1; rep <= REPS; rep++) {
+        const order = rep % 2 ? TOOLS : [...TOOLS].reverse(); // interleaved: no tool always first
+        for (const tool of order) {
+          const r = await runTool(tool, s, tree.dir, rep);
+          for (const [scenario, m] of Object.entries(r)) rows.push({ tool: tool.name, scenario, rep, m });
+          console.log(`  rep ${rep} ${tool.name}: ${Object.entries(r).map(([k, m]) => `${k} ${m.wallS.toFixed(1)} s wall, ${m.cpuS.toFixed(1)} s CPU, ${m.rssMB.toFixed(0)} MB`).join('; ')}`);
+        }
+      }
+      printTable(rows, TOOLS.map((t) => t.name), 'telegram-sync');
+    }
+  } finally {
+    await s.close();
+  }
+}
+
+fs.mkdirSync(ROOT, { recursive: true });
+for (const name of SERVERS) await benchServer(name);
