@@ -29,8 +29,13 @@ export function scriptArgs(importMetaUrl: string): string[] {
 
 // Run a script's main and set process.exitCode from its result or from the error table.
 export async function runMain(importMetaUrl: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  await runMainWith(scriptArgs(importMetaUrl), main);
+}
+
+// The same with the arguments given (scripts/launch.mjs runs a bundled script this way).
+export async function runMainWith(argv: string[], main: (argv: string[]) => Promise<number>): Promise<void> {
   try {
-    process.exitCode = await main(scriptArgs(importMetaUrl));
+    process.exitCode = await main(argv);
   } catch (e) {
     process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
     process.exitCode = exitCodeFor(e);

@@ -11,7 +11,16 @@ import { Expected } from './values.ts';
 
 export type { SourceDir } from './sources.ts';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The project folder: the nearest one holding package.json (this file may also run from a bundle
+// in dist/).
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) return path.resolve(from, '../..');
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 export interface StorageConfig {
   readonly endPoint: string;

@@ -1,7 +1,6 @@
 // How the docker CLI is run: argument vectors through execa (never a shell string), output
 // streamed line by line, and the CLI's failures turned into errors that name their cause.
 // DOCKER_HOST, DOCKER_CONTEXT and the rest of the CLI's environment pass straight through.
-import { execa } from 'execa';
 import type { Config } from '../config/load.ts';
 import { ContainerMissingError, DockerCliMissingError, DockerDaemonUnreachableError, DockerError } from '../errors.ts';
 
@@ -20,6 +19,7 @@ export type DockerRunner = (args: readonly string[], options?: { timeoutMs?: num
 
 export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = process.env): DockerRunner {
   return async (args, options = {}) => {
+    const { execa } = await import('execa'); // loaded when docker is first needed, not at start-up
     const child = execa(binary, [...args], { env, reject: false, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
     if (options.onLine) {
       splitLines(child.stdout, 'stdout', options.onLine);

@@ -1,7 +1,7 @@
 // test-sync's checks of the bucket and of the schedule, and how the report reads.
 import { describeError } from '../errors.ts';
 import { formatHours, listSome } from '../format.ts';
-import type { RunSummary, UploadedObject } from '../report/summary.ts';
+import { MAX_LISTED_OBJECTS, type RunSummary, type UploadedObject } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -21,7 +21,7 @@ export interface HealthReport {
 
 // MinIO: objects under the prefix changed within the window; every object of the run is there
 // with the right size and sha256 (checked with a stat per key, not trusted from a listing).
-export async function checkStorage(storage: Storage, prefix: string, run: readonly UploadedObject[], windowMs: number, now: Date): Promise<CheckResult> {
+export async function checkStorage(storage: Storage, prefix: string, run: readonly UploadedObject[], windowMs: number, now: Date, omitted = 0): Promise<CheckResult> {
   try {
     const since = now.getTime() - windowMs;
     let recent = 0;
@@ -37,7 +37,7 @@ export async function checkStorage(storage: Storage, prefix: string, run: readon
       else if (st.size !== u.size || st.sha256 !== u.sha256) bad.push(`${u.key} (bucket has ${st.size} bytes, sha256 ${st.sha256 ?? 'none'}; expected ${u.size}, ${u.sha256})`);
     }
     const where = prefix ? `under "${prefix}"` : 'in the bucket';
-    const detail = `${recent} of ${total} object(s) ${where} changed in the last ${formatHours(windowMs)}; ${run.length - bad.length}/${run.length} uploaded by this and recent runs present with matching size and sha256${bad.length ? `; wrong or missing: ${listSome(bad)}` : ''}`;
+    const detail = `${recent} of ${total} object(s) ${where} changed in the last ${formatHours(windowMs)}; ${run.length - bad.length}/${run.length} uploaded by this and recent runs present with matching size and sha256${omitted ? ` (run records list the first ${MAX_LISTED_OBJECTS} uploads of a run; ${omitted} more not checked)` : ''}${bad.length ? `; wrong or missing: ${listSome(bad)}` : ''}`;
     return { name: 'minio', status: bad.length ? 'fail' : 'pass', detail, ...(bad.length ? { missing: bad } : {}), figures: { recent, total, runObjects: run.length, bad: bad.length } };
   } catch (e) {
     return { name: 'minio', status: 'fail', detail: `cannot read the bucket: ${describeError(e)}` };

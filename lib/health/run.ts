@@ -20,10 +20,10 @@ export interface HealthOptions {
   readonly now?: () => Date;
 }
 
-// The "sync" check: scripts/sync.ts --json as a child process; its summary, if it printed one.
+// The "sync" check: the sync as the cron line runs it, as a child process; its summary, if any.
 async function runSyncCheck(o: HealthOptions): Promise<{ check: CheckResult; run?: RunSummary }> {
-  const args = [path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--json', ...(o.configFile ? ['--config', o.configFile] : [])];
-  const r = await execa(process.execPath, ['--import', 'tsx', ...args], { cwd: PROJECT_ROOT, env: o.env, reject: false, stderr: o.showSyncOutput ? 'inherit' : 'pipe' });
+  const args = [path.join(PROJECT_ROOT, 'scripts/launch.mjs'), 'sync', '--json', ...(o.configFile ? ['--config', o.configFile] : [])];
+  const r = await execa(process.execPath, args, { cwd: PROJECT_ROOT, env: o.env, reject: false, stderr: o.showSyncOutput ? 'inherit' : 'pipe' });
   let run: RunSummary | undefined;
   try {
     run = JSON.parse(String(r.stdout)) as RunSummary;
@@ -46,7 +46,8 @@ export async function runHealthCheck(config: Config, o: HealthOptions): Promise<
   run ??= [...records].reverse().find((r) => !r.dryRun && r.status !== 'error');
   const now = o.now?.() ?? new Date();
   const uploaded = uploadedWithin(records, run, now.getTime() - config.health.windowMs);
-  checks.push(await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now));
+  const omitted = records.filter((r) => !r.dryRun && new Date(r.finishedAt).getTime() >= now.getTime() - config.health.windowMs).reduce((n, r) => n + (r.uploadedObjectsOmitted ?? 0), 0);
+  checks.push(await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now, omitted));
   checks.push(await checkDatabase(config, createDockerRunnerFor(config, o.env), uploaded.map((u) => u.key), config.health.windowMs));
   checks.push(checkSchedule(records, config.health.maxAgeMs, now));
   return { healthy: checks.every((c) => c.status !== 'fail'), checks };

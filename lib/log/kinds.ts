@@ -31,6 +31,7 @@ export type LogEntry =
   | { readonly kind: 'lock.present'; readonly holder: string }
   | { readonly kind: 'lock.stale'; readonly file: string; readonly pid: number; readonly startedAt: string; readonly why: string }
   | { readonly kind: 'bucket.created'; readonly bucket: string }
+  | { readonly kind: 'bucket.listed'; readonly pages: number; readonly complete: boolean }
   | { readonly kind: 'logs.pruned'; readonly logFiles: number; readonly runRecords: number; readonly cronLogCut: boolean; readonly days: number }
   | ScanSkipEntry
   | { readonly kind: 'scan.done'; readonly complete: number; readonly skipped: number }
@@ -96,6 +97,7 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
     message: (e) => `removed ${e.logFiles} dated log file(s) and ${e.runRecords} run record(s) older than ${e.days} days${e.cronLogCut ? '; cut cron.log to its last 1 MiB' : ''}`,
     fields: () => ({}),
   },
+  'bucket.listed': { level: 'debug', message: (e) => `listed ${e.pages} page(s) of the bucket${e.complete ? '' : ' (not all of it)'} instead of a HEAD per file`, fields: () => ({}) },
   'bucket.created': { level: 'info', message: (e) => `created bucket ${e.bucket}`, fields: () => ({}) },
   ...scanFormats,
   'scan.done': { level: 'info', message: (e) => `${e.complete} complete file(s), ${e.skipped} skipped`, fields: () => ({}) },

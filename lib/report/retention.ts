@@ -35,13 +35,6 @@ function oldLogFiles(logDir: string, cutoffMs: number): string[] {
 // record is that old, so a run normally reads one line.
 function pruneRunRecords(logDir: string, cutoffMs: number): number {
   const file = path.join(logDir, RUN_RECORDS_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return 0;
-  }
-  const lines = text.split('\n').filter(Boolean);
   const isOld = (line: string) => {
     try {
       return Date.parse((JSON.parse(line) as RunSummary).finishedAt) < cutoffMs;
@@ -49,12 +42,37 @@ function pruneRunRecords(logDir: string, cutoffMs: number): number {
       return true; // a line cut by a crash
     }
   };
-  if (!lines.length || !isOld(lines[0]!)) return 0;
+  const first = firstLine(file);
+  if (first === undefined || !isOld(first)) return 0;
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const kept = lines.filter((l) => !isOld(l));
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, kept.map((l) => l + '\n').join(''));
   fs.renameSync(tmp, file);
   return lines.length - kept.length;
+}
+
+// The first line of a file (read in 64 KiB steps), or undefined for a missing or empty file.
+function firstLine(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parts: Buffer[] = [];
+    const buf = Buffer.alloc(64 * 1024);
+    for (let pos = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+      const nl = buf.subarray(0, n).indexOf(0x0a);
+      parts.push(Buffer.from(buf.subarray(0, nl < 0 ? n : nl)));
+      if (nl >= 0) break;
+    }
+    const line = Buffer.concat(parts).toString('utf8');
+    return line || undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 // cron.log is appended to by the shell cron starts; cut it to its last part when it is large

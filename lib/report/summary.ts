@@ -40,11 +40,16 @@ export interface RunSummary {
   readonly skipped: Readonly<Record<string, number>>;
   readonly bytesUploaded: number;
   readonly throughputBytesPerSec: number;
+  // The objects uploaded (the first MAX_LISTED_OBJECTS; a first run of 100,000 files would make
+  // every run record megabytes long), and how many more there were.
   readonly uploadedObjects: readonly UploadedObject[];
+  readonly uploadedObjectsOmitted?: number;
   readonly problems: readonly RunProblem[];
   readonly processing?: ProcessingReport;
   readonly error?: string;
 }
+
+export const MAX_LISTED_OBJECTS = 1000;
 
 export interface SummaryInput {
   readonly runId: string;
@@ -149,7 +154,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     skipped: t.skipped,
     bytesUploaded: t.bytesUploaded,
     throughputBytesPerSec: durationMs > 0 ? Math.round((t.bytesUploaded * 1000) / durationMs) : 0,
-    uploadedObjects: t.uploadedObjects,
+    uploadedObjects: t.uploadedObjects.slice(0, MAX_LISTED_OBJECTS),
+    ...(t.uploadedObjects.length > MAX_LISTED_OBJECTS ? { uploadedObjectsOmitted: t.uploadedObjects.length - MAX_LISTED_OBJECTS } : {}),
     problems: t.problems,
     ...(input.processing ? { processing: input.processing } : {}),
     ...(input.transfer.unreachable ? { error: input.transfer.unreachable.message } : {}),

@@ -1,17 +1,17 @@
-// The bucket, through the real `minio` client: existence, stat, streamed upload, listing.
+// The bucket, through the real `minio` client: existence, stat, uploads (./upload.ts), listing.
 // Every request, listing pages included, goes through withRetry (network errors and 5xx, backoff).
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { pipeline } from 'node:stream/promises';
-import * as Minio from 'minio';
+import type * as Minio from 'minio';
 import type { Config, StorageConfig } from '../config/load.ts';
-import { ConfigError, StorageAuthError, StorageError, UploadError } from '../errors.ts';
-import { HASH_CHUNK_BYTES, HashingPassThrough } from '../sync/hash.ts';
+import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError, UploadError, VerificationError } from '../errors.ts';
 import { SHA256_META } from './metadata.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
 import { classifyStorageError, withRetry, type RetryOptions } from './retry.ts';
+import { putBuffer, putFileInParts, putProbe, type PutResult, type UploadTarget, type VerifyMode } from './upload.ts';
+
+export type { PutResult, VerifyMode } from './upload.ts';
 
 export type { ListedObject } from './listing.ts';
 
@@ -23,19 +23,18 @@ export interface ObjectInfo {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-export interface PutResult {
-  // SHA-256 and length of the bytes actually sent.
-  readonly sha256: string;
-  readonly bytes: number;
-}
-
 export interface Storage {
   readonly bucket: string;
   // Each throws StorageUnreachableError when the server cannot be reached after retries.
   bucketExists(): Promise<boolean>;
   createBucket(): Promise<void>;
   stat(key: string): Promise<ObjectInfo | null>;
-  putFile(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  // A whole object from memory, as one request; `sha256` is the body's (the server checks it).
+  putBuffer(key: string, body: Buffer, sha256: string, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  // A file in parts of SYNC_PART_SIZE_MB; returns the SHA-256 and length of what was sent.
+  putFileInParts(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  // How uploads are verified on this server (probed once, at the first upload).
+  verifyMode(): Promise<VerifyMode>;
   list(prefix: string): AsyncIterable<ListedObject>;
 }
 
@@ -62,8 +61,15 @@ export function createTransport(useSSL: boolean, timeoutMs: number): http.Agent 
   return agent;
 }
 
-export function createMinioClient(cfg: StorageConfig): Minio.Client {
-  return new Minio.Client({
+// The client, created at the first request: importing `minio` costs about 0.3 s and 35 MB, which
+// a run that never reaches the bucket (--help, a config error, a held lock) should not pay.
+export function lazyMinioClient(cfg: StorageConfig): () => Promise<Minio.Client> {
+  let client: Promise<Minio.Client> | undefined;
+  return () => (client ??= import('minio').then((m) => createMinioClient(cfg, m.Client)));
+}
+
+export function createMinioClient(cfg: StorageConfig, Client: typeof Minio.Client): Minio.Client {
+  return new Client({
     transportAgent: createTransport(cfg.useSSL, cfg.requestTimeoutMs),
     endPoint: cfg.endPoint,
     port: cfg.port,
@@ -81,55 +87,94 @@ export function createMinioClient(cfg: StorageConfig): Minio.Client {
 
 const NOT_FOUND = new Set(['NotFound', 'NoSuchKey']);
 
-export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, client = createMinioClient(cfg)): Storage {
-  const where = `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}`;
+type Classify = Omit<Parameters<typeof classifyStorageError>[1], 'what' | 'where'>;
+
+// What every request of one storage shares.
+interface Requests {
+  readonly cfg: StorageConfig;
+  readonly mc: () => Promise<Minio.Client>;
+  readonly where: string;
   // One request, retried while its error says a retry can help.
-  const request = <T>(what: string, fn: () => Promise<T>, o: Omit<Parameters<typeof classifyStorageError>[1], 'what' | 'where'> = {}): Promise<T> =>
-    withRetry(() => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))), options.retry);
+  request<T>(what: string, fn: () => Promise<T>, o?: Classify): Promise<T>;
+}
+
+export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, mc = lazyMinioClient(cfg)): Storage {
+  const where = `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}`;
+  const r: Requests = {
+    cfg, mc, where,
+    request: (what, fn, o = {}) => withRetry(() => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))), options.retry),
+  };
+  const verifyMode = probeOnce(r);
+  const target: UploadTarget = { client: mc, bucket: cfg.bucket, region: cfg.region, useSSL: cfg.useSSL, request: (what, fn) => r.request(what, fn, { as: UploadError }), verifyMode };
   return {
     bucket: cfg.bucket,
     // The first request of a run: credentials the server refuses end the run here, before any file.
     bucketExists: () =>
-      request('bucket check', () => client.bucketExists(cfg.bucket), {
+      r.request('bucket check', async () => (await mc()).bucketExists(cfg.bucket), {
         failure: `cannot check bucket ${cfg.bucket} on ${where}`,
         auth: (code, cause) =>
           new StorageAuthError(`MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${where} refused them for bucket ${cfg.bucket} (${code}); check the keys and that they may read and write the bucket`, { cause }),
       }),
     // The minio client sends no LocationConstraint for us-east-1 (which Ceph RGW would refuse).
     async createBucket() {
-      await request('bucket creation', () => client.makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
+      await r.request('bucket creation', async () => (await mc()).makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
         const code = (e as StorageError).code;
         if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
         throw bucketCreationProblem(code, cfg, where) ?? e;
       });
     },
-    async stat(key) {
-      try {
-        const st = await request(`stat of ${key}`, () => client.statObject(cfg.bucket, key));
-        const metadata: Record<string, string> = {};
-        for (const [k, v] of Object.entries(st.metaData ?? {})) metadata[k.toLowerCase()] = String(v);
-        const sha256 = metadata[SHA256_META];
-        return { key, size: st.size, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
-      } catch (e) {
-        if (e instanceof StorageError && NOT_FOUND.has(e.code ?? '')) return null;
-        throw e;
-      }
-    },
-    putFile: (key, filePath, size, metadata, contentType) =>
-      request(`upload of ${key}`, () => streamFile(client, cfg.bucket, key, filePath, size, uploadHeaders(metadata, contentType)), { as: UploadError }),
-    // Page by page (1,000 keys each), each page one retried request.
-    async *list(prefix) {
-      let token: string | undefined;
-      do {
-        const page = await request(`listing of ${prefix || 'the bucket'}`, async () => {
-          const res = await client.makeRequestAsync({ method: 'GET', bucketName: cfg.bucket, query: listQuery(prefix, token) });
-          return parseListPage(await readBody(res));
-        });
-        yield* page.objects;
-        token = page.next;
-      } while (token);
-    },
+    stat: (key) => statObject(r, key),
+    putBuffer: (key, body, sha256, metadata, contentType) => putBuffer(target, key, body, sha256, uploadHeaders(metadata, contentType)),
+    putFileInParts: (key, filePath, size, metadata, contentType) =>
+      putFileInParts(target, key, filePath, size, cfg.partSizeBytes, uploadHeaders(metadata, contentType)).catch((e: unknown) => {
+        throw e instanceof StorageUnreachableError || e instanceof VerificationError ? e : classifyStorageError(e, { what: `upload of ${key}`, where, as: UploadError });
+      }),
+    verifyMode,
+    list: (prefix) => listPages(r, prefix),
   };
+}
+
+// Does the server check the signed payload hash? Asked once, at the first upload, with a probe.
+function probeOnce(r: Requests): () => Promise<VerifyMode> {
+  let mode: Promise<VerifyMode> | undefined;
+  return () => {
+    mode ??= r.cfg.useSSL
+      ? Promise.resolve('etag-md5')
+      : r.request('payload-hash probe', async () => putProbe(await r.mc(), r.cfg.bucket, r.cfg.region)).then(
+          (answer) => (answer === 'refused' ? ('payload-hash' as const) : ('etag-md5' as const)),
+          (e: unknown) => {
+            if (e instanceof StorageUnreachableError || e instanceof StorageAuthError) throw e;
+            return 'etag-md5' as const; // could not tell: check every ETag ourselves
+          },
+        );
+    return mode;
+  };
+}
+
+async function statObject(r: Requests, key: string): Promise<ObjectInfo | null> {
+  try {
+    const st = await r.request(`stat of ${key}`, async () => (await r.mc()).statObject(r.cfg.bucket, key));
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of Object.entries(st.metaData ?? {})) metadata[k.toLowerCase()] = String(v);
+    const sha256 = metadata[SHA256_META];
+    return { key, size: st.size, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
+  } catch (e) {
+    if (e instanceof StorageError && NOT_FOUND.has(e.code ?? '')) return null;
+    throw e;
+  }
+}
+
+// Page by page (1,000 keys each), each page one retried request.
+async function* listPages(r: Requests, prefix: string): AsyncIterable<ListedObject> {
+  let token: string | undefined;
+  do {
+    const page = await r.request(`listing of ${prefix || 'the bucket'}`, async () => {
+      const res = await (await r.mc()).makeRequestAsync({ method: 'GET', bucketName: r.cfg.bucket, query: listQuery(prefix, token) });
+      return parseListPage(await readBody(res));
+    });
+    yield* page.objects;
+    token = page.next;
+  } while (token);
 }
 
 // What the server's refusal to create the bucket says about the configuration.
@@ -153,16 +198,3 @@ function uploadHeaders(metadata: Record<string, string>, contentType: string): R
   return headers;
 }
 
-// One attempt: the file streamed from disk (reopened each attempt), hashed as it is sent.
-async function streamFile(client: Minio.Client, bucket: string, key: string, filePath: string | Buffer, size: number, headers: Record<string, string>): Promise<PutResult> {
-  const hasher = new HashingPassThrough();
-  const source = fs.createReadStream(filePath, { highWaterMark: HASH_CHUNK_BYTES });
-  try {
-    await Promise.all([pipeline(source, hasher), client.putObject(bucket, key, hasher, size, headers)]);
-  } catch (e) {
-    source.destroy();
-    hasher.destroy();
-    throw e;
-  }
-  return { sha256: hasher.digest(), bytes: hasher.bytes };
-}

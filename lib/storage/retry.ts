@@ -9,7 +9,9 @@ export const NETWORK_ERROR_CODES = new Set([
   'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 export const UNREACHABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-const RETRYABLE_S3_CODES = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout', 'RequestTimeTooSkewed', 'OperationAborted']);
+// Server hiccups, and a body the server refused because it arrived damaged (its signed
+// SHA-256 or MD5 did not match): sending it again can help.
+const RETRYABLE_S3_CODES = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout', 'RequestTimeTooSkewed', 'OperationAborted', 'XAmzContentSHA256Mismatch', 'BadDigest']);
 
 // The code of an error or of the first cause that has one.
 export function errorCode(e: unknown): string | undefined {

@@ -1,12 +1,11 @@
-// The hash cache: what was uploaded for each local file. A snapshot (written by atomic rename)
-// plus an append-only journal of the entries recorded since, so a kill -9 at any moment leaves
-// a cache the next run can read, losing at most the uploads still in flight.
+// The hash cache: what was uploaded for each local file. A snapshot (./cache-file.ts, written by
+// atomic rename) plus an append-only journal of the entries recorded since, so a kill -9 at any
+// moment leaves a cache the next run can read, losing at most the uploads still in flight.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { pruneCachesAside } from '../report/retention.ts';
-
-export const CACHE_VERSION = 1;
+import { formatSnapshot, parseSnapshot, snapshotText } from './cache-file.ts';
 
 export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash';
 
@@ -33,8 +32,11 @@ export interface CacheView {
 
 export class HashCache implements CacheView {
   private readonly byPath = new Map<string, CacheEntry>();
-  private readonly bySha = new Map<string, CacheEntry>();
-  private readonly byKey = new Map<string, CacheEntry>();
+  // Built at their first use: a run that finds every file unchanged never needs them.
+  private bySha: Map<string, CacheEntry> | undefined;
+  private byKey: Map<string, CacheEntry> | undefined;
+  // Something is not yet in the snapshot (journal entries, new records, an old format).
+  private dirty = false;
   private journalFd: number | undefined;
   readonly journalFile: string;
 
@@ -65,11 +67,11 @@ export class HashCache implements CacheView {
   }
 
   findContent(sha256: string): CacheEntry | undefined {
-    return this.bySha.get(sha256);
+    return this.indexes().bySha.get(sha256);
   }
 
   ownerOfKey(key: string): CacheEntry | undefined {
-    return this.byKey.get(key);
+    return this.indexes().byKey.get(key);
   }
 
   // Append one entry to the journal (written to the OS before this returns) and index it.
@@ -77,21 +79,18 @@ export class HashCache implements CacheView {
     this.journalFd ??= openJournal(this.journalFile);
     fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
     this.index(entry);
+    this.dirty = true;
   }
 
-  // Write a new snapshot atomically (temp file, fsync, rename), then empty the journal.
+  // Write a new snapshot atomically (temp file, fsync, rename), then empty the journal; nothing
+  // at all when nothing changed since the snapshot was read.
   compact(): void {
+    if (!this.dirty) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeSync(fd, `{"version":${CACHE_VERSION},"entries":[\n`);
-      let first = true;
-      for (const e of this.byPath.values()) {
-        fs.writeSync(fd, (first ? '' : ',\n') + JSON.stringify(e));
-        first = false;
-      }
-      fs.writeSync(fd, '\n]}\n');
+      for (const chunk of formatSnapshot(this.byPath.values())) fs.writeSync(fd, chunk);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -103,6 +102,7 @@ export class HashCache implements CacheView {
       this.journalFd = undefined;
     }
     fs.rmSync(this.journalFile, { force: true });
+    this.dirty = false;
   }
 
   close(): void {
@@ -113,42 +113,55 @@ export class HashCache implements CacheView {
     }
   }
 
+  private indexes(): { bySha: Map<string, CacheEntry>; byKey: Map<string, CacheEntry> } {
+    if (!this.bySha || !this.byKey) {
+      this.bySha = new Map();
+      this.byKey = new Map();
+      for (const e of this.byPath.values()) this.indexContent(e);
+    }
+    return { bySha: this.bySha, byKey: this.byKey };
+  }
+
+  // A dedup entry points at content but never owns a key or holds content itself.
+  private indexContent(entry: CacheEntry): void {
+    if (entry.via === 'dedup') return;
+    this.bySha!.set(entry.sha256, entry);
+    this.byKey!.set(entry.key, entry);
+  }
+
   private index(entry: CacheEntry): void {
     const previous = this.byPath.get(entry.path);
+    this.byPath.set(entry.path, entry);
+    if (!this.bySha || !this.byKey) return;
     if (previous && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
     if (previous && this.byKey.get(previous.key) === previous) this.byKey.delete(previous.key);
-    this.byPath.set(entry.path, entry);
-    if (entry.via !== 'dedup') {
-      this.bySha.set(entry.sha256, entry);
-      this.byKey.set(entry.key, entry);
-    }
+    this.indexContent(entry);
   }
 
   private loadSnapshot(): void {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      text = snapshotText(fs.readFileSync(this.file));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw e;
     }
-    let entries: unknown;
+    let entries: CacheEntry[];
     try {
-      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
-      if (parsed.version !== CACHE_VERSION || !Array.isArray(parsed.entries)) throw new Error(`not a version ${CACHE_VERSION} cache`);
-      entries = parsed.entries;
+      entries = text.startsWith('{') ? parseVersion1(text) : parseSnapshot(text);
     } catch (e) {
-      if (this.readOnly) {
-        this.log?.write({ kind: 'cache.unreadable', file: this.file, error: (e as Error).message });
-        return;
-      }
-      const aside = `${this.file}.unreadable-${Date.now()}`;
-      fs.renameSync(this.file, aside);
-      pruneCachesAside(this.file);
-      this.log?.write({ kind: 'cache.unreadable', file: this.file, error: (e as Error).message, aside });
-      return;
+      return this.setAside(e as Error);
     }
-    for (const e of entries as unknown[]) if (isEntry(e)) this.index(e);
+    for (const e of entries) this.byPath.set(e.path, e);
+    this.dirty = text.startsWith('{'); // written again in the current format
+  }
+
+  private setAside(e: Error): void {
+    if (this.readOnly) return this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message });
+    const aside = `${this.file}.unreadable-${Date.now()}`;
+    fs.renameSync(this.file, aside);
+    pruneCachesAside(this.file);
+    this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message, aside });
   }
 
   private loadJournal(): void {
@@ -169,9 +182,17 @@ export class HashCache implements CacheView {
       } catch {
         torn++;
       }
+      this.dirty = true;
     }
     if (torn) this.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
   }
+}
+
+// The JSON snapshot of version 1, read once and then written again as version 2.
+function parseVersion1(text: string): CacheEntry[] {
+  const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
+  if (parsed.version !== 1 || !Array.isArray(parsed.entries)) throw new Error('not a version 1 cache');
+  return (parsed.entries as unknown[]).filter(isEntry);
 }
 
 // Open the journal for appending. A crash can leave its last line cut short; the next entry must

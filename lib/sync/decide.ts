@@ -7,6 +7,9 @@ import type { ScannedFile } from './scan.ts';
 export interface RemoteFacts {
   readonly size: number;
   readonly sha256?: string;
+  readonly etag?: string;
+  // Known from a listing only: no metadata (a HEAD tells the sha256).
+  readonly listed?: boolean;
 }
 
 // What is known about one file. Optional facts are unknown until a decision asks for them.
@@ -64,7 +67,7 @@ export function decideFile(f: FileFacts): Decision {
   if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
   if (f.force) return { action: 'upload' };
-  if (f.remote === undefined) return { action: 'need', fact: 'remote' };
+  if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size)) return { action: 'need', fact: 'remote' };
   if (f.remote && f.remote.size === file.size && f.remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
   const owner = f.keyOwner;
   if (owner && owner.path !== file.absPath && owner.sha256 !== f.sha256) {

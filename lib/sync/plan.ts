@@ -21,19 +21,20 @@ export interface PlanOptions {
 
 export function planUploads(files: readonly ScannedFile[], cache: CacheView, options: PlanOptions): PlanItem[] {
   const items: PlanItem[] = [];
-  const byKey = new Map<string, ScannedFile[]>();
+  // key → its file, or every file mapping to it when there are several (rare: a conflict)
+  const byKey = new Map<string, ScannedFile | ScannedFile[]>();
   for (const file of files) {
     const k = objectKeyFor(options.prefix, file.source, file.relPath);
     if (!k.ok) {
       items.push({ action: 'invalid', file, problem: k.problem });
       continue;
     }
-    const group = byKey.get(k.key) ?? [];
-    group.push(file);
-    byKey.set(k.key, group);
+    const seen = byKey.get(k.key);
+    byKey.set(k.key, seen === undefined ? file : Array.isArray(seen) ? [...seen, file] : [seen, file]);
   }
-  for (const [key, group] of byKey) {
-    const allowed = keyHolder(group, cache.ownerOfKey(key));
+  for (const [key, one] of byKey) {
+    const group = Array.isArray(one) ? one : [one];
+    const allowed = group.length === 1 ? one as ScannedFile : keyHolder(group, cache.ownerOfKey(key));
     for (const file of group) {
       if (file !== allowed) {
         items.push({ action: 'conflict', file, key, with: group.filter((f) => f !== file).map((f) => f.absPath), ...(allowed ? { heldBy: allowed.absPath } : {}) });

@@ -11,8 +11,9 @@ import { pruneLogs } from '../report/retention.ts';
 import { buildSummary, failedRunSummary, type RunSummary } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
 import { HashCache } from './cache.ts';
-import { sha256File } from './hash.ts';
+import { contentReader, type ContentReader } from './hash.ts';
 import { acquireLock, readLock, type HeldLock } from './lock.ts';
+import { listBucketHint } from './listing-hint.ts';
 import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
 import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
 import { createRecorder } from './record.ts';
@@ -30,7 +31,7 @@ export interface SyncDeps {
   readonly log: Logger;
   readonly gate: Gate;
   readonly now?: Now;
-  readonly hash?: (filePath: string | Buffer) => Promise<string>;
+  readonly read?: ContentReader;
   readonly lock?: (file: string) => Promise<HeldLock>;
   // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
   readonly prepare?: () => Promise<void>;
@@ -67,10 +68,14 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     lock = await takeLock(run);
     await pruneOldLogs(run);
     await deps.prepare?.();
-    await ensureBucket(run);
+    // The bucket check (a request, and loading the S3 client) runs while the cache is read and
+    // the folders are scanned; nothing is uploaded before it has answered.
+    const bucketReady = ensureBucket(run);
+    bucketReady.catch(() => undefined); // awaited below; handled there
     cache = HashCache.open(config.cacheFile, { log, readOnly: deps.gate.dryRun });
     const scan = await scanStage(run);
     const plan = planStage(run, scan, cache);
+    await bucketReady;
     const transfer = await transferStage(run, plan, cache);
     const { processing, error } = await processStage(run, transfer);
     summary = await reportStage(run, { scan, plan, transfer, processing });
@@ -131,11 +136,15 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
   const { deps, config } = run;
   const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
   const recorder = createRecorder(cache, { gate: deps.gate, now: run.now });
+  const hint = run.force ? undefined : await listBucketHint(deps.storage, config.storage.prefix, items.length);
+  if (hint) run.log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
   const transfer = await transferFiles(items, {
+    ...(hint ? { hint } : {}),
     storage: deps.storage,
     cache,
     recorder,
-    hash: deps.hash ?? sha256File,
+    read: deps.read ?? contentReader(config.storage.partSizeBytes),
+    inMemoryMaxBytes: config.storage.partSizeBytes,
     gate: deps.gate,
     log: run.log,
     force: run.force,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemNow, type Now } from '../clock.ts';
 import type { SourceDir } from '../config/sources.ts';
-import { nameToText } from './names.ts';
+import { nameToText, QUOTE } from './names.ts';
 
 export interface ScannedFile {
   readonly source: SourceDir;
@@ -107,9 +107,24 @@ interface Place {
   readonly rawRel: Buffer | undefined;
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 type Subdir = { readonly place: Place; readonly ancestors: Set<string> };
 
 const SLASH = Buffer.from('/');
+
+// A directory's entries with their places. Names are read as text (cheap); a directory that
+// holds a name which is not valid UTF-8 (or holds U+201B, which the text form escapes) is read
+// again as bytes, so that every name can be opened.
+function listDirectory(dir: Place): Array<{ place: Place; entry: fs.Dirent<string | Buffer> }> {
+  if (typeof dir.fs === 'string' && dir.rawRel === undefined) {
+    const entries = fs.readdirSync(dir.fs, { withFileTypes: true });
+    if (!entries.some((e) => e.name.includes('\uFFFD') || e.name.includes(QUOTE))) {
+      return entries.map((entry) => ({ entry, place: { fs: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, text: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined } }));
+    }
+  }
+  return fs.readdirSync(dir.fs, { encoding: 'buffer', withFileTypes: true }).map((entry) => ({ entry, place: placeOf(dir, entry.name) }));
+}
 
 // The entry `name` inside `dir`, named as text and opened by bytes when they differ.
 function placeOf(dir: Place, name: Buffer): Place {
@@ -117,9 +132,10 @@ function placeOf(dir: Place, name: Buffer): Place {
   const rel = dir.rel ? `${dir.rel}/${text}` : text;
   const rawDirRel = dir.rawRel ?? (dir.rel ? Buffer.from(dir.rel) : undefined);
   const exactAll = exact && dir.rawRel === undefined && typeof dir.fs === 'string';
+  const joined = path.join(dir.text, text);
   return {
-    fs: exactAll ? path.join(dir.fs as string, text) : Buffer.concat([Buffer.from(dir.fs), SLASH, name]),
-    text: path.join(dir.text, text),
+    fs: exactAll ? joined : Buffer.concat([Buffer.from(dir.fs), SLASH, name]),
+    text: joined,
     rel,
     rawRel: exact && dir.rawRel === undefined ? undefined : rawDirRel ? Buffer.concat([rawDirRel, SLASH, name]) : name,
   };
@@ -140,29 +156,34 @@ class Walker {
     this.skipped.push({ path: p, reason, ...(detail ? { detail } : {}) });
   }
 
-  // One directory: its entries in parallel, then its subdirectories in name order.
+  // One directory, then its subdirectories in name order. Synchronous readdir and stat (a
+  // promise per stat costs more than the syscall: 100,000 files stat in about 0.5 s here),
+  // yielding to the event loop between directories.
   async walk(source: SourceDir, dir: Place, ancestors: Set<string>): Promise<void> {
-    let entries: fs.Dirent<Buffer>[];
+    let entries: Array<{ readonly place: Place; readonly entry: fs.Dirent<string | Buffer> }>;
     try {
-      entries = await fs.promises.readdir(dir.fs, { encoding: 'buffer', withFileTypes: true });
+      entries = listDirectory(dir);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return this.skip(dir.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
     }
     const scanTime = this.now().getTime();
     const subdirs: Subdir[] = [];
-    await Promise.all(entries.map((entry) => this.visit(source, placeOf(dir, entry.name), entry, ancestors, scanTime, subdirs)));
+    for (const { place, entry } of entries) this.visit(source, place, entry, ancestors, scanTime, subdirs);
     subdirs.sort((a, b) => (a.place.text < b.place.text ? -1 : 1));
-    for (const d of subdirs) await this.walk(source, d.place, d.ancestors);
+    for (const d of subdirs) {
+      await nextTurn();
+      await this.walk(source, d.place, d.ancestors);
+    }
   }
 
-  private async visit(source: SourceDir, at: Place, entry: fs.Dirent<Buffer>, ancestors: Set<string>, scanTime: number, subdirs: Subdir[]): Promise<void> {
+  private visit(source: SourceDir, at: Place, entry: fs.Dirent<string | Buffer>, ancestors: Set<string>, scanTime: number, subdirs: Subdir[]): void {
     const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
     if (name.startsWith('.')) return this.skip(at.text, 'hidden');
     if (this.isExcluded(at.rel)) return this.skip(at.text, 'excluded');
     let st: fs.Stats;
     try {
-      st = await fs.promises.stat(at.fs);
+      st = fs.statSync(at.fs);
     } catch (e) {
       return this.statFailed(at, entry, e as NodeJS.ErrnoException);
     }
@@ -186,7 +207,7 @@ class Walker {
   }
 
   // A link whose target is gone or loops is broken; a plain entry that is gone has vanished.
-  private statFailed(at: Place, entry: fs.Dirent<Buffer>, e: NodeJS.ErrnoException): void {
+  private statFailed(at: Place, entry: fs.Dirent<string | Buffer>, e: NodeJS.ErrnoException): void {
     if (entry.isSymbolicLink() && (e.code === 'ENOENT' || e.code === 'ELOOP')) {
       return this.skip(at.text, 'broken-link', `${e.code}: the link's target ${e.code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`);
     }

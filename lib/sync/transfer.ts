@@ -11,6 +11,8 @@ import { contentTypeFor, objectMetadata } from '../storage/metadata.ts';
 import type { CacheView } from './cache.ts';
 import { decideFile, type FileFacts, type NeedFact } from './decide.ts';
 import type { TransferItem } from './plan.ts';
+import type { ContentReader } from './hash.ts';
+import type { ListingHint } from './listing-hint.ts';
 import { forEachConcurrent } from './pool.ts';
 import { findTwins, type EarlyHash } from './twins.ts';
 import type { Recorder } from './record.ts';
@@ -30,7 +32,11 @@ export interface TransferDeps {
   readonly storage: Storage;
   readonly cache: CacheView;
   readonly recorder: Recorder;
-  readonly hash: (filePath: string | Buffer) => Promise<string>;
+  readonly read: ContentReader;
+  // Files up to this size are held in memory by `read` and sent as one request.
+  readonly inMemoryMaxBytes: number;
+  // What a listing said the bucket holds (for many new files), instead of a HEAD each.
+  readonly hint?: ListingHint;
   readonly gate: Gate;
   readonly log: Logger;
   readonly force: boolean;
@@ -64,7 +70,7 @@ class InFlightUploads {
 
 export async function transferFiles(items: readonly TransferItem[], deps: TransferDeps): Promise<TransferResult> {
   const outcomes: TransferOutcome[] = new Array(items.length);
-  const twins = await findTwins(items, deps.hash, deps.concurrency);
+  const twins = await findTwins(items, deps.read, deps.concurrency);
   const inFlight = new InFlightUploads();
   // Originals announce their upload before anything starts, so their copies wait for them.
   const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
@@ -107,13 +113,18 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   if (start.early && 'error' in start.early) throw new Error(start.early.error);
   let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
   if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
+  let body: Buffer | undefined; // the bytes read for the hash, sent as they are
   let settle = start.claim;
   try {
     for (;;) {
       const d = decideFile(facts);
       if (d.action === 'need') {
         if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
-        facts = await gather(d.fact, facts, deps, inFlight);
+        if (d.fact === 'hash') {
+          const content = await deps.read(item.file);
+          body = content.body;
+          facts = withHash(facts, content.sha256, deps, inFlight);
+        } else facts = await gather(d.fact, facts, deps, inFlight);
         continue;
       }
       const sha256 = facts.sha256!;
@@ -121,7 +132,7 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
       if (d.action === 'conflict') return { status: 'conflict', item, detail: d.detail };
       if (d.action === 'upload') {
         settle ??= inFlight.claim(sha256);
-        const outcome = await uploadFile(item, sha256, deps);
+        const outcome = await uploadFile(item, sha256, body, deps);
         settle(outcome.status === 'uploaded' || outcome.status === 'would-upload' ? item.key : null);
         return outcome;
       }
@@ -141,35 +152,35 @@ function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, inFlight
   return { ...facts, sha256, ...(holder ? { contentHolder: holder } : {}), ...(!ownClaim && inFlight.has(sha256) ? { inFlight: 'running' as const } : {}) };
 }
 
-async function gather(fact: NeedFact, facts: FileFacts, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
+async function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
   switch (fact) {
-    case 'hash':
-      return withHash(facts, await deps.hash(facts.file.fsPath), deps, inFlight);
     case 'in-flight':
       return { ...facts, inFlight: { uploadedAs: await inFlight.wait(facts.sha256!) } };
     case 'remote': {
-      const remote = await deps.storage.stat(facts.key);
+      // A listing answers for most keys; a listed object of the file's size is stat'ed for its sha256.
+      const hinted = facts.remote === undefined ? deps.hint?.lookup(facts.key) : undefined;
+      const remote = hinted !== undefined ? hinted : await deps.storage.stat(facts.key);
       const owner = deps.cache.ownerOfKey(facts.key);
       return { ...facts, remote, ...(owner ? { keyOwner: owner } : {}) };
     }
   }
 }
 
-// Upload through the gate, prove the bytes sent were the bytes hashed, check the object in the
-// bucket, and only then record it.
-async function uploadFile(item: TransferItem, sha256: string, deps: TransferDeps): Promise<TransferOutcome> {
+// Upload through the gate (the server, or the ETag check, verifies the bytes as they arrive),
+// prove what was sent is what was hashed, and only then record it.
+async function uploadFile(item: TransferItem, sha256: string, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
   const { file, key } = item;
   const metadata = objectMetadata({ sha256, originalName: originalNameBytes(file), mtimeMs: file.mtimeMs });
-  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () =>
-    deps.storage.putFile(key, file.fsPath, file.size, metadata, contentTypeFor(file.relPath)),
-  );
+  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, async () => {
+    // A copy's original was hashed ahead without keeping its bytes: a small one is read again here.
+    const small = body ? { body, sha256 } : file.size <= deps.inMemoryMaxBytes ? await deps.read(file) : undefined;
+    return small?.body
+      ? deps.storage.putBuffer(key, small.body, small.sha256, metadata, contentTypeFor(file.relPath))
+      : deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, contentTypeFor(file.relPath));
+  });
   if (!put) return { status: 'would-upload', item, sha256 };
   if (put.bytes !== file.size || put.sha256 !== sha256) {
     throw new VerificationError(`${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`);
-  }
-  const remote = await deps.storage.stat(key);
-  if (!remote || remote.size !== file.size || remote.sha256 !== sha256) {
-    throw new VerificationError(`verification of ${key} failed: bucket has ${remote ? `${remote.size} bytes, sha256 ${remote.sha256 ?? 'missing'}` : 'no object'}; expected ${file.size} bytes, sha256 ${sha256}`);
   }
   await deps.recorder.record(file, sha256, key, 'upload');
   return { status: 'uploaded', item, sha256, bytes: file.size };

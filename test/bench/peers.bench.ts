@@ -3,12 +3,14 @@
 // rerun that finds nothing to do (and, for this project, the rerun with its cache deleted).
 // Prints wall, client CPU, peak RSS and server CPU, and each figure's ratio to the best peer.
 // Run: npm run bench   (BENCH_100K=1 adds the 100,000-file tree; BENCH_QUICK=1 a small mixed tree;
-// BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2)
+// BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
 import { PROJECT_ROOT } from '../../lib/config/load.ts';
 import { measure, type Measured } from './lib/measure.ts';
+import { peakRssBySize } from './lib/memory.ts';
+import { firstOutput, hashSpeed } from './lib/micro.ts';
 import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
 import { ALL_TOOLS, type Tool } from './lib/tools.ts';
 import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
@@ -60,10 +62,23 @@ async function benchServer(name: string): Promise<void> {
       }
       printTable(rows, TOOLS.map((t) => t.name), 'telegram-sync');
     }
+    const sizes = process.env.BENCH_4G ? [256, 4096] : [256, 1024];
+    const mem = await peakRssBySize(s, ROOT, sizes);
+    console.log(`\n## ${s.name}: peak RSS of the sync uploading one file\n\n| file | peak RSS MB | wall s |\n|---|---|---|\n${mem.map((m) => `| ${m.mib} MiB | ${m.rssMB.toFixed(0)} | ${m.wallS.toFixed(1)}${m.exitCode ? ` (exit ${m.exitCode})` : ''} |`).join('\n')}`);
   } finally {
     await s.close();
   }
 }
 
+async function benchMicro(): Promise<void> {
+  const h = await hashSpeed(ROOT);
+  console.log(`\n## SHA-256 of a 1 GiB file in the page cache\n\n| openssl speed -evp sha256 (16 KiB blocks) | sha256File | ratio |\n|---|---|---|\n| ${h.opensslGBs.toFixed(2)} GB/s | ${h.oursGBs.toFixed(2)} GB/s | ${(h.oursGBs / h.opensslGBs).toFixed(2)}x |`);
+  const npx = await firstOutput('npx', ['zx', 'scripts/sync.ts', '--help']);
+  const cron = await firstOutput(process.execPath, [path.join(PROJECT_ROOT, 'scripts/launch.mjs'), 'sync', '--help']);
+  const bare = await firstOutput(process.execPath, ['-e', 'console.log(1)']);
+  console.log(`\n## Time to first output (best of 5)\n\n| command | s |\n|---|---|\n| npx zx scripts/sync.ts --help | ${npx.toFixed(2)} |\n| node scripts/launch.mjs sync --help (the cron line) | ${cron.toFixed(2)} |\n| node -e 'console.log(1)' (Node alone) | ${bare.toFixed(2)} |`);
+}
+
 fs.mkdirSync(ROOT, { recursive: true });
+if (!process.env.BENCH_SKIP_MICRO) await benchMicro();
 for (const name of SERVERS) await benchServer(name);

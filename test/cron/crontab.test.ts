@@ -11,7 +11,7 @@ test('the rendered entry quotes paths for sh, escapes % for cron, and sits betwe
   const lines = entry.trimEnd().split('\n');
   assert.is(lines[0], '# BEGIN telegram-sync /opt/tg sync');
   assert.is(lines.at(-1), '# END telegram-sync /opt/tg sync');
-  assert.match(entry, /^0 3 \* \* \* cd '\/opt\/tg sync' && mkdir -p '\/opt\/tg sync\/logs' && PATH='\/usr\/bin:\/bin' '\/usr\/bin\/node' --import tsx scripts\/sync\.ts >> '\/opt\/tg sync\/logs\/it'\\''s 100\\%\.log' 2>&1$/m);
+  assert.match(entry, /^0 3 \* \* \* cd '\/opt\/tg sync' && mkdir -p '\/opt\/tg sync\/logs' && PATH='\/usr\/bin:\/bin' '\/usr\/bin\/node' scripts\/launch\.mjs sync >> '\/opt\/tg sync\/logs\/it'\\''s 100\\%\.log' 2>&1$/m);
   assert.not.match(entry, /CRON_TZ/);
   assert.match(renderEntry(loadTemplate(PROJECT_ROOT), { ...params, tz: 'Europe/Berlin' }), /^CRON_TZ=Europe\/Berlin\n0 3/m);
   assert.is(cronCommandForShell(shellQuote('50%')), `'50%'`);

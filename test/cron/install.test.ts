@@ -13,7 +13,7 @@ const noConfig = { env: {}, root: tempDir('cron-root'), configFile: undefined, o
 
 test('the entry runs this node on this project, logs to cron.log, and passes --config on', () => {
   const entry = buildEntry({ root: PROJECT_ROOT, settings, configFile: '/etc/tg.env' });
-  assert.match(entry, new RegExp(`^0 3 \\* \\* \\* cd '${PROJECT_ROOT}' && .*'${process.execPath}' --import tsx scripts/sync\\.ts '--config' '/etc/tg\\.env' >> '/srv/tg/logs/cron\\.log' 2>&1$`, 'm'));
+  assert.match(entry, new RegExp(`^0 3 \\* \\* \\* cd '${PROJECT_ROOT}' && .*'${process.execPath}' scripts/launch\\.mjs sync '--config' '/etc/tg\\.env' >> '/srv/tg/logs/cron\\.log' 2>&1$`, 'm'));
 });
 
 test('without a configuration: showing the entry works with a warning; installing refuses and lists the problems', () => {

@@ -132,7 +132,7 @@ it('a crontab that refuses the table changes nothing and says why', async () => 
 it("the rendered command runs a real sync in cron's bare environment (env -i, sh -c)", async () => {
   writeFile(sb.downloads, 'cron chan/bare env.txt', 'synced from a bare environment');
   const printed = await installCron(['--print']);
-  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/sync.ts'))!;
+  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/launch.mjs sync'))!;
   const command = cronCommandForShell(line.trim().split(/\s+/).slice(5).join(' '));
   const home = tempDir('home');
   const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'sh', '-c', command], { cwd: '/', reject: false });

@@ -1,5 +1,5 @@
 // What the nightly job needs at run time is a dependency: a copy of the project installed with
-// `npm ci --omit=dev` runs the cron line's command (node --import tsx scripts/sync.ts) for real.
+// `npm ci --omit=dev` runs the cron line's command (node scripts/launch.mjs sync) for real.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -31,7 +31,7 @@ test('the cron line\'s command runs a real sync from a copy installed without de
   fs.writeFileSync(configFile, Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const printed = await execa(process.execPath, ['--import', 'tsx', 'scripts/install-cron.ts', '--config', configFile, '--print'], { cwd: copy, env: clean, extendEnv: false, reject: false, all: true });
   assert.is(printed.exitCode, 0, printed.all);
-  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/sync.ts'))!;
+  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/launch.mjs sync'))!;
   writeFile(sb.downloads, 'prod/only deps.txt', 'installed with --omit=dev');
   const command = line.trim().split(/\s+/).slice(5).join(' ').replace(/\\%/g, '%');
   const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${copy}`, 'sh', '-c', command], { cwd: '/', reject: false });

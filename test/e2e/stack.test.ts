@@ -43,7 +43,7 @@ const keyOf = (name: string) => name.replace(/\s/g, '_');
 // Run scripts/sync.ts exactly as the installed cron entry does, in cron's bare environment.
 async function runAsCron(): Promise<{ exitCode: number; output: string }> {
   const printed = await runScript('install-cron.ts', ['--config', envFile, '--print'], {});
-  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/sync.ts'))!;
+  const line = printed.stdout.split('\n').find((l) => l.includes('scripts/launch.mjs sync'))!;
   const command = cronCommandForShell(line.trim().split(/\s+/).slice(5).join(' '));
   const before = fs.existsSync(cronLog) ? fs.readFileSync(cronLog, 'utf8').length : 0;
   const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${base}`, 'sh', '-c', command], { cwd: '/', reject: false, timeout: 300_000 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StorageUnreachableError } from '../../lib/errors.ts';
-import { buildSummary, failedRunSummary, type SummaryInput } from '../../lib/report/summary.ts';
+import { buildSummary, failedRunSummary, MAX_LISTED_OBJECTS, type SummaryInput } from '../../lib/report/summary.ts';
 import type { PlanItem, TransferItem } from '../../lib/sync/plan.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 import type { TransferOutcome } from '../../lib/sync/transfer.ts';
@@ -64,6 +64,15 @@ test('an invalid key counts as failed; a failed run keeps its error', () => {
   assert.is(s.status, 'partial');
   const f = failedRunSummary({ runId: 'r', startedAt: at(0), finishedAt: at(1), force: true, error: 'lock held' });
   assert.equal([f.status, f.error, f.durationMs, f.force], ['error', 'lock held', 1000, true]);
+});
+
+test('a run of many uploads lists the first 1,000 objects and counts the rest', () => {
+  const many: TransferOutcome[] = Array.from({ length: 1500 }, (_, i) => ({ status: 'uploaded', item: item(`f${i}.bin`), sha256: 'S', bytes: 1 }));
+  const s = buildSummary(input(many));
+  assert.is(s.uploaded, 1500);
+  assert.is(s.uploadedObjects.length, MAX_LISTED_OBJECTS);
+  assert.is(s.uploadedObjectsOmitted, 500);
+  assert.is(s.bytesUploaded, 1500);
 });
 
 test.run();

@@ -4,7 +4,7 @@
 // and Ceph RGW. `decide` is asked once per request (seen as its first line, e.g. "PUT /b/k ...").
 import net from 'node:net';
 
-export type Fault = 'pass' | 'reset' | 'stall' | { readonly status: number; readonly code: string };
+export type Fault = 'pass' | 'reset' | 'stall' | 'corrupt' | { readonly status: number; readonly code: string };
 
 export interface FaultProxy {
   readonly endpoint: string;
@@ -38,8 +38,20 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
       upstream.on('close', () => sockets.delete(upstream));
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
-      upstream.write(first);
-      client.pipe(upstream);
+      // 'corrupt' flips one byte of the request body on its way (a damaged transfer).
+      let flip = fault === 'corrupt';
+      const forward = (chunk: Buffer, start: number) => {
+        if (flip && start < chunk.length) {
+          chunk = Buffer.from(chunk);
+          chunk[start] = chunk[start]! ^ 0xff;
+          flip = false;
+        }
+        upstream.write(chunk);
+      };
+      const headEnd = first.indexOf('\r\n\r\n');
+      forward(first, headEnd < 0 ? first.length : headEnd + 4);
+      client.on('data', (chunk: Buffer) => forward(chunk, 0));
+      client.on('end', () => upstream.end());
       // One request per connection: the answer says "Connection: close", so the client opens a
       // new connection (and the proxy sees the request line) for its next request.
       let head = Buffer.alloc(0);

@@ -95,4 +95,28 @@ test('a path re-recorded under a new key no longer owns its old key, the same as
   assert.is(HashCache.open(file).ownerOfKey('old/a'), undefined);
 });
 
+test('a version 1 (JSON) snapshot is read and written again as version 2', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  fs.writeFileSync(file, JSON.stringify({ version: 1, entries: [entry('/a'), entry('/b', { via: 'dedup' })] }));
+  const c = HashCache.open(file);
+  assert.is(c.size, 2);
+  c.compact();
+  assert.ok(fs.readFileSync(file, 'utf8').startsWith('telegram-sync cache v2\n'));
+  assert.is(HashCache.open(file).get('/b')?.via, 'dedup');
+});
+
+test('nothing changed since the snapshot was read: compaction writes nothing', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a'));
+  c.compact();
+  const before = fs.statSync(file);
+  const again = HashCache.open(file);
+  assert.is(again.get('/a')?.key, 'a');
+  again.compact();
+  const after = fs.statSync(file);
+  assert.is(after.ino, before.ino, 'not replaced');
+  assert.is(after.mtimeMs, before.mtimeMs);
+});
+
 test.run();

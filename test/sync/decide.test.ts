@@ -29,6 +29,8 @@ const rows: Array<[string, FileFacts, Decision]> = [
   ['that upload landed: record a dedup', hashed({ inFlight: { uploadedAs: 'b.jpg' } }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
   ['that upload failed: ask the bucket', hashed({ inFlight: { uploadedAs: null } }), { action: 'need', fact: 'remote' }],
   ['nothing known about the bucket: ask it', hashed(), { action: 'need', fact: 'remote' }],
+  ['a listing shows an object of the same size: stat it for its sha256', hashed({ remote: { size: 10, etag: 'e', listed: true } }), { action: 'need', fact: 'remote' }],
+  ['a listing shows an object of another size: upload over it, no HEAD', hashed({ remote: { size: 99, etag: 'e', listed: true } }), { action: 'upload' }],
   ['the bucket has it with the same size and sha256: adopt', hashed({ remote: { size: 10, sha256: 'S' } }), { action: 'record', via: 'adopted', key: 'a.jpg' }],
   ['the bucket has other bytes under the key: upload over them', hashed({ remote: { size: 10, sha256: 'T' } }), { action: 'upload' }],
   ['the bucket has an object without sha256 (old system): upload', hashed({ remote: { size: 10 } }), { action: 'upload' }],

@@ -1,16 +1,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HASH_CHUNK_BYTES, HashingPassThrough, sha256File } from '../../lib/sync/hash.ts';
+import { VerificationError } from '../../lib/errors.ts';
+import { contentReader, HASH_CHUNK_BYTES, sha256File } from '../../lib/sync/hash.ts';
 import { tempDir, writeFile } from '../support/env.ts';
+
+const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 
 test('sha256File matches node:crypto over a file of several read chunks, and of none', async () => {
   const bytes = crypto.randomBytes(3 * HASH_CHUNK_BYTES + 17);
   const f = writeFile(tempDir('hash'), 'x.bin', bytes);
-  assert.is(await sha256File(f), crypto.createHash('sha256').update(bytes).digest('hex'));
+  assert.is(await sha256File(f), sha(bytes));
   const empty = writeFile(tempDir('hash'), 'empty', '');
   assert.is(await sha256File(empty), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
 });
@@ -19,15 +20,25 @@ test('a missing file is an error with its code, not a hash', async () => {
   await sha256File('/nonexistent/file').then(() => assert.unreachable(), (e: NodeJS.ErrnoException) => assert.is(e.code, 'ENOENT'));
 });
 
-test('HashingPassThrough passes the bytes on unchanged, counting and hashing them', async () => {
-  const bytes = crypto.randomBytes(2 * HASH_CHUNK_BYTES + 5);
-  const f = writeFile(tempDir('hash'), 'y.bin', bytes);
-  const hasher = new HashingPassThrough();
-  const got: Buffer[] = [];
-  await pipeline(fs.createReadStream(f), hasher, new Writable({ write: (c, _e, cb) => (got.push(c as Buffer), cb()) }));
-  assert.ok(Buffer.concat(got).equals(bytes));
-  assert.is(hasher.bytes, bytes.length);
-  assert.is(hasher.digest(), crypto.createHash('sha256').update(bytes).digest('hex'));
+test('contentReader: a small file is held (its bytes are what gets sent), a large one only hashed', async () => {
+  const dir = tempDir('hash');
+  const read = contentReader(1024);
+  const small = writeFile(dir, 'small.txt', 'x'.repeat(1024));
+  const s = await read({ fsPath: small, size: 1024 });
+  assert.is(s.sha256, sha('x'.repeat(1024)));
+  assert.ok(s.body?.equals(Buffer.from('x'.repeat(1024))));
+  const large = writeFile(dir, 'large.bin', crypto.randomBytes(1025));
+  const l = await read({ fsPath: large, size: 1025 });
+  assert.is(l.sha256, sha(fs.readFileSync(large)));
+  assert.is(l.body, undefined);
+});
+
+test('contentReader: a small file whose size changed since the scan is a failure to retry, not an upload', async () => {
+  const f = writeFile(tempDir('hash'), 'grew.txt', 'longer than scanned');
+  await contentReader(1024)({ fsPath: f, size: 5 }).then(() => assert.unreachable(), (e: unknown) => {
+    assert.instance(e, VerificationError);
+    assert.match((e as Error).message, /changed since the scan \(5 bytes then, 19 now\)/);
+  });
 });
 
 test.run();

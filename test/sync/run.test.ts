@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
+import { contentReader } from '../../lib/sync/hash.ts';
 import { createMemoryLogger, type LogEntry, type Logger } from '../../lib/log/logger.ts';
 import { listBucket, readCache, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
 const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -50,7 +52,8 @@ test('a changed file is uploaded again; a touched but unchanged file is not (and
   const later = new Date(Date.now() + 5000);
   fs.utimesSync(b, later, later);
   const hashed: string[] = [];
-  const { summary } = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(String(p)), sha(fs.readFileSync(p))) } });
+  const counting = (f: { fsPath: string | Buffer; size: number }) => (hashed.push(String(f.fsPath)), contentReader(16 * 1024 * 1024)(f));
+  const { summary } = await syncOnce(config, { deps: { read: counting } });
   assert.is(summary.uploaded, 1);
   assert.equal(summary.uploadedObjects.map((o) => o.key), ['a.txt']);
   assert.is(summary.skipped['unchanged-content'], 1);
@@ -59,7 +62,7 @@ test('a changed file is uploaded again; a touched but unchanged file is not (and
   assert.is(objects.find((o) => o.key === 'a.txt')?.sha256, sha('version 2, longer'));
   assert.is(readCache(config).get(a)?.sha256, sha('version 2, longer'));
   assert.is(readCache(config).get(b)?.mtimeMs, fs.statSync(b).mtimeMs);
-  const third = await syncOnce(config, { deps: { hash: async (p) => (hashed.push(String(p)), sha(fs.readFileSync(p))) } });
+  const third = await syncOnce(config, { deps: { read: counting } });
   assert.is(third.summary.skipped.unchanged, 2);
   assert.is(hashed.length, 2, 'third run read no file');
 });
@@ -203,6 +206,22 @@ test('--dry-run changes nothing anywhere: no bucket, object, cache, lock or run 
   assert.is(fs.readFileSync(config.cacheFile, 'utf8'), cacheBefore);
 });
 
+test('a first run of many files lists the bucket instead of asking for each file: one request per new file', async () => {
+  for (let i = 0; i < 80; i++) writeFile(sb.downloads, `many/${i}.txt`, `file ${i}`);
+  const proxy = await startFaultProxy(server(), () => 'pass');
+  try {
+    const { summary } = await syncOnce(sb.config({ MINIO_ENDPOINT: proxy.endpoint }));
+    assert.is(summary.uploaded, 80);
+    const lines = proxy.seen.map((s) => s.line.split(' ').slice(0, 2).join(' '));
+    const objectRequests = lines.filter((l) => /^(HEAD|PUT|GET) \/[^/]+\/many\//.test(l));
+    assert.is(objectRequests.filter((l) => l.startsWith('HEAD')).length, 0, 'no HEAD before or after an upload');
+    assert.is(objectRequests.filter((l) => l.startsWith('PUT')).length, 80);
+    assert.ok(lines.some((l) => /^GET \/[^/?]+\?.*list-type=2/.test(l)), 'one listing');
+  } finally {
+    await proxy.close();
+  }
+});
+
 test('cache deleted: the rerun uploads nothing and rebuilds the cache from the bucket', async () => {
   writeFile(sb.downloads, 'x/1.bin', crypto.randomBytes(1000));
   writeFile(sb.downloads, 'x/2.bin', crypto.randomBytes(1000));
@@ -248,9 +267,8 @@ test('a failed upload is not recorded, the others go on, and the next run retrie
   writeFile(sb.downloads, 'good.txt', 'good');
   const bad = writeFile(sb.downloads, 'bad.txt', 'bad');
   const config = sb.config();
-  const realHash = async (p: string | Buffer) => sha(fs.readFileSync(p));
   const { summary } = await syncOnce(config, {
-    deps: { hash: async (p) => (p === bad ? Promise.reject(Object.assign(new Error('disk read error'), { code: 'EIO' })) : realHash(p)) },
+    deps: { read: async (f) => (f.fsPath === bad ? Promise.reject(Object.assign(new Error('disk read error'), { code: 'EIO' })) : contentReader(16 * 1024 * 1024)(f)) },
   });
   assert.is(summary.status, 'partial');
   assert.is(summary.failed, 1);

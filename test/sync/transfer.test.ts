@@ -7,7 +7,7 @@ import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
 import { HashCache } from '../../lib/sync/cache.ts';
-import { sha256File } from '../../lib/sync/hash.ts';
+import { contentReader } from '../../lib/sync/hash.ts';
 import type { TransferItem } from '../../lib/sync/plan.ts';
 import { createRecorder } from '../../lib/sync/record.ts';
 import { transferFiles, type TransferDeps } from '../../lib/sync/transfer.ts';
@@ -33,7 +33,8 @@ async function setUp(dryRun = false, over: Partial<TransferDeps> = {}) {
   const log = createMemoryLogger();
   const gate = createGate({ dryRun, log });
   const cache = HashCache.open(config.cacheFile);
-  const deps: TransferDeps = { storage, cache, recorder: createRecorder(cache, { gate }), hash: sha256File, gate, log, force: false, concurrency: 4, ...over };
+  const partSize = config.storage.partSizeBytes;
+  const deps: TransferDeps = { storage, cache, recorder: createRecorder(cache, { gate }), read: contentReader(partSize), inMemoryMaxBytes: partSize, gate, log, force: false, concurrency: 4, ...over };
   return { config, storage, cache, log, deps };
 }
 
@@ -59,13 +60,15 @@ test('the same bytes twice in one batch: sent once, the other waits for it and r
   assert.is(cache.get(path.join(sb.downloads, 'y.bin'))?.key ?? cache.get(path.join(sb.downloads, 'x.bin'))?.key, 'x.bin');
 });
 
-test('a file that changes between hashing and sending fails verification and is not recorded', async () => {
-  const f = writeFile(sb.downloads, 'growing.bin', 'first part');
+test('a large file that changes between hashing and sending fails verification and is not recorded', async () => {
+  const f = writeFile(sb.downloads, 'growing.bin', crypto.randomBytes(6 * 1024 * 1024));
   const { deps, cache } = await setUp(false, {
-    hash: async (p) => {
-      const h = await sha256File(p);
-      fs.appendFileSync(p, ' and more'); // the downloader was still writing
-      return h;
+    read: async (file) => {
+      const content = await contentReader(5 * 1024 * 1024)(file); // larger than a part: hashed, not held
+      const fd = fs.openSync(f, 'r+');
+      fs.writeSync(fd, Buffer.from('rewritten'), 0, 9, 1000); // the downloader was still writing
+      fs.closeSync(fd);
+      return content;
     },
   });
   const r = await transferFiles([itemFor('growing.bin')], deps);
@@ -73,6 +76,26 @@ test('a file that changes between hashing and sending fails verification and is 
   assert.is(o.status, 'failed');
   assert.match(o.status === 'failed' ? o.error : '', /changed while it was uploading/);
   assert.is(cache.get(f), undefined);
+});
+
+test('a small file is read once: the bytes hashed are the bytes sent, whatever happens to the file after', async () => {
+  const f = writeFile(sb.downloads, 'photo.jpg', 'the bytes as read');
+  let reads = 0;
+  const { deps, cache, config } = await setUp(false, {
+    read: async (file) => {
+      reads++;
+      const content = await contentReader(5 * 1024 * 1024)(file);
+      fs.writeFileSync(f, 'changed after the read');
+      return content;
+    },
+  });
+  const r = await transferFiles([itemFor('photo.jpg')], deps);
+  assert.equal(r.outcomes.map((o) => o.status), ['uploaded']);
+  assert.is(reads, 1);
+  const [obj] = await listBucket(sb.client(), config.storage.bucket);
+  assert.is(obj?.sha256, sha('the bytes as read'));
+  assert.is(obj?.size, 'the bytes as read'.length);
+  assert.is(cache.get(f)?.sha256, sha('the bytes as read'), 'recorded with the stat of the scan: the next run sees the change');
 });
 
 test('dry run: nothing sent, nothing recorded, the outcome says what would happen', async () => {

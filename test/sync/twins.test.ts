@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sha256File } from '../../lib/sync/hash.ts';
+import { contentReader } from '../../lib/sync/hash.ts';
 import type { TransferItem } from '../../lib/sync/plan.ts';
 import { findTwins } from '../../lib/sync/twins.ts';
 import { tempDir, writeFile } from '../support/env.ts';
@@ -21,7 +21,7 @@ test('copies of the same bytes point at their original; files of a unique size a
   const sameSizeOther = item('other.mp3', 'different!');
   const unique = item('unique size.txt', 'a longer, unique content');
   const read: string[] = [];
-  const twins = await findTwins([copy, song, sameSizeOther, unique], async (p) => (read.push(path.basename(String(p))), sha256File(p)), 2);
+  const twins = await findTwins([copy, song, sameSizeOther, unique], async (f) => (read.push(path.basename(String(f.fsPath))), contentReader(1024)(f)), 2);
   assert.equal(read.sort(), ['Song name-a1B2c3D4.mp3', 'Song name.mp3', 'other.mp3']);
   assert.is(twins.originalOf.get(copy), song, 'the name without the daemon suffix is the original, though its ctime is later');
   assert.is(twins.originalOf.get(song), undefined);
@@ -32,7 +32,7 @@ test('copies of the same bytes point at their original; files of a unique size a
 test('a file that cannot be read ahead carries its error, and is nobody\'s original', async () => {
   const a = item('a.bin', 'xx');
   const b = item('b.bin', 'yy');
-  const twins = await findTwins([a, b], async (p) => (String(p).endsWith('a.bin') ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : sha256File(p)), 2);
+  const twins = await findTwins([a, b], async (f) => (String(f.fsPath).endsWith('a.bin') ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : contentReader(1024)(f)), 2);
   const early = twins.hashes.get(a)!;
   assert.ok('error' in early && /EIO/.test(early.error));
   assert.is(twins.originals.size, 0);

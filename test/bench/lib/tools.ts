@@ -85,7 +85,7 @@ export const thisProject: Tool = {
       `SYNC_CACHE_FILE=${work}/state/file_hashes.json`, `SYNC_LOCK_FILE=${work}/state/sync.lock`, `SYNC_LOG_DIR=${work}/logs`, 'SYNC_STABLE_SECONDS=0', `SYNC_CONCURRENCY=${CONCURRENCY}`,
     ].join('\n') + '\n');
     // What the installed cron line runs (crontab/telegram-sync.cron), in cron's bare environment.
-    return { cmd: process.execPath, args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--config', config], env: baseEnv() };
+    return { cmd: process.execPath, args: [path.join(PROJECT_ROOT, 'scripts/launch.mjs'), 'sync', '--config', config], env: baseEnv() };
   },
 };
 
