@@ -12,13 +12,15 @@ export interface TreeSpec {
   // Large files on top of the small ones (bytes each), e.g. videos.
   readonly large?: readonly number[];
   readonly folders: number;
+  // Sizes spread log-uniformly (many small photos, fewer big ones) rather than uniformly.
+  readonly logSizes?: boolean;
 }
 
 const MIB = 1024 * 1024;
 // The issue's mixed tree: 1,997 files of 10 KiB-2 MiB plus videos of 185, 278 and 300 MiB (1.43 GiB).
-export const MIXED: TreeSpec = { name: 'mixed-2000', files: 1997, minBytes: 10 * 1024, maxBytes: 2 * MIB, large: [185 * MIB, 278 * MIB, 300 * MIB], folders: 40 };
+export const MIXED: TreeSpec = { name: 'mixed-2000', files: 1997, minBytes: 10 * 1024, maxBytes: 2 * MIB, large: [185 * MIB, 278 * MIB, 300 * MIB], folders: 40, logSizes: true };
 export const SMALL_100K: TreeSpec = { name: 'small-100k', files: 100_000, minBytes: 1024, maxBytes: 8 * 1024, folders: 100 };
-export const QUICK: TreeSpec = { name: 'quick-400', files: 397, minBytes: 10 * 1024, maxBytes: 2 * MIB, large: [64 * MIB, 80 * MIB, 96 * MIB], folders: 10 };
+export const QUICK: TreeSpec = { name: 'quick-400', files: 397, minBytes: 10 * 1024, maxBytes: 2 * MIB, large: [64 * MIB, 80 * MIB, 96 * MIB], folders: 10, logSizes: true };
 
 // A small deterministic generator (mulberry32).
 function rng(seed: number): () => number {
@@ -47,9 +49,10 @@ function writeIncompressible(file: string, bytes: number, seed: number): void {
 // The tree under `root/<spec.name>` (made once; a marker says it is complete). Returns its path and size.
 export function ensureTree(root: string, spec: TreeSpec): { dir: string; files: number; bytes: number } {
   const dir = path.join(root, spec.name);
-  const marker = path.join(root, `${spec.name}.done`);
+  const marker = path.join(root, `${spec.name}${spec.logSizes ? '-log' : ''}.done`);
   const random = rng(spec.files * 7919 + spec.maxBytes);
-  const sizes = Array.from({ length: spec.files }, () => spec.minBytes + Math.floor(random() * (spec.maxBytes - spec.minBytes)));
+  const size = () => (spec.logSizes ? Math.round(spec.minBytes * (spec.maxBytes / spec.minBytes) ** random()) : spec.minBytes + Math.floor(random() * (spec.maxBytes - spec.minBytes)));
+  const sizes = Array.from({ length: spec.files }, size);
   const all = [...sizes, ...(spec.large ?? [])];
   const bytes = all.reduce((a, b) => a + b, 0);
   if (fs.existsSync(marker)) return { dir, files: all.length, bytes };
