@@ -2,6 +2,7 @@
 // exactly once, then run the Django processing with docker exec.
 // Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--config PATH]
 //        [--no-process | --process-always | --process-only]
+import path from 'node:path';
 import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { configFileOptions, loadConfig, secretsOf, type Config } from '../lib/config/load.ts';
@@ -24,6 +25,9 @@ the bucket exactly once, then runs PROCESS_COMMAND in DJANGO_CONTAINER with dock
 
 Options:
   --force            re-upload everything, ignoring the hash cache and the bucket
+  --import-legacy-cache PATH
+                     the old sync_telegram_files' file_hashes.json: where it put each file (a hint)
+  --prune-old-keys   after a file's object is copied to its new key, remove the old key
   --dry-run          change nothing (bucket, objects, cache, lock); say what would be done
   --json             print the run summary as JSON on stdout (log lines go to stderr)
   --concurrency N    uploads in parallel (overrides SYNC_CONCURRENCY)
@@ -40,6 +44,8 @@ const FLAGS = {
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
+  'import-legacy-cache': { type: 'string' },
+  'prune-old-keys': { type: 'boolean', default: false },
   ...CONFIG_FLAGS,
   'no-process': { type: 'boolean', default: false },
   'process-always': { type: 'boolean', default: false },
@@ -99,7 +105,9 @@ async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
   const { config, log } = w;
   const storage = createStorage(config, (e, attempt, delayMs) => log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }));
   let progress: Progress | undefined;
-  const summary = await runSync(config, { force: w.flags.force, runId }, {
+  const legacy = w.flags['import-legacy-cache'];
+  const options = { force: w.flags.force, runId, pruneOldKeys: w.flags['prune-old-keys'], ...(legacy ? { legacyCacheFile: path.resolve(legacy) } : {}) };
+  const summary = await runSync(config, options, {
     storage,
     log,
     gate: w.gate,

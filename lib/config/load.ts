@@ -57,6 +57,7 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly sources: readonly SourceDir[];
   readonly cacheFile: string;
+  readonly legacyCacheFile: string;
   readonly lockFile: string;
   readonly logDir: string;
   readonly logRetentionDays: number;
@@ -151,6 +152,7 @@ function assemble(v: ConfigValues): Config {
     },
     sources: v.SYNC_DOWNLOAD_DIRS,
     cacheFile: v.SYNC_CACHE_FILE,
+    legacyCacheFile: v.SYNC_LEGACY_CACHE,
     lockFile: v.SYNC_LOCK_FILE,
     logDir: v.SYNC_LOG_DIR,
     logRetentionDays: v.SYNC_LOG_RETENTION_DAYS,

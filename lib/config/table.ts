@@ -36,9 +36,10 @@ export const CONFIG_KEYS = {
   MINIO_PREFIX: key('', 'key prefix for every object, e.g. `telegram/`', v.keyPrefix),
   SYNC_DOWNLOAD_DIRS: key(
     '',
-    'download directories, comma-separated (or a JSON array); with several, each gets a key segment: its folder name, or `name=/path` (required)',
+    'download directories, comma-separated (or a JSON array); `name=/path` puts that directory\'s objects under `name/`, a bare path at the top, so adding a directory never changes the others\' keys (required)',
     (raw, ctx): SourceDir[] => parseSources(raw, ctx.root, ctx.problem),
   ),
+  SYNC_LEGACY_CACHE: key('', 'the old system\'s `file_hashes.json`, read as a hint when taking over its bucket (`--import-legacy-cache` sets it for one run); empty = none', (raw, ctx) => (raw.trim() ? path.resolve(ctx.root, raw.trim()) : '')),
   SYNC_CACHE_FILE: key('state/file_hashes.json', 'hash cache (a journal sits beside it as `<file>.journal`)', pathIn),
   SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
   SYNC_LOG_DIR: key('logs', 'where `telegram_sync_YYYYMMDD.log` and the run records go', pathIn),

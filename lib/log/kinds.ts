@@ -32,6 +32,7 @@ export type LogEntry =
   | { readonly kind: 'lock.stale'; readonly file: string; readonly pid: number; readonly startedAt: string; readonly why: string }
   | { readonly kind: 'bucket.created'; readonly bucket: string }
   | { readonly kind: 'bucket.listed'; readonly pages: number; readonly complete: boolean }
+  | { readonly kind: 'legacy.loaded'; readonly file: string; readonly entries: number }
   | { readonly kind: 'logs.pruned'; readonly logFiles: number; readonly runRecords: number; readonly cronLogCut: boolean; readonly days: number }
   | ScanSkipEntry
   | { readonly kind: 'scan.done'; readonly complete: number; readonly skipped: number }
@@ -40,6 +41,8 @@ export type LogEntry =
   | { readonly kind: 'upload.done'; readonly path: string; readonly key: string; readonly bytes: number; readonly sha256: string }
   | { readonly kind: 'upload.dedup'; readonly path: string; readonly key: string; readonly sha256: string; readonly sameAs: string }
   | { readonly kind: 'upload.adopted'; readonly path: string; readonly key: string }
+  | { readonly kind: 'upload.claimed'; readonly path: string; readonly key: string }
+  | { readonly kind: 'upload.copied'; readonly path: string; readonly key: string; readonly from: string; readonly pruned: boolean }
   | { readonly kind: 'upload.unchanged'; readonly path: string; readonly key: string }
   | { readonly kind: 'upload.conflict'; readonly path: string; readonly key: string; readonly detail: string }
   | { readonly kind: 'upload.failed'; readonly path: string; readonly key: string; readonly error: string }
@@ -97,6 +100,7 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
     message: (e) => `removed ${e.logFiles} dated log file(s) and ${e.runRecords} run record(s) older than ${e.days} days${e.cronLogCut ? '; cut cron.log to its last 1 MiB' : ''}`,
     fields: () => ({}),
   },
+  'legacy.loaded': { level: 'info', message: (e) => `the old system's cache: ${e.entries} entries, used as hints (every object is proven before it is adopted)`, fields: (e) => ({ file: e.file }) },
   'bucket.listed': { level: 'debug', message: (e) => `listed ${e.pages} page(s) of the bucket${e.complete ? '' : ' (not all of it)'} instead of a HEAD per file`, fields: () => ({}) },
   'bucket.created': { level: 'info', message: (e) => `created bucket ${e.bucket}`, fields: () => ({}) },
   ...scanFormats,
@@ -110,6 +114,8 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
   'upload.done': { level: 'info', message: (e) => `uploaded ${e.key}` },
   'upload.dedup': { level: 'info', message: (e) => `not uploaded: same content already in the bucket as ${e.sameAs}`, fields: (e) => without(e, 'sameAs') },
   'upload.adopted': { level: 'info', message: () => 'already in the bucket with the same sha256; cache entry rebuilt' },
+  'upload.claimed': { level: 'info', message: () => 'already in the bucket (proven by its ETag): our sha256 added by a copy onto itself, no bytes sent' },
+  'upload.copied': { level: 'info', message: (e) => `copied on the server from ${e.from}, no bytes sent${e.pruned ? '; the old key is removed' : ''}`, fields: (e) => ({ path: e.path, key: e.key }) },
   'upload.unchanged': { level: 'debug', message: () => 'touched but content unchanged' },
   'upload.conflict': { level: 'warn', message: (e) => e.detail, fields: (e) => without(e, 'detail') },
   'upload.failed': { level: 'error', message: (e) => `failed, will be retried next run: ${e.error}`, fields: (e) => without(e, 'error') },

@@ -6,10 +6,13 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 export function formatSummary(s: RunSummary): string {
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-  const sent = s.dryRun ? `would upload ${s.wouldUpload}` : `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)`;
+  const sent = s.dryRun
+    ? `would upload ${s.wouldUpload} (${formatBytes(s.bytesToSend)} to send), copy ${s.wouldCopy} on the server, adopt ${s.wouldAdopt} more (adding our sha256)`
+    : `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)${s.copied ? `, copied ${s.copied} on the server${s.keysPruned ? ` (${s.keysPruned} old keys removed)` : ''}` : ''}`;
+  const adopted = `already in bucket ${s.adopted}${s.metadataAdded ? ` (${s.metadataAdded} given our sha256)` : ''}`;
   const lines = [
     `${s.dryRun ? '[dry-run] ' : ''}sync ${s.status}: ${s.scanned} scanned, ${s.complete} complete, ${s.new} new or changed`,
-    `  ${sent}, deduplicated ${s.deduplicated}, already in bucket ${s.adopted}, conflicts ${s.conflicts}, failed ${s.failed}${s.notAttempted ? `, not attempted ${s.notAttempted}` : ''}`,
+    `  ${sent}, deduplicated ${s.deduplicated}, ${adopted}, conflicts ${s.conflicts}, failed ${s.failed}${s.notAttempted ? `, not attempted ${s.notAttempted}` : ''}`,
     `  skipped: ${skipped}`,
     `  took ${(s.durationMs / 1000).toFixed(2)} s`,
   ];

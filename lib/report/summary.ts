@@ -33,7 +33,16 @@ export interface RunSummary {
   readonly uploaded: number;
   readonly wouldUpload: number;
   readonly deduplicated: number;
+  // Already in the bucket; of those, `metadataAdded` held the bytes without our sha256 (added by a copy onto itself).
   readonly adopted: number;
+  readonly metadataAdded: number;
+  // Copied on the server from another key (a changed key, the old system's object); keys removed after (--prune-old-keys).
+  readonly copied: number;
+  readonly keysPruned: number;
+  // A dry run's migration report: what the run would do, and the bytes it would send.
+  readonly wouldCopy: number;
+  readonly wouldAdopt: number;
+  readonly bytesToSend: number;
   readonly conflicts: number;
   readonly failed: number;
   readonly notAttempted: number;
@@ -71,6 +80,8 @@ class Tally {
   conflicts = 0;
   failed = 0;
   bytesUploaded = 0;
+  bytesToSend = 0;
+  keysPruned = 0;
   skip(reason: string): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
@@ -109,6 +120,8 @@ function readTransfer(t: Tally, transfer: TransferResult): void {
       t.bytesUploaded += o.bytes;
     }
     if (o.status === 'unchanged') t.skip('unchanged-content');
+    if (o.status === 'would-upload') t.bytesToSend += o.item.file.size;
+    if (o.status === 'copied' && o.pruned) t.keysPruned++;
     if (o.status === 'conflict') {
       t.conflicts++;
       t.problem(o.item.file.absPath, 'conflict', o.detail);
@@ -147,7 +160,13 @@ export function buildSummary(input: SummaryInput): RunSummary {
     uploaded: t.uploadedObjects.length,
     wouldUpload: count('would-upload'),
     deduplicated: count('deduplicated'),
-    adopted: count('adopted'),
+    adopted: count('adopted') + count('claimed'),
+    metadataAdded: count('claimed'),
+    copied: count('copied'),
+    keysPruned: t.keysPruned,
+    wouldCopy: count('would-copy'),
+    wouldAdopt: count('would-claim'),
+    bytesToSend: t.bytesToSend,
     conflicts: t.conflicts,
     failed: t.failed,
     notAttempted: count('not-attempted'),
@@ -166,7 +185,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
 export function failedRunSummary(o: { runId: string; startedAt: Date; finishedAt: Date; force: boolean; error: string }): RunSummary {
   return {
     runId: o.runId, startedAt: o.startedAt.toISOString(), finishedAt: o.finishedAt.toISOString(), durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
-    dryRun: false, force: o.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0, adopted: 0, conflicts: 0,
+    dryRun: false, force: o.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0, adopted: 0, metadataAdded: 0,
+    copied: 0, keysPruned: 0, wouldCopy: 0, wouldAdopt: 0, bytesToSend: 0, conflicts: 0,
     failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], error: o.error,
   };
 }

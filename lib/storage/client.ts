@@ -7,6 +7,7 @@ import type * as Minio from 'minio';
 import type { Config, StorageConfig } from '../config/load.ts';
 import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError, UploadError, VerificationError } from '../errors.ts';
 import { SHA256_META } from './metadata.ts';
+import { copyObject, statedPartSize, type CopyRequest } from './copy.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
 import { classifyStorageError, withRetry, type RetryOptions } from './retry.ts';
 import { putBuffer, putFileInParts, putProbe, type PutResult, type UploadTarget, type VerifyMode } from './upload.ts';
@@ -19,6 +20,9 @@ export interface ObjectInfo {
   readonly key: string;
   readonly size: number;
   readonly sha256?: string;
+  readonly etag: string;
+  // Server-side encrypted with a key the ETag does not reveal the MD5 through (SSE-KMS, SSE-C).
+  readonly encrypted: boolean;
   readonly lastModified: Date;
   readonly metadata: Readonly<Record<string, string>>;
 }
@@ -35,6 +39,11 @@ export interface Storage {
   putFileInParts(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
   // How uploads are verified on this server (probed once, at the first upload).
   verifyMode(): Promise<VerifyMode>;
+  // A server-side copy (no object bytes sent), conditional on the source's ETag; the new ETag.
+  copy(c: CopyRequest): Promise<string>;
+  remove(key: string): Promise<void>;
+  // The size of part 1 of a multipart object, when the server states it.
+  partSize(key: string): Promise<number | undefined>;
   list(prefix: string): AsyncIterable<ListedObject>;
 }
 
@@ -130,6 +139,9 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
         throw e instanceof StorageUnreachableError || e instanceof VerificationError ? e : classifyStorageError(e, { what: `upload of ${key}`, where, as: UploadError });
       }),
     verifyMode,
+    copy: (c) => r.request(`copy of ${c.from} to ${c.to}`, async () => copyObject(await mc(), cfg.bucket, cfg.region, c)),
+    remove: (key) => r.request(`removal of ${key}`, async () => (await mc()).removeObject(cfg.bucket, key)),
+    partSize: async (key) => statedPartSize(await mc(), cfg.bucket, key, cfg.region),
     list: (prefix) => listPages(r, prefix),
   };
 }
@@ -157,7 +169,8 @@ async function statObject(r: Requests, key: string): Promise<ObjectInfo | null> 
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(st.metaData ?? {})) metadata[k.toLowerCase()] = String(v);
     const sha256 = metadata[SHA256_META];
-    return { key, size: st.size, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
+    const encrypted = metadata['x-amz-server-side-encryption'] === 'aws:kms' || 'x-amz-server-side-encryption-customer-algorithm' in metadata;
+    return { key, size: st.size, etag: st.etag, encrypted, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
   } catch (e) {
     if (e instanceof StorageError && NOT_FOUND.has(e.code ?? '')) return null;
     throw e;

@@ -7,7 +7,7 @@ import { isAscii } from 'node:buffer';
 import type { CacheEntry, CacheVia } from './cache.ts';
 
 export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
-const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash']);
+const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);
 
 const escapeField = (s: string) => (/[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[c]!) : s);
 const unescapeField = (s: string) => (s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!) : s);

@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import { pruneCachesAside } from '../report/retention.ts';
 import { formatSnapshot, parseSnapshot, snapshotText } from './cache-file.ts';
 
-export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash';
+export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
 
 export interface CacheEntry {
   readonly path: string;
@@ -35,6 +35,7 @@ export class HashCache implements CacheView {
   // Built at their first use: a run that finds every file unchanged never needs them.
   private bySha: Map<string, CacheEntry> | undefined;
   private byKey: Map<string, CacheEntry> | undefined;
+  private dedupKeys: Map<string, number> | undefined;
   // Something is not yet in the snapshot (journal entries, new records, an old format).
   private dirty = false;
   private journalFd: number | undefined;
@@ -72,6 +73,15 @@ export class HashCache implements CacheView {
 
   ownerOfKey(key: string): CacheEntry | undefined {
     return this.indexes().byKey.get(key);
+  }
+
+  // Whether a dedup entry points at `key` (such a key must not be removed).
+  isReferenced(key: string): boolean {
+    if (!this.dedupKeys) {
+      this.dedupKeys = new Map();
+      for (const e of this.byPath.values()) if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
+    }
+    return (this.dedupKeys.get(key) ?? 0) > 0;
   }
 
   // Append one entry to the journal (written to the OS before this returns) and index it.
@@ -132,6 +142,10 @@ export class HashCache implements CacheView {
   private index(entry: CacheEntry): void {
     const previous = this.byPath.get(entry.path);
     this.byPath.set(entry.path, entry);
+    if (this.dedupKeys) {
+      if (previous?.via === 'dedup') this.dedupKeys.set(previous.key, (this.dedupKeys.get(previous.key) ?? 1) - 1);
+      if (entry.via === 'dedup') this.dedupKeys.set(entry.key, (this.dedupKeys.get(entry.key) ?? 0) + 1);
+    }
     if (!this.bySha || !this.byKey) return;
     if (previous && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
     if (previous && this.byKey.get(previous.key) === previous) this.byKey.delete(previous.key);

@@ -8,8 +8,22 @@ export interface RemoteFacts {
   readonly size: number;
   readonly sha256?: string;
   readonly etag?: string;
+  // SSE-KMS or SSE-C: its ETag is not an MD5 of the bytes.
+  readonly encrypted?: boolean;
   // Known from a listing only: no metadata (a HEAD tells the sha256).
   readonly listed?: boolean;
+}
+
+// Another object that may already hold the file's bytes: its own object under the key it had
+// before (a changed prefix; the old system's key), copied to the new key; or the object of
+// another file with the same bytes the old system uploaded instead (recorded as a dedup of it).
+export interface SourceFacts {
+  readonly key: string;
+  readonly role: 'own' | 'holder';
+  // Once stat'ed: whether it holds exactly these bytes (sha256 metadata, or a proven ETag).
+  readonly proven?: boolean;
+  // Its ETag when stat'ed (a copy is made only while the source still has it).
+  readonly etag?: string;
 }
 
 // What is known about one file. Optional facts are unknown until a decision asks for them.
@@ -31,9 +45,14 @@ export interface FileFacts {
   readonly remote?: RemoteFacts | null;
   // Once asked: the cache entry that put content under `key`.
   readonly keyOwner?: CacheEntry;
+  // For an object under `key` of the file's size without our sha256: whether its ETag proves it
+  // holds the file's bytes.
+  readonly proof?: boolean;
+  // Other objects that may hold the bytes, in the order to try them.
+  readonly sources?: readonly SourceFacts[];
 }
 
-export type NeedFact = 'hash' | 'in-flight' | 'remote';
+export type NeedFact = 'hash' | 'in-flight' | 'remote' | 'proof' | 'source';
 
 export type Decision =
   // Not read at all: size, mtime, ctime and inode match the entry recorded under this key.
@@ -42,6 +61,10 @@ export type Decision =
   | { readonly action: 'need'; readonly fact: NeedFact }
   // Nothing to send: record the file as held by `key` (via says why).
   | { readonly action: 'record'; readonly via: 'rehash' | 'dedup' | 'adopted'; readonly key: string }
+  // The object under the key holds the bytes but not our sha256: add it (a copy onto itself), then record.
+  | { readonly action: 'claim' }
+  // Another object holds the bytes: copy it to the key on the server, then record.
+  | { readonly action: 'copy'; readonly from: string; readonly etag: string }
   | { readonly action: 'upload' }
   | { readonly action: 'conflict'; readonly detail: string };
 
@@ -68,10 +91,28 @@ export function decideFile(f: FileFacts): Decision {
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
   if (f.force) return { action: 'upload' };
   if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size)) return { action: 'need', fact: 'remote' };
-  if (f.remote && f.remote.size === file.size && f.remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
+  const remote = f.remote;
+  if (remote && remote.size === file.size) {
+    if (remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
+    // An object of the same size without our sha256 (the old system uploaded it): proven by its ETag, claimed.
+    if (!remote.sha256 && !remote.encrypted && remote.etag) {
+      if (f.proof === undefined) return { action: 'need', fact: 'proof' };
+      if (f.proof) return { action: 'claim' };
+    }
+  }
   const owner = f.keyOwner;
   if (owner && owner.path !== file.absPath && owner.sha256 !== f.sha256) {
     return { action: 'conflict', detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it` };
+  }
+  return fromSources(f.sources ?? []);
+}
+
+// The bytes may already be in the bucket elsewhere: the first source proven wins; a source not
+// yet looked at is looked at; when none holds them, they are sent.
+function fromSources(sources: readonly SourceFacts[]): Decision {
+  for (const s of sources) {
+    if (s.proven === undefined) return { action: 'need', fact: 'source' };
+    if (s.proven) return s.role === 'own' ? { action: 'copy', from: s.key, etag: s.etag ?? '' } : { action: 'record', via: 'dedup', key: s.key };
   }
   return { action: 'upload' };
 }

@@ -13,6 +13,7 @@ import type { Storage } from '../storage/client.ts';
 import { HashCache } from './cache.ts';
 import { contentReader, type ContentReader } from './hash.ts';
 import { acquireLock, readLock, type HeldLock } from './lock.ts';
+import { loadLegacyCache, type LegacyHints } from './legacy.ts';
 import { listBucketHint } from './listing-hint.ts';
 import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
 import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
@@ -22,6 +23,10 @@ import { transferFiles, type TransferResult } from './transfer.ts';
 
 export interface SyncOptions {
   readonly force: boolean;
+  // After a server-side copy to a new key, remove the old key.
+  readonly pruneOldKeys?: boolean;
+  // The old system's cache (--import-legacy-cache), over SYNC_LEGACY_CACHE.
+  readonly legacyCacheFile?: string;
   // Given by a script that stamps its own log lines with it; made here otherwise.
   readonly runId?: string;
 }
@@ -42,6 +47,8 @@ export interface SyncDeps {
 interface Run {
   readonly config: Config;
   readonly force: boolean;
+  readonly pruneOldKeys: boolean;
+  readonly legacy?: LegacyHints;
   readonly deps: SyncDeps;
   readonly log: Logger;
   readonly now: Now;
@@ -59,7 +66,8 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   const startedAt = now();
   const runId = options.runId ?? newRunId(startedAt);
   const log = deps.log.child({ runId });
-  const run: Run = { config, force: options.force, deps, log, now, runId, startedAt };
+  const legacy = legacyFrom(options, config, log);
+  const run: Run = { config, force: options.force, pruneOldKeys: options.pruneOldKeys ?? false, ...(legacy ? { legacy } : {}), deps, log, now, runId, startedAt };
   log.write({ kind: 'run.start', bucket: config.storage.bucket, prefix: config.storage.prefix, dirs: config.sources.map((s) => s.path), concurrency: config.concurrency, dryRun: deps.gate.dryRun, force: options.force });
   let lock: HeldLock | undefined;
   let cache: HashCache | undefined;
@@ -89,6 +97,15 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     cache?.close();
     lock?.release();
   }
+}
+
+// The old system's cache, when one is named: read (and its format checked) before anything else.
+function legacyFrom(options: SyncOptions, config: Config, log: Logger): LegacyHints | undefined {
+  const file = options.legacyCacheFile ?? config.legacyCacheFile;
+  if (!file) return undefined;
+  const hints = loadLegacyCache(file, options.legacyCacheFile ? '--import-legacy-cache' : 'SYNC_LEGACY_CACHE');
+  log.write({ kind: 'legacy.loaded', file, entries: hints.entries });
+  return hints;
 }
 
 // A dry run does not take the lock (it changes nothing) but says when one is there.
@@ -140,6 +157,8 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
   if (hint) run.log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
   const transfer = await transferFiles(items, {
     ...(hint ? { hint } : {}),
+    ...(run.legacy ? { legacy: run.legacy } : {}),
+    pruneOldKeys: run.pruneOldKeys,
     storage: deps.storage,
     cache,
     recorder,

@@ -1,28 +1,36 @@
 // Stage 3, transfer: the I/O for each file that needs more than `stat`: gather the facts
-// decideFile asks for (hash, an upload of the same content in flight, the bucket), then do what
-// it decides: upload and verify, or record. Each success is handed to the recorder (stage 4)
+// decideFile asks for (./facts.ts: hash, an upload of the same bytes in flight, the bucket, an
+// ETag proof, other objects holding the bytes), then do what it decides (./act.ts: upload,
+// claim, copy on the server) or record. Each success is handed to the recorder (stage 4)
 // before the file counts as done. Bounded concurrency; a file that fails is reported and left
 // for the next run; an unreachable server stops the stage.
-import { describeError, StorageUnreachableError, VerificationError } from '../errors.ts';
+import { describeError, StorageUnreachableError } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import type { LogEntry, Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/client.ts';
-import { contentTypeFor, objectMetadata } from '../storage/metadata.ts';
 import type { CacheView } from './cache.ts';
-import { decideFile, type FileFacts, type NeedFact } from './decide.ts';
+import { claimObject, copyFromSource, uploadFile } from './act.ts';
+import { decideFile, type Decision, type FileFacts, type NeedFact } from './decide.ts';
+import { gatherInFlight, gatherProof, gatherRemote, gatherSource, withHash } from './facts.ts';
 import type { TransferItem } from './plan.ts';
 import type { ContentReader } from './hash.ts';
+import type { LegacyHints } from './legacy.ts';
 import type { ListingHint } from './listing-hint.ts';
 import { forEachConcurrent } from './pool.ts';
 import { findTwins, type EarlyHash } from './twins.ts';
 import type { Recorder } from './record.ts';
-import type { ScannedFile } from './scan.ts';
 
 export type TransferOutcome =
   | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
   | { readonly status: 'would-upload'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'deduplicated'; readonly item: TransferItem; readonly sha256: string; readonly sameAs: string }
   | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string }
+  // Adopted after adding our sha256 to an object that held the bytes without it.
+  | { readonly status: 'claimed'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'would-claim'; readonly item: TransferItem; readonly sha256: string }
+  // Copied on the server from another key holding the bytes.
+  | { readonly status: 'copied'; readonly item: TransferItem; readonly sha256: string; readonly from: string; readonly pruned: boolean }
+  | { readonly status: 'would-copy'; readonly item: TransferItem; readonly sha256: string; readonly from: string }
   | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }
   | { readonly status: 'failed'; readonly item: TransferItem; readonly error: string }
@@ -30,13 +38,17 @@ export type TransferOutcome =
 
 export interface TransferDeps {
   readonly storage: Storage;
-  readonly cache: CacheView;
+  readonly cache: CacheView & { isReferenced(key: string): boolean };
   readonly recorder: Recorder;
   readonly read: ContentReader;
   // Files up to this size are held in memory by `read` and sent as one request.
   readonly inMemoryMaxBytes: number;
   // What a listing said the bucket holds (for many new files), instead of a HEAD each.
   readonly hint?: ListingHint;
+  // The old system's cache: where it may have put a file's bytes.
+  readonly legacy?: LegacyHints;
+  // After a copy to a new key, remove the old key (once nothing else points at it).
+  readonly pruneOldKeys?: boolean;
   readonly gate: Gate;
   readonly log: Logger;
   readonly force: boolean;
@@ -118,77 +130,61 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   try {
     for (;;) {
       const d = decideFile(facts);
-      if (d.action === 'need') {
-        if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
-        if (d.fact === 'hash') {
-          const content = await deps.read(item.file);
-          body = content.body;
-          facts = withHash(facts, content.sha256, deps, inFlight);
-        } else facts = await gather(d.fact, facts, deps, inFlight);
-        continue;
-      }
-      const sha256 = facts.sha256!;
-      if (d.action === 'skip') return { status: 'unchanged', item, sha256: item.cached!.sha256 };
-      if (d.action === 'conflict') return { status: 'conflict', item, detail: d.detail };
-      if (d.action === 'upload') {
-        settle ??= inFlight.claim(sha256);
-        const outcome = await uploadFile(item, sha256, body, deps);
-        settle(outcome.status === 'uploaded' || outcome.status === 'would-upload' ? item.key : null);
+      if (d.action !== 'need') {
+        settle ??= d.action === 'upload' ? inFlight.claim(facts.sha256!) : undefined;
+        const outcome = await act(item, facts, d, body, deps);
+        settle?.(heldUnder(outcome));
         return outcome;
       }
-      await deps.recorder.record(item.file, sha256, d.key, d.via);
-      settle?.(d.key);
-      if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
-      return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
+      if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
+      if (d.fact === 'hash') {
+        const content = await deps.read(item.file);
+        body = content.body;
+        facts = withHash(facts, content.sha256, deps, inFlight);
+      } else facts = await gather(d.fact, facts, body, deps, inFlight);
     }
   } finally {
     settle?.(null); // a no-op once settled; frees waiters if this file failed
   }
 }
 
-// The facts that follow from knowing the hash. An original's own claim is not "another upload".
-function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, inFlight: InFlightUploads, ownClaim = false): FileFacts {
-  const holder = deps.cache.findContent(sha256);
-  return { ...facts, sha256, ...(holder ? { contentHolder: holder } : {}), ...(!ownClaim && inFlight.has(sha256) ? { inFlight: 'running' as const } : {}) };
+function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
+  if (fact === 'in-flight') return gatherInFlight(facts, inFlight);
+  if (fact === 'remote') return gatherRemote(facts, deps);
+  if (fact === 'proof') return gatherProof(facts, body, deps);
+  return gatherSource(facts, body, deps);
 }
 
-async function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
-  switch (fact) {
-    case 'in-flight':
-      return { ...facts, inFlight: { uploadedAs: await inFlight.wait(facts.sha256!) } };
-    case 'remote': {
-      // A listing answers for most keys; a listed object of the file's size is stat'ed for its sha256.
-      const hinted = facts.remote === undefined ? deps.hint?.lookup(facts.key) : undefined;
-      const remote = hinted !== undefined ? hinted : await deps.storage.stat(facts.key);
-      const owner = deps.cache.ownerOfKey(facts.key);
-      return { ...facts, remote, ...(owner ? { keyOwner: owner } : {}) };
-    }
+async function act(item: TransferItem, facts: FileFacts, d: Exclude<Decision, { action: 'need' }>, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
+  const sha256 = facts.sha256!;
+  switch (d.action) {
+    case 'skip':
+      return { status: 'unchanged', item, sha256: item.cached!.sha256 };
+    case 'conflict':
+      return { status: 'conflict', item, detail: d.detail };
+    case 'upload':
+      return uploadFile(item, sha256, body, deps);
+    case 'claim':
+      return claimObject(item, sha256, facts.remote!.etag!, deps);
+    case 'copy':
+      return copyFromSource(item, sha256, d.from, d.etag, deps);
+    case 'record':
+      await deps.recorder.record(item.file, sha256, d.key, d.via);
+      if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
+      return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
   }
 }
 
-// Upload through the gate (the server, or the ETag check, verifies the bytes as they arrive),
-// prove what was sent is what was hashed, and only then record it.
-async function uploadFile(item: TransferItem, sha256: string, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
-  const { file, key } = item;
-  const metadata = objectMetadata({ sha256, originalName: originalNameBytes(file), mtimeMs: file.mtimeMs });
-  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, async () => {
-    // A copy's original was hashed ahead without keeping its bytes: a small one is read again here.
-    const small = body ? { body, sha256 } : file.size <= deps.inMemoryMaxBytes ? await deps.read(file) : undefined;
-    return small?.body
-      ? deps.storage.putBuffer(key, small.body, small.sha256, metadata, contentTypeFor(file.relPath))
-      : deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, contentTypeFor(file.relPath));
-  });
-  if (!put) return { status: 'would-upload', item, sha256 };
-  if (put.bytes !== file.size || put.sha256 !== sha256) {
-    throw new VerificationError(`${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`);
+// The key that holds the bytes after an outcome (what copies of them waiting in this run dedup onto).
+function heldUnder(o: TransferOutcome): string | null {
+  switch (o.status) {
+    case 'deduplicated':
+      return o.sameAs;
+    case 'uploaded': case 'would-upload': case 'adopted': case 'claimed': case 'would-claim': case 'copied': case 'would-copy': case 'unchanged':
+      return o.item.key;
+    default:
+      return null;
   }
-  await deps.recorder.record(file, sha256, key, 'upload');
-  return { status: 'uploaded', item, sha256, bytes: file.size };
-}
-
-// The name the file had on disk, as bytes (the key segment of its download directory first).
-function originalNameBytes(file: ScannedFile): Buffer {
-  return Buffer.concat([Buffer.from(file.source.keySegment), file.rawRelPath ?? Buffer.from(file.relPath)]);
 }
 
 function logEntryFor(o: TransferOutcome): LogEntry | undefined {
@@ -202,6 +198,13 @@ function logEntryFor(o: TransferOutcome): LogEntry | undefined {
       return { kind: 'upload.dedup', ...base, sha256: o.sha256, sameAs: o.sameAs };
     case 'adopted':
       return { kind: 'upload.adopted', ...base };
+    case 'claimed':
+      return { kind: 'upload.claimed', ...base };
+    case 'copied':
+      return { kind: 'upload.copied', ...base, from: o.from, pruned: o.pruned };
+    case 'would-claim':
+    case 'would-copy':
+      return undefined;
     case 'unchanged':
       return { kind: 'upload.unchanged', ...base };
     case 'conflict':

@@ -56,14 +56,14 @@ test('every bad value is reported together as "expected X, got Y", secrets never
   }
 });
 
-test('several download dirs get named key segments; duplicate names and nesting are refused', () => {
+test('several download dirs: bare ones at the top, name= ones under their name; duplicate names and nesting are refused', () => {
   const a = path.join(dir, 'a');
   const b = path.join(dir, 'b');
   fs.mkdirSync(a, { recursive: true });
   fs.mkdirSync(path.join(b, 'a'), { recursive: true });
   const c = loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${a},tdd=${b}` }, envFile: noEnvFile, root: dir });
-  assert.equal(c.sources.map((s) => s.keySegment), ['a/', 'tdd/']);
-  assert.throws(() => loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${a},${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }), /expected distinct names/);
+  assert.equal(c.sources.map((s) => s.keySegment), ['', 'tdd/']);
+  assert.throws(() => loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `a=${a},a=${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }), /expected distinct names/);
   assert.throws(() => loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${b},${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }), /do not contain each other/);
 });
 

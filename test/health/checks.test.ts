@@ -5,7 +5,7 @@ import type { RunSummary } from '../../lib/report/summary.ts';
 
 const rec = (over: Partial<RunSummary>): RunSummary => ({
   runId: 'r', startedAt: '', finishedAt: '2026-11-23T03:00:00Z', durationMs: 1, dryRun: false, force: false, status: 'ok', scanned: 0, complete: 0, new: 0, uploaded: 0,
-  wouldUpload: 0, deduplicated: 0, adopted: 0, conflicts: 0, failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], ...over,
+  wouldUpload: 0, deduplicated: 0, adopted: 0, metadataAdded: 0, copied: 0, keysPruned: 0, wouldCopy: 0, wouldAdopt: 0, bytesToSend: 0, conflicts: 0, failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], ...over,
 });
 const now = new Date('2026-11-23T12:00:00Z');
 

@@ -19,7 +19,7 @@ test('dry run, processing and problems (at most 20 listed)', () => {
   const problems = Array.from({ length: 23 }, (_, i) => ({ path: `/dl/${i}`, kind: 'failed', detail: 'EIO' }));
   const text = formatSummary({ ...base, dryRun: true, wouldUpload: 4, processing: { ran: false, reason: '--no-process' }, problems });
   assert.match(text, /^\[dry-run\] sync ok/);
-  assert.match(text, /would upload 4,/);
+  assert.match(text, /would upload 4 \(0 B to send\), copy 0 on the server, adopt 0 more/);
   assert.match(text, /processing: not run \(--no-process\)/);
   assert.is((text.match(/^ {2}failed: /gm) ?? []).length, 20);
   assert.match(text, /… and 3 more problems \(see the log\)$/);

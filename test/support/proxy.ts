@@ -9,8 +9,9 @@ export type Fault = 'pass' | 'reset' | 'stall' | 'corrupt' | { readonly status: 
 export interface FaultProxy {
   readonly endpoint: string;
   readonly port: number;
-  // The request lines seen, with the fault applied to each.
-  readonly seen: Array<{ readonly line: string; readonly fault: Fault }>;
+  // The requests seen: first line, body length (Content-Length), whether it is a server-side
+  // copy (x-amz-copy-source), and the fault applied.
+  readonly seen: Array<{ readonly line: string; readonly fault: Fault; readonly bodyBytes: number; readonly copy: boolean }>;
   close(): Promise<void>;
 }
 
@@ -27,9 +28,10 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
     client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
     client.once('data', (first: Buffer) => {
-      const line = first.toString('latin1').split('\r\n')[0] ?? '';
+      const request = first.toString('latin1');
+      const line = request.split('\r\n')[0] ?? '';
       const fault = decide(line);
-      seen.push({ line, fault });
+      seen.push({ line, fault, bodyBytes: Number(/\r\ncontent-length: *(\d+)/i.exec(request)?.[1] ?? 0), copy: /\r\nx-amz-copy-source:/i.test(request) });
       if (fault === 'reset') return client.resetAndDestroy();
       if (fault === 'stall') return; // hold it: no answer, ever
       if (typeof fault === 'object') return void client.end(errorResponse(fault.status, fault.code));
@@ -79,4 +81,10 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
         server.close(() => resolve());
       }),
   };
+}
+
+// Object bytes the client sent through the proxy: bodies of PUT requests for objects and parts,
+// not copies (whose body is empty) and not the payload-hash probe.
+export function objectBytesSent(proxy: Pick<FaultProxy, 'seen'>): number {
+  return proxy.seen.filter((s) => /^PUT \/[^/ ]+\/[^ ]/.test(s.line) && !s.copy && !s.line.includes('.telegram-sync-probe-')).reduce((n, s) => n + s.bodyBytes, 0);
 }

@@ -27,6 +27,19 @@ test('records survive a reopen via the journal alone, and via the snapshot after
   assert.is(r.ownerOfKey('b')?.path, '/b');
 });
 
+test('isReferenced: a key a dedup entry points at, counted as entries change', () => {
+  const c = HashCache.open(path.join(tempDir('cache'), 'c.json'));
+  c.record(entry('/a', { key: 'old/a' }));
+  c.record(entry('/b', { key: 'old/a', via: 'dedup' }));
+  assert.ok(c.isReferenced('old/a'));
+  assert.not.ok(c.isReferenced('a'));
+  c.record(entry('/b', { key: 'new/a', via: 'dedup' })); // the dedup now points elsewhere
+  assert.not.ok(c.isReferenced('old/a'));
+  assert.ok(c.isReferenced('new/a'));
+  c.record(entry('/b', { key: 'b', via: 'upload' }));
+  assert.not.ok(c.isReferenced('new/a'));
+});
+
 test('a torn last journal line is skipped with a warning', () => {
   const file = path.join(tempDir('cache'), 'c.json');
   const c = HashCache.open(file);

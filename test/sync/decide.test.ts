@@ -38,6 +38,19 @@ const rows: Array<[string, FileFacts, Decision]> = [
   ['the key holds another file\'s upload: conflict', checked({ keyOwner: entry({ path: '/dl/other.jpg', sha256: 'T' }) }), { action: 'conflict', detail: 'a.jpg already holds the upload of /dl/other.jpg (sha256 T…); not overwriting it' }],
   ['the key holds another file\'s upload of the same bytes: upload', checked({ keyOwner: entry({ path: '/dl/other.jpg', sha256: 'S' }) }), { action: 'upload' }],
   ['the key holds this file\'s earlier content: upload the new content', checked({ keyOwner: entry({ sha256: 'old' }) }), { action: 'upload' }],
+  // Taking over the old system's bucket (issue 11).
+  ['an object of the same size without sha256 but with an ETag: prove it', hashed({ remote: { size: 10, etag: 'e' } }), { action: 'need', fact: 'proof' }],
+  ['its ETag proves the bytes: claim it (metadata only)', hashed({ remote: { size: 10, etag: 'e' }, proof: true }), { action: 'claim' }],
+  ['its ETag disproves the bytes: upload over it', checked({ remote: { size: 10, etag: 'e' }, proof: false }), { action: 'upload' }],
+  ['an encrypted object (its ETag is not an MD5): upload, no proof asked', hashed({ remote: { size: 10, etag: 'e', encrypted: true } }), { action: 'upload' }],
+  ['an object of another size without sha256: upload, no proof asked', hashed({ remote: { size: 11, etag: 'e' } }), { action: 'upload' }],
+  ['--force never claims: upload', hashed({ force: true, remote: { size: 10, etag: 'e' }, proof: true }), { action: 'upload' }],
+  ['a source not yet looked at: look at it', checked({ sources: [{ key: 'old/a.jpg', role: 'own' }] }), { action: 'need', fact: 'source' }],
+  ['its own old object holds the bytes: copy it on the server', checked({ sources: [{ key: 'old/a.jpg', role: 'own', proven: true, etag: 'x' }] }), { action: 'copy', from: 'old/a.jpg', etag: 'x' }],
+  ['the first source fails, the next is looked at', checked({ sources: [{ key: 'old/a.jpg', role: 'own', proven: false }, { key: 'b.jpg', role: 'holder' }] }), { action: 'need', fact: 'source' }],
+  ['another file\'s object holds the bytes (the old system\'s dedup): record a dedup of it', checked({ sources: [{ key: 'old/a.jpg', role: 'own', proven: false }, { key: 'b.jpg', role: 'holder', proven: true }] }), { action: 'record', via: 'dedup', key: 'b.jpg' }],
+  ['no source holds the bytes: upload', checked({ sources: [{ key: 'old/a.jpg', role: 'own', proven: false }] }), { action: 'upload' }],
+  ['a conflict on the key is reported before any source is tried', checked({ keyOwner: entry({ path: '/dl/other.jpg', sha256: 'T' }), sources: [{ key: 'old/a.jpg', role: 'own', proven: true, etag: 'x' }] }), { action: 'conflict', detail: 'a.jpg already holds the upload of /dl/other.jpg (sha256 T…); not overwriting it' }],
 ];
 
 for (const [name, facts, expected] of rows) {

@@ -161,12 +161,17 @@ test('a dry run reports the decisions the real run then takes', async () => {
   assert.equal([real.summary.uploaded, real.summary.deduplicated], [dry.summary.wouldUpload, dry.summary.deduplicated]);
 });
 
-test('a changed MINIO_PREFIX uploads under the new keys (the old objects stay)', async () => {
+test('a changed MINIO_PREFIX copies each object to its new key on the server (no upload); the old objects stay', async () => {
   writeFile(sb.downloads, 'chan/a.txt', 'a');
   await syncOnce(sb.config({ MINIO_PREFIX: 'old' }));
   const { summary } = await syncOnce(sb.config({ MINIO_PREFIX: 'new' }));
-  assert.is(summary.uploaded, 1);
-  assert.equal((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).map((o) => o.key), ['new/chan/a.txt', 'old/chan/a.txt']);
+  assert.is(summary.uploaded, 0);
+  assert.is(summary.copied, 1);
+  assert.is(summary.status, 'ok');
+  const objects = await listBucket(sb.client(), sb.env.MINIO_BUCKET!);
+  assert.equal(objects.map((o) => o.key), ['new/chan/a.txt', 'old/chan/a.txt']);
+  assert.is(objects[0]!.sha256, sha('a'), 'the copy carries our metadata');
+  assert.is(readCache(sb.config()).get(path.join(sb.downloads, 'chan/a.txt'))?.key, 'new/chan/a.txt');
   const again = await syncOnce(sb.config({ MINIO_PREFIX: 'new' }));
   assert.is(again.summary.skipped.unchanged, 1);
 });
