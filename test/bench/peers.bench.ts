@@ -3,7 +3,8 @@
 // rerun that finds nothing to do (and, for this project, the rerun with its cache deleted).
 // Prints wall, client CPU, peak RSS and server CPU, and each figure's ratio to the best peer.
 // Run: npm run bench   (BENCH_100K=1 adds the 100,000-file tree; BENCH_QUICK=1 a small mixed tree;
-// BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file)
+// BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file;
+// BENCH_SKIP_PEERS=1 / BENCH_SKIP_TAKEOVER=1 leave out the peer table / the bucket takeover)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
@@ -12,9 +13,10 @@ import { measure, type Measured } from './lib/measure.ts';
 import { peakRssBySize } from './lib/memory.ts';
 import { firstOutput, hashSpeed } from './lib/micro.ts';
 import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
-import { ALL_TOOLS, type Tool } from './lib/tools.ts';
+import { ALL_TOOLS, aws, type Tool } from './lib/tools.ts';
 import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
 import { printTable, type Row } from './lib/table.ts';
+import { benchTakeover, printTakeover } from './lib/takeover.ts';
 
 const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
 const REPS = Number(process.env.BENCH_REPS ?? 2);
@@ -50,6 +52,11 @@ async function benchServer(name: string): Promise<void> {
   try {
     for (const spec of TREES) {
       const tree = ensureTree(ROOT, spec);
+      if (!process.env.BENCH_SKIP_TAKEOVER && spec !== SMALL_100K && fs.existsSync(aws.binary)) {
+        console.log(`\n## ${s.name}: taking over a bucket aws s3 sync filled, against a plain upload: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), ${REPS} repetitions`);
+        printTakeover(await benchTakeover(s, tree.dir, ROOT, REPS, (b) => createBucket(s, b)));
+      }
+      if (process.env.BENCH_SKIP_PEERS) continue;
       console.log(`\n## ${s.name}: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), concurrency 4, ${REPS} repetitions`);
       const rows: Row[] = [];
       for (let rep = 1; rep <= REPS; rep++) {
