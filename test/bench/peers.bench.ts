@@ -13,7 +13,7 @@ import { measure, type Measured } from './lib/measure.ts';
 import { peakRssBySize } from './lib/memory.ts';
 import { firstOutput, hashSpeed } from './lib/micro.ts';
 import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
-import { ALL_TOOLS, aws, type Tool } from './lib/tools.ts';
+import { ALL_TOOLS, type Tool } from './lib/tools.ts';
 import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
 import { printTable, type Row } from './lib/table.ts';
 import { benchTakeover, printTakeover } from './lib/takeover.ts';
@@ -52,8 +52,8 @@ async function benchServer(name: string): Promise<void> {
   try {
     for (const spec of TREES) {
       const tree = ensureTree(ROOT, spec);
-      if (!process.env.BENCH_SKIP_TAKEOVER && spec !== SMALL_100K && fs.existsSync(aws.binary)) {
-        console.log(`\n## ${s.name}: taking over a bucket aws s3 sync filled, against a plain upload: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), ${REPS} repetitions`);
+      if (!process.env.BENCH_SKIP_TAKEOVER && spec !== SMALL_100K) {
+        console.log(`\n## ${s.name}: taking over a bucket the old command filled, against a plain upload: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), ${REPS} repetitions`);
         printTakeover(await benchTakeover(s, tree.dir, ROOT, REPS, (b) => createBucket(s, b)));
       }
       if (process.env.BENCH_SKIP_PEERS) continue;

@@ -14,13 +14,15 @@ const UPLOAD = `
 import sys, json, boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-a = json.loads(sys.argv[1])
+a = json.loads(sys.stdin.read())
 s3 = boto3.client('s3', endpoint_url=a['endpoint'], aws_access_key_id=a['accessKey'], aws_secret_access_key=a['secretKey'],
                   region_name='us-east-1', config=Config(s3={'addressing_style': 'path'}, retries={'max_attempts': 3}))
 mib = 1024 * 1024
 cfg = TransferConfig(multipart_threshold=a['partMib'] * mib, multipart_chunksize=a['partMib'] * mib, max_concurrency=4)
-for f, key in a['files']:
-    s3.upload_file(f, a['bucket'], key, Config=cfg)
+from concurrent.futures import ThreadPoolExecutor
+with ThreadPoolExecutor(4) as pool:
+    for done in pool.map(lambda fk: s3.upload_file(fk[0], a['bucket'], fk[1], Config=cfg), a['files']):
+        pass
 `;
 
 export interface OtherClientTarget {
@@ -31,6 +33,7 @@ export interface OtherClientTarget {
 }
 
 // Upload [local file, key] pairs with boto3; files above `partMib` go up in parts of that size.
+// The list goes through stdin's file (argv has a size limit).
 export async function uploadWithBoto3(target: OtherClientTarget, files: ReadonlyArray<readonly [string, string]>, partMib = 8): Promise<void> {
-  await execa('python3', ['-c', UPLOAD, JSON.stringify({ ...target, files, partMib })], { timeout: 600_000 });
+  await execa('python3', ['-c', UPLOAD], { input: JSON.stringify({ ...target, files, partMib }), timeout: 1_800_000 });
 }

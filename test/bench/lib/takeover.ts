@@ -1,5 +1,6 @@
-// Taking over a bucket another client filled (issue 11): `aws s3 sync` fills it (8 MiB multipart
-// parts, no sha256), then this project runs on it (dry run, the takeover, the rerun), against a
+// Taking over a bucket the old system filled (issue 11): boto3 fills it as the old command did
+// (keys with spaces turned into underscores, 5 MiB multipart parts as minio-py cut them, no
+// sha256), then this project runs on it (dry run, the takeover, the rerun), against a
 // plain upload of the same tree into an empty bucket, alternated per repetition. The bytes the
 // sync sends are counted by a TCP proxy between it and the server (requests, headers included).
 import fs from 'node:fs';
@@ -8,7 +9,15 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
 import { measure, type Measured } from './measure.ts';
 import type { RunningServer } from './servers.ts';
-import { aws, thisProject } from './tools.ts';
+import { uploadWithBoto3 } from '../../support/other-clients.ts';
+import { thisProject } from './tools.ts';
+
+function filesOf(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? filesOf(dir, r) : e.isFile() ? [r] : [];
+  });
+}
 
 interface CountingProxy {
   readonly endpoint: string;
@@ -69,9 +78,9 @@ export async function benchTakeover(s: RunningServer, tree: string, root: string
           const bucket = `takeover-${rep}`;
           const work = fs.mkdtempSync(path.join(root, 'work-'));
           await createBucket(bucket);
-          const fill = aws.sync(tree, bucket, s, work);
-          const filled = await measure(fill.cmd, fill.args, { env: fill.env, cwd: PROJECT_ROOT, serverPids: () => s.pids() });
-          console.log(`  rep ${rep} filled by aws s3 sync in ${filled.wallS.toFixed(1)} s (exit ${filled.exitCode})`);
+          const started = Date.now();
+          await uploadWithBoto3({ ...s, bucket }, filesOf(tree).map((rel) => [path.join(tree, rel), rel.replace(/ /g, '_')] as const), 5);
+          console.log(`  rep ${rep} filled as the old command did (boto3, 5 MiB parts) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
           await run('takeover --dry-run', rep, bucket, work, ['--dry-run']);
           await run('takeover', rep, bucket, work);
           await run('rerun after takeover', rep, bucket, work);
