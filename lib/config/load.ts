@@ -62,6 +62,10 @@ export interface Config {
   readonly logDir: string;
   readonly logRetentionDays: number;
   readonly concurrency: number;
+  // Files looked at in parallel (at least `concurrency`).
+  readonly checkers: number;
+  // Bytes of file contents held in flight.
+  readonly memoryBytes: number;
   readonly stableAfterMs: number;
   readonly partialSuffixes: readonly string[];
   readonly exclude: readonly string[];
@@ -157,6 +161,8 @@ function assemble(v: ConfigValues): Config {
     logDir: v.SYNC_LOG_DIR,
     logRetentionDays: v.SYNC_LOG_RETENTION_DAYS,
     concurrency: v.SYNC_CONCURRENCY,
+    checkers: Math.max(v.SYNC_CHECKERS, v.SYNC_CONCURRENCY),
+    memoryBytes: v.SYNC_MEMORY_MB,
     stableAfterMs: v.SYNC_STABLE_SECONDS,
     partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,
     exclude: v.SYNC_EXCLUDE,

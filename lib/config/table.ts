@@ -45,10 +45,17 @@ export const CONFIG_KEYS = {
   SYNC_LOG_DIR: key('logs', 'where `telegram_sync_YYYYMMDD.log` and the run records go', pathIn),
   SYNC_LOG_RETENTION_DAYS: key('30', 'dated logs and run records older than this many days are removed at the start of a run; `cron.log` is cut to its last 1 MiB past 8 MiB', v.wholeNumber(1, 3650)),
   SYNC_CONCURRENCY: key('4', 'uploads in parallel (1-64); `--concurrency` overrides', v.wholeNumber(1, 64)),
+  SYNC_CHECKERS: key('8', 'files looked at in parallel (hashed, checked in the bucket, copied on the server); at least `SYNC_CONCURRENCY`, as rclone\'s `--checkers`', v.wholeNumber(1, 256)),
   SYNC_STABLE_SECONDS: key('60', 'a file is complete once its size and ctime have not changed for this long', v.secondsAsMs(0, 7 * 24 * 3600)),
   SYNC_PARTIAL_SUFFIXES: key(DEFAULT_PARTIAL_SUFFIXES.join(','), 'suffixes of in-progress downloads, never uploaded', v.suffixes),
   SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir) to skip; `*`, `**`, `?`; without `/` a pattern matches at any depth', v.list),
-  SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5); memory is about part size × concurrency', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
+  SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5)', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
+  SYNC_MEMORY_MB: key('48', 'memory for file contents in flight (small files held between hashing and sending, upload parts); work waits for it; at least twice `SYNC_PART_SIZE_MB`', (raw, ctx) => {
+    const mib = v.wholeNumber(10, 64 * 1024)(raw);
+    const part = Number(ctx.raw('SYNC_PART_SIZE_MB'));
+    if (Number.isInteger(part) && mib < 2 * part) throw new v.Expected(`at least twice SYNC_PART_SIZE_MB (${2 * part})`);
+    return mib * 1024 * 1024;
+  }),
   SYNC_RETRIES: key('4', 'retries per request for network errors and 5xx, with exponential backoff', v.wholeNumber(0, 20)),
   SYNC_REQUEST_TIMEOUT_SECONDS: key('120', 'a request to the S3 server that gets no answer (and sends nothing) for this long is cut and retried', v.secondsAsMs(1, 3600)),
   SYNC_RETRY_BASE_MS: key('500', 'first retry delay; doubles each retry', v.wholeNumber(1, 60_000)),

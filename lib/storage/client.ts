@@ -36,7 +36,8 @@ export interface Storage {
   // A whole object from memory, as one request; `sha256` is the body's (the server checks it).
   putBuffer(key: string, body: Buffer, sha256: string, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
   // A file in parts of SYNC_PART_SIZE_MB; returns the SHA-256 and length of what was sent.
-  putFileInParts(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  // `partBuffer` (at least a part long, or the file's size) is used for the parts instead of a new one.
+  putFileInParts(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string, partBuffer?: Buffer): Promise<PutResult>;
   // How uploads are verified on this server (probed once, at the first upload).
   verifyMode(): Promise<VerifyMode>;
   // A server-side copy (no object bytes sent), conditional on the source's ETag; the new ETag.
@@ -134,8 +135,8 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
     },
     stat: (key) => statObject(r, key),
     putBuffer: (key, body, sha256, metadata, contentType) => putBuffer(target, key, body, sha256, uploadHeaders(metadata, contentType)),
-    putFileInParts: (key, filePath, size, metadata, contentType) =>
-      putFileInParts(target, key, filePath, size, cfg.partSizeBytes, uploadHeaders(metadata, contentType)).catch((e: unknown) => {
+    putFileInParts: (key, filePath, size, metadata, contentType, partBuffer) =>
+      putFileInParts(target, key, filePath, size, cfg.partSizeBytes, uploadHeaders(metadata, contentType), partBuffer).catch((e: unknown) => {
         throw e instanceof StorageUnreachableError || e instanceof VerificationError ? e : classifyStorageError(e, { what: `upload of ${key}`, where, as: UploadError });
       }),
     verifyMode,

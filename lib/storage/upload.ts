@@ -71,11 +71,12 @@ function readPart(fd: number, buf: Buffer, offset: number): number {
 }
 
 // A large file in parts; aborted on failure so no incomplete upload is left to resume.
-export async function putFileInParts(t: UploadTarget, key: string, fsPath: string | Buffer, size: number, partSize: number, headers: Record<string, string>): Promise<PutResult> {
+export async function putFileInParts(t: UploadTarget, key: string, fsPath: string | Buffer, size: number, partSize: number, headers: Record<string, string>, partBuffer?: Buffer): Promise<PutResult> {
   const client = await t.client();
   const uploadId = await t.request(`start of the upload of ${key}`, () => client.initiateNewMultipartUpload(t.bucket, key, headers));
   const whole = crypto.createHash('sha256');
-  const buf = Buffer.allocUnsafe(Math.min(partSize, size));
+  const length = Math.min(partSize, size);
+  const buf = partBuffer && partBuffer.length >= length ? partBuffer.subarray(0, length) : Buffer.allocUnsafe(length);
   const fd = fs.openSync(fsPath, 'r');
   try {
     const etags: Array<{ part: number; etag: string }> = [];

@@ -20,19 +20,36 @@ const metadataFor = (file: ScannedFile, sha256: string) => objectMetadata({ sha2
 export async function uploadFile(item: TransferItem, sha256: string, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
   const { file, key } = item;
   const metadata = metadataFor(file, sha256);
-  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, async () => {
-    // A copy's original was hashed ahead without keeping its bytes: a small one is read again here.
-    const small = body ? { body, sha256 } : file.size <= deps.inMemoryMaxBytes ? await deps.read(file) : undefined;
-    return small?.body
-      ? deps.storage.putBuffer(key, small.body, small.sha256, metadata, contentTypeFor(file.relPath))
-      : deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, contentTypeFor(file.relPath));
-  });
+  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () => send(item, sha256, body, metadata, deps));
   if (!put) return { status: 'would-upload', item, sha256 };
   if (put.bytes !== file.size || put.sha256 !== sha256) {
     throw new VerificationError(`${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`);
   }
   await deps.recorder.record(file, sha256, key, 'upload');
   return { status: 'uploaded', item, sha256, bytes: file.size };
+}
+
+// The bytes go up from memory (one request) or in parts through one buffer. Memory is taken
+// before an upload slot, never while holding one.
+async function send(item: TransferItem, sha256: string, body: Buffer | undefined, metadata: Record<string, string>, deps: TransferDeps) {
+  const { file, key } = item;
+  const slot = deps.uploadSlot ?? ((f) => f());
+  const type = contentTypeFor(file.relPath);
+  // A copy's original was hashed ahead without keeping its bytes: a small one is read again here.
+  const small = body ? { body, sha256 } : file.size <= deps.inMemoryMaxBytes ? await deps.read(file) : undefined;
+  if (small?.body) {
+    try {
+      return await slot(() => deps.storage.putBuffer(key, small.body!, small.sha256, metadata, type));
+    } finally {
+      if ('release' in small) small.release?.();
+    }
+  }
+  const part = await deps.buffers?.take(Math.min(deps.inMemoryMaxBytes, file.size));
+  try {
+    return await slot(() => deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, type, part));
+  } finally {
+    if (part) deps.buffers?.give(part);
+  }
 }
 
 // After a server-side copy: the object under the key has the file's size, our sha256, and the

@@ -6,7 +6,8 @@
 // the smallest whole MiB that gives N, and one the server states (HEAD ?partNumber=1).
 // All candidates are hashed in one read of the file.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import type { BufferPool } from './buffers.ts';
+import { forEachChunk } from './hash.ts';
 
 const MIB = 1024 * 1024;
 export const COMMON_PART_SIZES_MIB = [5, 8, 10, 15, 16, 25, 32, 50, 64, 100, 128, 256, 512];
@@ -34,21 +35,21 @@ function multipartDigest(partMd5s: readonly Buffer[]): string {
 }
 
 // Whether the bytes (in memory, or read from `fsPath`) have this ETag.
-export async function matchesEtag(etag: string | undefined, source: { body?: Buffer; fsPath: string | Buffer; size: number }, statedPartSize?: number): Promise<boolean> {
+export async function matchesEtag(etag: string | undefined, source: { body?: Buffer; fsPath: string | Buffer; size: number }, statedPartSize?: number, pool?: BufferPool): Promise<boolean> {
   const form = etagForm(etag);
   if (form.kind === 'other') return false;
   if (form.kind === 'md5') {
     if (source.body) return crypto.createHash('md5').update(source.body).digest('hex') === form.md5;
-    return (await partMd5sOf(source, [Math.max(1, source.size)]))[0]![0]!.toString('hex') === form.md5;
+    return (await partMd5sOf(source, [Math.max(1, source.size)], pool))[0]![0]!.toString('hex') === form.md5;
   }
   const sizes = candidatePartSizes(source.size, form.parts, statedPartSize);
   if (!sizes.length) return false;
-  const all = await partMd5sOf(source, sizes);
+  const all = await partMd5sOf(source, sizes, pool);
   return all.some((md5s) => multipartDigest(md5s) === form.digest);
 }
 
 // MD5 of every part, for each part size, in one pass over the bytes (2 MiB reads).
-async function partMd5sOf(source: { body?: Buffer; fsPath: string | Buffer }, partSizes: readonly number[]): Promise<Buffer[][]> {
+async function partMd5sOf(source: { body?: Buffer; fsPath: string | Buffer }, partSizes: readonly number[], pool?: BufferPool): Promise<Buffer[][]> {
   const states = partSizes.map((p) => ({ p, hash: crypto.createHash('md5'), inPart: 0, done: [] as Buffer[] }));
   const feed = (chunk: Buffer) => {
     for (const s of states) {
@@ -66,20 +67,7 @@ async function partMd5sOf(source: { body?: Buffer; fsPath: string | Buffer }, pa
     }
   };
   if (source.body) feed(source.body);
-  else await readInChunks(source.fsPath, feed);
+  else await forEachChunk(source.fsPath, feed, pool);
   for (const s of states) if (s.inPart > 0 || s.done.length === 0) s.done.push(s.hash.digest());
   return states.map((s) => s.done);
-}
-
-async function readInChunks(fsPath: string | Buffer, feed: (chunk: Buffer) => void): Promise<void> {
-  const buf = Buffer.allocUnsafe(2 * MIB);
-  const fd = fs.openSync(fsPath, 'r');
-  try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      feed(n === buf.length ? buf : buf.subarray(0, n));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -49,10 +49,10 @@ export async function gatherRemote(facts: FileFacts, deps: TransferDeps): Promis
 // usual part sizes, then for the one the server states.
 async function proves(etag: string | undefined, key: string, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<boolean> {
   const source = { ...(body ? { body } : {}), fsPath: facts.file.fsPath, size: facts.file.size };
-  if (await matchesEtag(etag, source)) return true;
+  if (await matchesEtag(etag, source, undefined, deps.buffers)) return true;
   if (etagForm(etag).kind !== 'multipart') return false;
   const stated = await deps.storage.partSize(key);
-  return stated !== undefined && (await matchesEtag(etag, source, stated));
+  return stated !== undefined && (await matchesEtag(etag, source, stated, deps.buffers));
 }
 
 export async function gatherProof(facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<FileFacts> {

@@ -11,6 +11,7 @@ import { pruneLogs } from '../report/retention.ts';
 import { buildSummary, failedRunSummary, type RunSummary } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
 import { HashCache } from './cache.ts';
+import { createBufferPool } from './buffers.ts';
 import { contentReader, type ContentReader } from './hash.ts';
 import { acquireLock, readLock, type HeldLock } from './lock.ts';
 import { loadLegacyCache, type LegacyHints } from './legacy.ts';
@@ -155,6 +156,7 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
   const recorder = createRecorder(cache, { gate: deps.gate, now: run.now });
   const hint = run.force ? undefined : await listBucketHint(deps.storage, config.storage.prefix, items.length);
   if (hint) run.log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
+  const buffers = createBufferPool(config.memoryBytes);
   const transfer = await transferFiles(items, {
     ...(hint ? { hint } : {}),
     ...(run.legacy ? { legacy: run.legacy } : {}),
@@ -162,12 +164,14 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
     storage: deps.storage,
     cache,
     recorder,
-    read: deps.read ?? contentReader(config.storage.partSizeBytes),
+    read: deps.read ?? contentReader(config.storage.partSizeBytes, buffers),
+    buffers,
     inMemoryMaxBytes: config.storage.partSizeBytes,
     gate: deps.gate,
     log: run.log,
     force: run.force,
     concurrency: config.concurrency,
+    checkers: config.checkers,
     ...(deps.onProgress ? { onProgress: deps.onProgress(items.length) } : {}),
   });
   await recorder.finish();

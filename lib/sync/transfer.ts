@@ -16,7 +16,8 @@ import type { TransferItem } from './plan.ts';
 import type { ContentReader } from './hash.ts';
 import type { LegacyHints } from './legacy.ts';
 import type { ListingHint } from './listing-hint.ts';
-import { forEachConcurrent } from './pool.ts';
+import type { BufferPool } from './buffers.ts';
+import { forEachConcurrent, semaphore } from './pool.ts';
 import { findTwins, type EarlyHash } from './twins.ts';
 import type { Recorder } from './record.ts';
 
@@ -49,10 +50,16 @@ export interface TransferDeps {
   readonly legacy?: LegacyHints;
   // After a copy to a new key, remove the old key (once nothing else points at it).
   readonly pruneOldKeys?: boolean;
+  // Memory for contents in flight (upload parts, read chunks); without, they are allocated.
+  readonly buffers?: BufferPool;
   readonly gate: Gate;
   readonly log: Logger;
   readonly force: boolean;
+  // Uploads in parallel; files looked at in parallel (default: as many as uploads).
   readonly concurrency: number;
+  readonly checkers?: number;
+  // Runs an upload's sending in one of `concurrency` slots (set by transferFiles).
+  readonly uploadSlot?: <T>(send: () => Promise<T>) => Promise<T>;
   readonly onProgress?: (done: { files: number; bytes: number }) => void;
 }
 
@@ -80,9 +87,15 @@ class InFlightUploads {
   }
 }
 
-export async function transferFiles(items: readonly TransferItem[], deps: TransferDeps): Promise<TransferResult> {
+// Files are looked at by `checkers` lanes; their uploads take one of `concurrency` slots (as
+// rclone's checkers and transfers), so HEADs, proofs and server-side copies are not held up
+// behind uploads. Memory is taken before a slot, never while holding one (no lane waits for
+// memory that lanes waiting for its slot hold).
+export async function transferFiles(items: readonly TransferItem[], transferDeps: TransferDeps): Promise<TransferResult> {
+  const deps: TransferDeps = { ...transferDeps, uploadSlot: transferDeps.uploadSlot ?? semaphore(transferDeps.concurrency) };
+  const lanes = Math.max(deps.concurrency, deps.checkers ?? deps.concurrency);
   const outcomes: TransferOutcome[] = new Array(items.length);
-  const twins = await findTwins(items, deps.read, deps.concurrency);
+  const twins = await findTwins(items, deps.read, lanes);
   const inFlight = new InFlightUploads();
   // Originals announce their upload before anything starts, so their copies wait for them.
   const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
@@ -90,7 +103,7 @@ export async function transferFiles(items: readonly TransferItem[], deps: Transf
   const done = { files: 0, bytes: 0 };
   await forEachConcurrent(
     items,
-    deps.concurrency,
+    lanes,
     async (item, i) => {
       const start: Start = { early: twins.hashes.get(item), claim: claims.get(item) };
       const outcome = await transferOne(item, deps, inFlight, start).catch((e: unknown): TransferOutcome => {
@@ -126,6 +139,7 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
   if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
   let body: Buffer | undefined; // the bytes read for the hash, sent as they are
+  let release: (() => void) | undefined; // gives the body's memory back
   let settle = start.claim;
   try {
     for (;;) {
@@ -139,11 +153,19 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
       if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
       if (d.fact === 'hash') {
         const content = await deps.read(item.file);
-        body = content.body;
+        ({ body, release } = content);
         facts = withHash(facts, content.sha256, deps, inFlight);
-      } else facts = await gather(d.fact, facts, body, deps, inFlight);
+      } else {
+        // Waiting for another upload of the same bytes: their memory is not held meanwhile.
+        if (d.fact === 'in-flight') {
+          release?.();
+          [body, release] = [undefined, undefined];
+        }
+        facts = await gather(d.fact, facts, body, deps, inFlight);
+      }
     }
   } finally {
+    release?.();
     settle?.(null); // a no-op once settled; frees waiters if this file failed
   }
 }

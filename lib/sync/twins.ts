@@ -25,7 +25,7 @@ export async function findTwins(items: readonly TransferItem[], read: ContentRea
   const candidates = [...bySize.values()].filter((g) => g.length > 1).flat();
   const hashes = new Map<TransferItem, EarlyHash>();
   await forEachConcurrent(candidates, concurrency, async (item) => {
-    hashes.set(item, await read(item.file).then((c) => ({ sha256: c.sha256 }), (e: unknown) => ({ error: describeError(e) })));
+    hashes.set(item, await read(item.file).then((c) => (c.release?.(), { sha256: c.sha256 }), (e: unknown) => ({ error: describeError(e) })));
   });
   const bySha = new Map<string, TransferItem[]>();
   for (const [item, h] of hashes) if ('sha256' in h) bySha.set(h.sha256, [...(bySha.get(h.sha256) ?? []), item]);

@@ -72,4 +72,19 @@ test('a missing explicit env file is a problem; secretsOf lists both keys', () =
   assert.equal(secretsOf(loadConfig({ env: base, envFile: noEnvFile, root: dir })), ['very-secret']);
 });
 
+test('checkers are at least the upload concurrency; memory must hold two parts', () => {
+  const c = loadConfig({ env: { ...base, SYNC_CONCURRENCY: '12', SYNC_CHECKERS: '3' }, envFile: noEnvFile, root: dir });
+  assert.is(c.checkers, 12);
+  assert.is(c.memoryBytes, 48 * 1024 * 1024);
+  const d = loadConfig({ env: base, envFile: noEnvFile, root: dir });
+  assert.is(d.checkers, 8);
+  assert.throws(
+    () => loadConfig({ env: { ...base, SYNC_PART_SIZE_MB: '32', SYNC_MEMORY_MB: '48', SYNC_CHECKERS: '0' }, envFile: noEnvFile, root: dir }),
+    (e: unknown) => {
+      const p = (e as ConfigError).problems;
+      return p.some((x) => x.startsWith('SYNC_MEMORY_MB') && x.includes('at least twice SYNC_PART_SIZE_MB (64)')) && p.some((x) => x.startsWith('SYNC_CHECKERS'));
+    },
+  );
+});
+
 test.run();

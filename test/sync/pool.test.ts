@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forEachConcurrent } from '../../lib/sync/pool.ts';
+import { forEachConcurrent, semaphore } from '../../lib/sync/pool.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
@@ -33,6 +33,26 @@ test('no items: nothing runs; a limit above the count is fine', async () => {
   await forEachConcurrent([], 8, async () => void calls++);
   await forEachConcurrent([1], 8, async () => void calls++);
   assert.is(calls, 1);
+});
+
+test('semaphore: at most `limit` inside, waiters served in order, a slot freed by a throw is handed on', async () => {
+  const slot = semaphore(2);
+  let inside = 0;
+  let peak = 0;
+  const order: number[] = [];
+  const jobs = [...Array(8).keys()].map((i) => slot(async () => {
+    peak = Math.max(peak, ++inside);
+    order.push(i);
+    await tick();
+    inside--;
+    if (i === 1) throw new Error('boom');
+    return i;
+  }));
+  const results = await Promise.allSettled(jobs);
+  assert.is(peak, 2);
+  assert.equal(order, [...Array(8).keys()]);
+  assert.is(results.filter((r) => r.status === 'rejected').length, 1);
+  assert.is(await slot(async () => 'free'), 'free');
 });
 
 test.run();
