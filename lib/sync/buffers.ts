@@ -21,6 +21,17 @@ export function blockSizeFor(size: number): number {
   return cap;
 }
 
+// Blocks smallest first: insert in order, take the smallest that fits.
+function insertBySize(blocks: Buffer[], block: Buffer): number {
+  const at = blocks.findIndex((b) => b.length >= block.length);
+  blocks.splice(at < 0 ? blocks.length : at, 0, block);
+  return block.length;
+}
+function removeFitting(blocks: Buffer[], size: number): Buffer | undefined {
+  const at = blocks.findIndex((b) => b.length >= size);
+  return at < 0 ? undefined : blocks.splice(at, 1)[0];
+}
+
 export function createBufferPool(budget: number): BufferPool {
   const free: Buffer[] = []; // kept blocks, smallest first
   const lent = new Map<ArrayBufferLike, Buffer>(); // a lent view's memory → its block
@@ -38,11 +49,10 @@ export function createBufferPool(budget: number): BufferPool {
     while (free.length && lentBytes + keptBytes + need > budget) keptBytes -= free.pop()!.length;
   };
   const tryTake = (size: number): Buffer | undefined => {
-    const i = free.findIndex((b) => b.length >= size);
-    if (i >= 0) {
-      const [block] = free.splice(i, 1);
-      keptBytes -= block!.length;
-      return lend(block!, size);
+    const kept = removeFitting(free, size);
+    if (kept) {
+      keptBytes -= kept.length;
+      return lend(kept, size);
     }
     const cap = blockSizeFor(size) <= budget ? blockSizeFor(size) : size;
     if (lentBytes + cap > budget && lentBytes > 0) return undefined;
@@ -73,11 +83,8 @@ export function createBufferPool(budget: number): BufferPool {
       if (!block) return;
       lent.delete(buf.buffer);
       lentBytes -= block.length;
-      if (block.length <= budget) {
-        const at = free.findIndex((b) => b.length >= block.length);
-        free.splice(at < 0 ? free.length : at, 0, block);
-        keptBytes += block.length;
-      }
+      // Kept for reuse (one larger than the budget is dropped).
+      if (block.length <= budget) keptBytes += insertBySize(free, block);
       wake();
     },
     stats: () => ({ lent: lentBytes, kept: keptBytes, blocks: lent.size + free.length }),
