@@ -53,6 +53,14 @@ export interface HealthConfig {
   readonly maxAgeMs: number;
 }
 
+// What only `--watch` reads (ms).
+export interface WatchConfig {
+  readonly rescanMs: number;
+  readonly stopTimeoutMs: number;
+  readonly processDebounceMs: number;
+  readonly processMinIntervalMs: number;
+}
+
 export interface Config {
   readonly storage: StorageConfig;
   readonly sources: readonly SourceDir[];
@@ -64,6 +72,9 @@ export interface Config {
   readonly concurrency: number;
   // Files looked at in parallel (at least `concurrency`).
   readonly checkers: number;
+  // How long a run waits for the lock a live run holds.
+  readonly lockWaitMs: number;
+  readonly watch: WatchConfig;
   // Bytes of file contents held in flight.
   readonly memoryBytes: number;
   readonly stableAfterMs: number;
@@ -162,6 +173,8 @@ function assemble(v: ConfigValues): Config {
     logRetentionDays: v.SYNC_LOG_RETENTION_DAYS,
     concurrency: v.SYNC_CONCURRENCY,
     checkers: Math.max(v.SYNC_CHECKERS, v.SYNC_CONCURRENCY),
+    lockWaitMs: v.SYNC_LOCK_WAIT_SECONDS,
+    watch: { rescanMs: v.SYNC_WATCH_RESCAN_MINUTES, stopTimeoutMs: v.SYNC_STOP_TIMEOUT_SECONDS, processDebounceMs: v.PROCESS_DEBOUNCE_SECONDS, processMinIntervalMs: v.PROCESS_MIN_INTERVAL_SECONDS },
     memoryBytes: v.SYNC_MEMORY_MB,
     stableAfterMs: v.SYNC_STABLE_SECONDS,
     partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,

@@ -42,6 +42,13 @@ export const CONFIG_KEYS = {
   SYNC_LEGACY_CACHE: key('', 'the old system\'s `file_hashes.json`, read as a hint when taking over its bucket (`--import-legacy-cache` sets it for one run); empty = none', (raw, ctx) => (raw.trim() ? path.resolve(ctx.root, raw.trim()) : '')),
   SYNC_CACHE_FILE: key('state/file_hashes.json', 'hash cache (a journal sits beside it as `<file>.journal`)', pathIn),
   SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
+  SYNC_LOCK_WAIT_SECONDS: key('300', 'a run that finds another run (or a watch-mode batch) holding the lock waits this long for it, then exits 4; 0 = exit 4 at once', v.secondsAsMs(0, 24 * 3600)),
+  SYNC_WATCH_RESCAN_MINUTES: key('60', '`--watch`: a full scan every this many minutes (decimals allowed), the safety net for events the kernel dropped', (raw) => {
+    const n = Number(raw.trim());
+    if (!raw.trim() || !Number.isFinite(n) || n < 0.05 || n > 7 * 24 * 60) throw new v.Expected('minutes from 0.05 to 10080');
+    return Math.round(n * 60_000);
+  }),
+  SYNC_STOP_TIMEOUT_SECONDS: key('30', '`--watch`: on SIGTERM/SIGINT, uploads in flight get this long to finish before they are abandoned (never recorded); a second signal stops at once', v.secondsAsMs(1, 3600)),
   SYNC_LOG_DIR: key('logs', 'where `telegram_sync_YYYYMMDD.log` and the run records go', pathIn),
   SYNC_LOG_RETENTION_DAYS: key('30', 'dated logs and run records older than this many days are removed at the start of a run; `cron.log` is cut to its last 1 MiB past 8 MiB', v.wholeNumber(1, 3650)),
   SYNC_CONCURRENCY: key('4', 'uploads in parallel (1-64); `--concurrency` overrides', v.wholeNumber(1, 64)),
@@ -66,6 +73,8 @@ export const CONFIG_KEYS = {
     if (!argv.length && ctx.raw('DJANGO_CONTAINER').trim()) throw new v.Expected('a command');
     return argv;
   }),
+  PROCESS_DEBOUNCE_SECONDS: key('60', '`--watch`: the processing command runs once uploads have been quiet this long', v.secondsAsMs(0, 24 * 3600)),
+  PROCESS_MIN_INTERVAL_SECONDS: key('300', '`--watch`: at least this long between two starts of the processing command', v.secondsAsMs(0, 7 * 24 * 3600)),
   PROCESS_TIMEOUT_SECONDS: key('1800', 'processing is killed and reported after this long', v.secondsAsMs(1, 7 * 24 * 3600)),
   CONTAINER_START_TIMEOUT_SECONDS: key('60', 'how long to wait for a started container to run (and be healthy)', v.secondsAsMs(1, 3600)),
   DOCKER_HOST: key('', 'Docker daemon socket for the docker CLI (also read from `.env`, so cron finds it); empty = the CLI default', v.text),

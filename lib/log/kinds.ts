@@ -29,6 +29,7 @@ export type LogEntry =
   | { readonly kind: 'run.failed'; readonly error: string; readonly exitCode: number }
   | { readonly kind: 'run.process-only'; readonly ran: boolean; readonly exitCode?: number; readonly reason: string }
   | { readonly kind: 'lock.present'; readonly holder: string }
+  | { readonly kind: 'lock.waiting'; readonly file: string; readonly pid: number; readonly startedAt: string; readonly waitSeconds: number }
   | { readonly kind: 'lock.stale'; readonly file: string; readonly pid: number; readonly startedAt: string; readonly why: string }
   | { readonly kind: 'bucket.created'; readonly bucket: string }
   | { readonly kind: 'bucket.listed'; readonly pages: number; readonly complete: boolean }
@@ -94,6 +95,7 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
   'run.failed': { level: 'error', message: (e) => e.error, fields: (e) => ({ exitCode: e.exitCode }) },
   'run.process-only': { level: 'info', message: (e) => `processing ${e.ran ? `ran, exit ${e.exitCode}` : `not run (${e.reason})`}`, fields: () => ({}) },
   'lock.present': { level: 'warn', message: (e) => `a lock file exists (${e.holder}); a dry run does not take it`, fields: () => ({}) },
+  'lock.waiting': { level: 'info', message: (e) => `another run holds the lock (pid ${e.pid}, started ${e.startedAt}); waiting up to ${e.waitSeconds} s for it`, fields: (e) => ({ file: e.file }) },
   'lock.stale': { level: 'warn', message: (e) => `taking over a lock left by a process that is gone (pid ${e.pid}, started ${e.startedAt}: ${e.why})`, fields: (e) => ({ file: e.file }) },
   'logs.pruned': {
     level: 'info',

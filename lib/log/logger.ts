@@ -101,14 +101,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   let humanFd: number | undefined;
   let jsonFd: number | undefined;
   let files: { human?: string; json?: string } = {};
-  if (options.dir) {
-    fs.mkdirSync(options.dir, { recursive: true });
-    files = logFilePaths(options.dir, now(), options.name);
+  let day = '';
+  // The dated files of today; a process that runs past midnight (watch mode) moves to the next day's.
+  const openToday = () => {
+    if (!options.dir || humanFd === undefined || dateStamp(now()) === day) return;
+    fs.closeSync(humanFd);
+    fs.closeSync(jsonFd!);
+    open(options.dir);
+  };
+  const open = (dir: string) => {
+    day = dateStamp(now());
+    Object.assign(files, logFilePaths(dir, now(), options.name));
     humanFd = fs.openSync(files.human!, 'a');
     jsonFd = fs.openSync(files.json!, 'a');
+  };
+  if (options.dir) {
+    fs.mkdirSync(options.dir, { recursive: true });
+    open(options.dir);
   }
   const isTTY = Boolean(out && (out as NodeJS.WriteStream).isTTY);
   const sink: Sink = (record) => {
+    openToday();
     const human = maskSecrets(formatHuman(record), secrets);
     if (humanFd !== undefined) fs.writeSync(humanFd, human + '\n');
     if (jsonFd !== undefined) fs.writeSync(jsonFd, maskSecrets(JSON.stringify(record, errorReplacer), secrets) + '\n');

@@ -33,6 +33,8 @@ export interface LockOptions {
   readonly now?: Now;
   readonly sleep?: Sleep;
   readonly log?: Logger;
+  // While a live run holds the lock, wait this long for it before giving up (0: give up at once).
+  readonly waitMs?: number;
 }
 
 export type Verdict = { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
@@ -147,6 +149,21 @@ function heldLock(file: string, text: string, takenOverFrom?: LockInfo): HeldLoc
   };
 }
 
+// Waits a little while a live run holds the lock: true to look again, false once `waitMs` is spent.
+function lockWaiter(file: string, options: LockOptions): (holder: LockInfo) => Promise<boolean> {
+  const now = options.now ?? systemNow;
+  const deadline = now().getTime() + (options.waitMs ?? 0);
+  let said = false;
+  return async (holder) => {
+    const left = deadline - now().getTime();
+    if (left <= 0) return false;
+    if (!said) options.log?.write({ kind: 'lock.waiting', file, pid: holder.pid, startedAt: holder.startedAt, waitSeconds: Math.round(left / 1000) });
+    said = true;
+    await (options.sleep ?? realSleep)(Math.min(left, 200));
+    return true;
+  };
+}
+
 // Take the lock, or throw LockHeldError naming the live owner.
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
   const procs = options.processes ?? linuxProcesses();
@@ -156,13 +173,18 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${procs.pid}.${info.nonce}.tmp`;
   fs.writeFileSync(tmp, text);
+  const wait = lockWaiter(file, options);
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (linkInto(tmp, file)) return heldLock(file, text);
       const current = readOnDisk(file);
       if (!current) continue;
       const verdict = judgeLock(current.info, procs);
-      if (verdict.kind === 'live') throw new LockHeldError(`another sync is running (pid ${current.info!.pid}, started ${current.info!.startedAt}); lock file ${file}`);
+      if (verdict.kind === 'live' && (await wait(current.info!))) {
+        attempt--; // waiting for a live run is not contention
+        continue;
+      }
+      if (verdict.kind === 'live') throw new LockHeldError(`another sync is running (pid ${current.info!.pid}, started ${current.info!.startedAt}${options.waitMs ? `; waited ${Math.round(options.waitMs / 1000)} s` : ''}); lock file ${file}`);
       if (verdict.kind === 'foreign') {
         throw new LockHeldError(`the lock is held by pid ${current.info!.pid} on host ${current.info!.host} (started ${current.info!.startedAt}); remove ${file} if that run is gone`);
       }

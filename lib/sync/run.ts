@@ -112,7 +112,7 @@ function legacyFrom(options: SyncOptions, config: Config, log: Logger): LegacyHi
 // A dry run does not take the lock (it changes nothing) but says when one is there.
 async function takeLock(run: Run): Promise<HeldLock | undefined> {
   const { config, deps, log } = run;
-  if (!deps.gate.dryRun) return (deps.lock ?? ((f) => acquireLock(f, { log })))(config.lockFile);
+  if (!deps.gate.dryRun) return (deps.lock ?? ((f) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
   const holder = readLock(config.lockFile);
   if (holder) log.write({ kind: 'lock.present', holder: holder === 'unreadable' ? 'unreadable' : `pid ${holder.pid}` });
   return undefined;
@@ -201,7 +201,7 @@ async function reportStage(run: Run, stages: { scan: ScanResult; plan: PlanItem[
 
 // Only the process stage (for --process-only), under the same lock as a sync.
 export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
-  const lock = deps.gate.dryRun ? undefined : await (deps.lock ?? ((f) => acquireLock(f, { log: deps.log })))(config.lockFile);
+  const lock = deps.gate.dryRun ? undefined : await (deps.lock ?? ((f) => acquireLock(f, { log: deps.log, waitMs: config.lockWaitMs })))(config.lockFile);
   try {
     await deps.prepare?.();
     const report = await deps.process(0);

@@ -1,9 +1,8 @@
 // Stage 1, scan: walk the download directories and decide which files are complete.
 import fs from 'node:fs';
-import path from 'node:path';
 import { systemNow, type Now } from '../clock.ts';
 import type { SourceDir } from '../config/sources.ts';
-import { nameToText, QUOTE } from './names.ts';
+import { listDirectory, placeOf, type Place } from './places.ts';
 
 export interface ScannedFile {
   readonly source: SourceDir;
@@ -35,6 +34,8 @@ export interface ScanSkip {
   readonly path: string;
   readonly reason: ScanSkipReason;
   readonly detail?: string;
+  // For `unstable`: when the file will have been still for long enough (ms since the epoch).
+  readonly readyAt?: number;
 }
 
 export interface ScanResult {
@@ -47,6 +48,8 @@ export interface ScanOptions {
   readonly exclude: readonly string[];
   readonly stableAfterMs: number;
   readonly now?: Now;
+  // Called for every directory the walk lists (watch mode watches each one).
+  readonly onDir?: (dir: WalkedDir) => void;
 }
 
 // Compile a glob (* within a segment, ** across segments, ?) to a RegExp over '/'-separated paths.
@@ -80,6 +83,16 @@ export function isPartialName(name: string, suffixes: readonly string[]): boolea
   return suffixes.some((s) => lower.endsWith(s));
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// A directory the walk went into: where it is, and the directories above it (by dev:ino), to
+// refuse links that loop.
+export interface WalkedDir {
+  readonly source: SourceDir;
+  readonly place: Place;
+  readonly ancestors: Set<string>;
+}
+
 // Walk every source directory (following symlinks, refusing loops) and split files into
 // complete candidates and skips with a reason. Nothing here is fatal to the run.
 export async function scanDownloads(sources: readonly SourceDir[], options: ScanOptions): Promise<ScanResult> {
@@ -92,53 +105,31 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
       walker.skip(source.path, 'unreadable', (e as NodeJS.ErrnoException).code);
       continue;
     }
-    await walker.walk(source, { fs: source.path, text: source.path, rel: '', rawRel: undefined }, new Set([`${st.dev}:${st.ino}`]));
+    await walker.walk({ source, place: { fs: source.path, text: source.path, rel: '', rawRel: undefined }, ancestors: new Set([`${st.dev}:${st.ino}`]) });
   }
-  walker.files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-  return { files: walker.files, skipped: walker.skipped };
+  return walker.result();
 }
 
-// A place in the tree: how to open it, how to name it, and its path below the source.
-interface Place {
-  readonly fs: string | Buffer;
-  readonly text: string;
-  readonly rel: string;
-  // Bytes of `rel` when its text form differs from them.
-  readonly rawRel: Buffer | undefined;
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-type Subdir = { readonly place: Place; readonly ancestors: Set<string> };
-
-const SLASH = Buffer.from('/');
-
-// A directory's entries with their places. Names are read as text (cheap); a directory that
-// holds a name which is not valid UTF-8 (or holds U+201B, which the text form escapes) is read
-// again as bytes, so that every name can be opened.
-function listDirectory(dir: Place): Array<{ place: Place; entry: fs.Dirent<string | Buffer> }> {
-  if (typeof dir.fs === 'string' && dir.rawRel === undefined) {
-    const entries = fs.readdirSync(dir.fs, { withFileTypes: true });
-    if (!entries.some((e) => e.name.includes('\uFFFD') || e.name.includes(QUOTE))) {
-      return entries.map((entry) => ({ entry, place: { fs: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, text: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined } }));
-    }
+// Some entries of directories already walked, by name (watch mode: the names its events gave):
+// each judged by the same rules as in a full scan; a directory among them is walked whole.
+export async function scanNames(requests: ReadonlyArray<{ readonly dir: WalkedDir; readonly name: Buffer }>, options: ScanOptions): Promise<ScanResult> {
+  const walker = new Walker(options);
+  const subdirs: WalkedDir[] = [];
+  const scanTime = walker.time();
+  for (const { dir, name } of requests) {
+    const place = placeOf(dir.place, name);
+    walker.visit(dir, place, () => isLink(place.fs), scanTime, subdirs);
   }
-  return fs.readdirSync(dir.fs, { encoding: 'buffer', withFileTypes: true }).map((entry) => ({ entry, place: placeOf(dir, entry.name) }));
+  for (const d of subdirs) await walker.walk(d);
+  return walker.result();
 }
 
-// The entry `name` inside `dir`, named as text and opened by bytes when they differ.
-function placeOf(dir: Place, name: Buffer): Place {
-  const { text, exact } = nameToText(name);
-  const rel = dir.rel ? `${dir.rel}/${text}` : text;
-  const rawDirRel = dir.rawRel ?? (dir.rel ? Buffer.from(dir.rel) : undefined);
-  const exactAll = exact && dir.rawRel === undefined && typeof dir.fs === 'string';
-  const joined = path.join(dir.text, text);
-  return {
-    fs: exactAll ? joined : Buffer.concat([Buffer.from(dir.fs), SLASH, name]),
-    text: joined,
-    rel,
-    rawRel: exact && dir.rawRel === undefined ? undefined : rawDirRel ? Buffer.concat([rawDirRel, SLASH, name]) : name,
-  };
+function isLink(p: string | Buffer): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 class Walker {
@@ -152,32 +143,42 @@ class Walker {
     this.isExcluded = createExcludeMatcher(options.exclude);
   }
 
-  skip(p: string, reason: ScanSkipReason, detail?: string): void {
-    this.skipped.push({ path: p, reason, ...(detail ? { detail } : {}) });
+  time(): number {
+    return this.now().getTime();
+  }
+
+  result(): ScanResult {
+    this.files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+    return { files: this.files, skipped: this.skipped };
+  }
+
+  skip(p: string, reason: ScanSkipReason, detail?: string, readyAt?: number): void {
+    this.skipped.push({ path: p, reason, ...(detail ? { detail } : {}), ...(readyAt !== undefined ? { readyAt } : {}) });
   }
 
   // One directory, then its subdirectories in name order. Synchronous readdir and stat (a
   // promise per stat costs more than the syscall: 100,000 files stat in about 0.5 s here),
   // yielding to the event loop between directories.
-  async walk(source: SourceDir, dir: Place, ancestors: Set<string>): Promise<void> {
+  async walk(dir: WalkedDir): Promise<void> {
     let entries: Array<{ readonly place: Place; readonly entry: fs.Dirent<string | Buffer> }>;
     try {
-      entries = listDirectory(dir);
+      entries = listDirectory(dir.place);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return this.skip(dir.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
+      return this.skip(dir.place.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
     }
-    const scanTime = this.now().getTime();
-    const subdirs: Subdir[] = [];
-    for (const { place, entry } of entries) this.visit(source, place, entry, ancestors, scanTime, subdirs);
+    this.options.onDir?.(dir);
+    const scanTime = this.time();
+    const subdirs: WalkedDir[] = [];
+    for (const { place, entry } of entries) this.visit(dir, place, () => entry.isSymbolicLink(), scanTime, subdirs);
     subdirs.sort((a, b) => (a.place.text < b.place.text ? -1 : 1));
     for (const d of subdirs) {
       await nextTurn();
-      await this.walk(source, d.place, d.ancestors);
+      await this.walk(d);
     }
   }
 
-  private visit(source: SourceDir, at: Place, entry: fs.Dirent<string | Buffer>, ancestors: Set<string>, scanTime: number, subdirs: Subdir[]): void {
+  visit(parent: WalkedDir, at: Place, isSymlink: () => boolean, scanTime: number, subdirs: WalkedDir[]): void {
     const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
     if (name.startsWith('.')) return this.skip(at.text, 'hidden');
     if (this.isExcluded(at.rel)) return this.skip(at.text, 'excluded');
@@ -185,12 +186,12 @@ class Walker {
     try {
       st = fs.statSync(at.fs);
     } catch (e) {
-      return this.statFailed(at, entry, e as NodeJS.ErrnoException);
+      return this.statFailed(at, isSymlink, e as NodeJS.ErrnoException);
     }
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`;
-      if (ancestors.has(id)) return this.skip(at.text, 'symlink-loop', 'links back to a parent directory');
-      subdirs.push({ place: at, ancestors: new Set(ancestors).add(id) });
+      if (parent.ancestors.has(id)) return this.skip(at.text, 'symlink-loop', 'links back to a parent directory');
+      subdirs.push({ source: parent.source, place: at, ancestors: new Set(parent.ancestors).add(id) });
       return;
     }
     if (!st.isFile()) return this.skip(at.text, 'not-regular');
@@ -198,17 +199,17 @@ class Walker {
     // ctime, not mtime: tdl sets mtime to the message date, but any write or rename moves ctime.
     const changedAgoMs = scanTime - st.ctimeMs;
     if (this.options.stableAfterMs > 0 && changedAgoMs < this.options.stableAfterMs) {
-      return this.skip(at.text, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`);
+      return this.skip(at.text, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`, st.ctimeMs + this.options.stableAfterMs);
     }
     this.files.push({
-      source, absPath: at.text, fsPath: at.fs, relPath: at.rel, ...(at.rawRel ? { rawRelPath: at.rawRel } : {}),
+      source: parent.source, absPath: at.text, fsPath: at.fs, relPath: at.rel, ...(at.rawRel ? { rawRelPath: at.rawRel } : {}),
       size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev,
     });
   }
 
   // A link whose target is gone or loops is broken; a plain entry that is gone has vanished.
-  private statFailed(at: Place, entry: fs.Dirent<string | Buffer>, e: NodeJS.ErrnoException): void {
-    if (entry.isSymbolicLink() && (e.code === 'ENOENT' || e.code === 'ELOOP')) {
+  private statFailed(at: Place, isSymlink: () => boolean, e: NodeJS.ErrnoException): void {
+    if ((e.code === 'ENOENT' || e.code === 'ELOOP') && isSymlink()) {
       return this.skip(at.text, 'broken-link', `${e.code}: the link's target ${e.code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`);
     }
     this.skip(at.text, e.code === 'ENOENT' ? 'vanished' : 'unreadable', e.code);

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { HashCache } from '../../lib/sync/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
-import { listBucket, PROJECT_ROOT, runScript, TSX_LOADER, writeFile, type Sandbox } from '../support/env.ts';
+import { listBucket, PROJECT_ROOT, runScript, TSX_LOADER, writeFile, type Sandbox, readLogs, waitFor } from '../support/env.ts';
 import { eachServer } from '../support/servers.ts';
 
 eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) => {
@@ -87,23 +87,35 @@ test('a run writes its dated log and run record, --json prints the summary, and 
   assert.not.ok((r.all ?? '').includes('\r'));
 });
 
-test('a live lock makes a run exit at once with the lock exit code; once its owner is killed it is taken over', async () => {
+test('a live lock makes a run exit with the lock exit code once SYNC_LOCK_WAIT_SECONDS is spent; a run that waits gets it when the owner ends; a dead owner\'s lock is taken over', async () => {
   writeFile(sb.downloads, 'a.txt', 'a');
   // A real process holding the lock through the real acquireLock, as a running sync does.
   const holder = execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e',
-    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
+    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); const h = await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); process.on('SIGTERM', () => { h.release(); process.exit(0); }); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
   await new Promise<void>((resolve) => holder.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
-  const held = await runScript('sync.ts', [], sb.env);
+  const held = await runScript('sync.ts', [], { ...sb.env, SYNC_LOCK_WAIT_SECONDS: '0' });
   assert.is(held.exitCode, EXIT_CODES.lockHeld, held.all);
   assert.match(held.stderr, new RegExp(`another sync is running \\(pid ${holder.pid}`));
   assert.equal(await listBucket(sb.client(), sb.env.MINIO_BUCKET!), []);
-  holder.kill('SIGKILL');
-  await holder;
+  const waiting = runScript('sync.ts', [], { ...sb.env, SYNC_LOCK_WAIT_SECONDS: '600' });
+  await waitFor('the second run to wait for the lock', () => readLogs(sb.env.SYNC_LOG_DIR!).includes('waiting up to'));
+  holder.kill('SIGTERM');
+  const waited = await waiting;
+  assert.is(waited.exitCode, 0, waited.all);
+  assert.match(waited.stdout, new RegExp(`another run holds the lock \\(pid ${holder.pid}, .*waiting up to 600 s`));
+  assert.not.match(waited.stdout, /taking over a lock/, 'the owner released it: nothing stale to take over');
+  assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 1);
+  writeFile(sb.downloads, 'b.txt', 'b');
+  const holder2 = execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e',
+    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
+  await new Promise<void>((resolve) => holder2.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
+  holder2.kill('SIGKILL');
+  await holder2;
   const stale = await runScript('sync.ts', [], sb.env);
   assert.is(stale.exitCode, 0, stale.all);
-  assert.match(stale.stdout, new RegExp(`taking over a lock left by a process that is gone \\(pid ${holder.pid}, started .*: pid ${holder.pid} is gone\\)`));
+  assert.match(stale.stdout, new RegExp(`taking over a lock left by a process that is gone \\(pid ${holder2.pid}, started .*: pid ${holder2.pid} is gone\\)`));
   assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'lock released');
-  assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 1);
+  assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 2);
 });
 
 test('S3 server stopped: clear error, exit 5, nothing recorded; with the server back the next run completes', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -45,6 +46,19 @@ test('maskSecrets and redactError (message and causes)', () => {
   const e = redactError(new Error('outer s3cr3t', { cause: new Error('inner s3cr3t') }), ['s3cr3t']);
   assert.is(e.message, 'outer ***');
   assert.is((e.cause as Error).message, 'inner ***');
+});
+
+test('a logger that runs past midnight writes the next day into the next dated files', () => {
+  const dir = tempDir('log');
+  let when = new Date(2026, 10, 24, 23, 59, 59);
+  const log = createLogger({ dir, now: () => when, console: null });
+  log.write({ kind: 'bucket.created', bucket: 'before' });
+  when = new Date(2026, 10, 25, 0, 0, 1);
+  log.write({ kind: 'bucket.created', bucket: 'after' });
+  log.close();
+  assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort(), ['telegram_sync_20261124.log', 'telegram_sync_20261125.log']);
+  assert.match(fs.readFileSync(path.join(dir, 'telegram_sync_20261125.log'), 'utf8'), /created bucket after/);
+  assert.not.match(fs.readFileSync(path.join(dir, 'telegram_sync_20261125.log'), 'utf8'), /before/);
 });
 
 test.run();

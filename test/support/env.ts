@@ -151,3 +151,23 @@ export async function runScript(script: string, args: string[], env: Record<stri
     all: true,
   });
 }
+
+// Poll until `cond` holds (a bound only so that a broken test ends; no test asserts on time).
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, boundMs = 180_000): Promise<void> {
+  const until = Date.now() + boundMs;
+  for (;;) {
+    try {
+      if (await cond()) return;
+    } catch {
+      // not there yet (a file not yet written, a server not yet up)
+    }
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Every human log file in a log folder, concatenated ('' while there is none).
+export function readLogs(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+}

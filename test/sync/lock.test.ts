@@ -102,4 +102,16 @@ test('startTicksOf reads field 22 even when the command name has spaces and pare
   assert.ok(p.info(1)!.startTicks >= 0);
 });
 
+test('waitMs: a second taker waits for a live run to release, and gives up with a clear error when it does not', async () => {
+  const file = path.join(tempDir('lock'), 'sync.lock');
+  const first = await acquireLock(file);
+  const log = createMemoryLogger();
+  setTimeout(() => first.release(), 300);
+  const second = await acquireLock(file, { waitMs: 60_000, log });
+  assert.equal(log.records.map((r) => r.kind), ['lock.waiting']);
+  await acquireLock(file, { waitMs: 250 }).then(() => assert.unreachable(), (e: unknown) => assert.match((e as Error).message, /another sync is running .*waited 0 s/));
+  second.release();
+  assert.not.ok(fs.existsSync(file));
+});
+
 test.run();

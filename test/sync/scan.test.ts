@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads } from '../../lib/sync/scan.ts';
+import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads, scanNames, type WalkedDir } from '../../lib/sync/scan.ts';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
 import { tempDir, writeFile } from '../support/env.ts';
 
@@ -66,6 +66,28 @@ test('glob helpers', () => {
   assert.ok(globToRegExp('file?.txt').test('file1.txt'));
   assert.not.ok(globToRegExp('a.b').test('axb'));
   assert.ok(isPartialName('X.PART', ['.part']));
+});
+
+test('scanNames: entries named by events judged by the rules of the scan; a new folder walked whole; unstable says when it is ready', async () => {
+  const root = tempDir('scan');
+  const source = { name: 'd', path: root, keySegment: '' };
+  const seen: string[] = [];
+  const first = await scanDownloads([source], { ...opts, onDir: (d) => seen.push(d.place.rel) });
+  assert.equal([first.files.length, seen], [0, ['']]);
+  writeFile(root, 'a.jpg.tmp', 'x');
+  writeFile(root, '.hidden', 'x');
+  writeFile(root, 'moved in/deep/b.jpg', 'b');
+  writeFile(root, 'c.jpg', 'c');
+  const top: WalkedDir = { source, place: { fs: root, text: root, rel: '', rawRel: undefined }, ancestors: new Set() };
+  const names = ['a.jpg.tmp', '.hidden', 'moved in', 'c.jpg', 'gone.jpg'].map((n) => ({ dir: top, name: Buffer.from(n) }));
+  const dirs: string[] = [];
+  const r = await scanNames(names, { ...opts, onDir: (d) => dirs.push(d.place.rel) });
+  assert.equal(r.files.map((f) => f.relPath), ['c.jpg', 'moved in/deep/b.jpg']);
+  assert.equal(dirs, ['moved in', 'moved in/deep']);
+  assert.equal(r.skipped.map((s) => s.reason).sort(), ['hidden', 'partial', 'vanished']);
+  const fresh = await scanNames([{ dir: top, name: Buffer.from('c.jpg') }], { ...opts, stableAfterMs: 60_000 });
+  const ctime = fs.statSync(path.join(root, 'c.jpg')).ctimeMs;
+  assert.equal(fresh.skipped.map((s) => [s.reason, s.readyAt]), [['unstable', ctime + 60_000]]);
 });
 
 test.run();
