@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   processing: 7,
   unhealthy: 8,
   cron: 9,
+  watch: 10,
 } as const;
 
 
@@ -94,6 +95,11 @@ export class ProcessingError extends SyncError {
 
 export class CronError extends SyncError {
   override readonly exitCode = EXIT_CODES.cron;
+}
+
+// `--watch` cannot watch the download tree: the kernel's inotify limits are reached.
+export class WatchLimitError extends SyncError {
+  override readonly exitCode = EXIT_CODES.watch;
 }
 
 // The exit code a script should end with for any thrown value.

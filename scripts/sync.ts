@@ -1,13 +1,13 @@
 // Nightly job: make sure the containers run, put every complete Telegram download into MinIO
 // exactly once, then run the Django processing with docker exec.
 // Usage: npx zx scripts/sync.ts [--force] [--dry-run] [--json] [--concurrency N] [--config PATH]
-//        [--no-process | --process-always | --process-only]
+//        [--no-process | --process-always | --process-only] [--watch]
 import path from 'node:path';
 import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { configFileOptions, loadConfig, secretsOf, type Config } from '../lib/config/load.ts';
 import { createDockerRunnerFor } from '../lib/docker/cli.ts';
-import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../lib/docker/process-stage.ts';
+import { createEnsureContainersStage, createProcessStage, markProcessingOwed, type ProcessMode } from '../lib/docker/process-stage.ts';
 import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../lib/errors.ts';
 import { createGate, type Gate } from '../lib/gate.ts';
 import { createLogger, redactError, type Logger } from '../lib/log/logger.ts';
@@ -17,6 +17,7 @@ import { formatSummary } from '../lib/report/format.ts';
 import { createStorage } from '../lib/storage/client.ts';
 import type { ProcessStage } from '../lib/sync/process.ts';
 import { newRunId, runProcessingOnly, runSync } from '../lib/sync/run.ts';
+import { watchUntilSignalled } from '../lib/watch/main.ts';
 
 export const HELP = `Usage: npx zx scripts/sync.ts [options]
 
@@ -35,6 +36,9 @@ Options:
   --no-process       skip the processing command
   --process-always   run the processing command even when nothing new was uploaded
   --process-only     no sync: only (re)run the processing command
+  --watch            keep running: sync each file as soon as it is complete (a full rescan at
+                     start and every SYNC_WATCH_RESCAN_MINUTES; processing debounced by
+                     PROCESS_DEBOUNCE_SECONDS); SIGTERM/SIGINT stop it, SIGHUP rescans now
   --help             show this help
 
 Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}`;
@@ -50,6 +54,7 @@ const FLAGS = {
   'no-process': { type: 'boolean', default: false },
   'process-always': { type: 'boolean', default: false },
   'process-only': { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -69,6 +74,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if ([flags['no-process'], flags['process-always'], flags['process-only']].filter(Boolean).length > 1) {
     throw new UsageError('--no-process, --process-always and --process-only exclude each other');
   }
+  const notWithWatch = (['force', 'dry-run', 'json', 'process-only', 'process-always', 'import-legacy-cache', 'prune-old-keys'] as const).filter((f) => flags[f]);
+  if (flags.watch && notWithWatch.length) throw new UsageError(`--watch does not go with ${notWithWatch.map((f) => `--${f}`).join(', ')}`);
   if (flags.help) {
     process.stdout.write(HELP + '\n');
     return EXIT_CODES.ok;
@@ -85,12 +92,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const run = createDockerRunnerFor(config);
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
     const wiring: Wiring = { config, flags, log, gate, prepare: createEnsureContainersStage({ config, run, gate, log }), process: createProcessStage({ config, run, gate, log, mode }) };
+    if (flags.watch) return await watchMode(wiring);
     return flags['process-only'] ? await processOnly(wiring) : await syncAndProcess(wiring, runId);
   } catch (e) {
     throw redactError(e, secretsOf(config));
   } finally {
     log.close();
   }
+}
+
+async function watchMode(w: Wiring): Promise<number> {
+  const { config, log } = w;
+  const storage = createStorage(config, (e, attempt, delayMs) => log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }));
+  const end = await watchUntilSignalled(config, { storage, log, gate: w.gate, prepare: w.prepare, process: w.process, onUploaded: () => markProcessingOwed(config, w.gate) }, {
+    exit: (code) => {
+      log.close();
+      process.exit(code);
+    },
+  });
+  if (end.error) throw end.error;
+  if (end.abandoned) {
+    // Uploads still in flight were abandoned (never recorded): end now rather than let them finish.
+    log.close();
+    process.exit(end.exitCode);
+  }
+  return end.exitCode;
 }
 
 async function processOnly(w: Wiring): Promise<number> {

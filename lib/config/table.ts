@@ -57,7 +57,7 @@ export const CONFIG_KEYS = {
   SYNC_PARTIAL_SUFFIXES: key(DEFAULT_PARTIAL_SUFFIXES.join(','), 'suffixes of in-progress downloads, never uploaded', v.suffixes),
   SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir) to skip; `*`, `**`, `?`; without `/` a pattern matches at any depth', v.list),
   SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5)', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
-  SYNC_MEMORY_MB: key('48', 'memory for file contents in flight (small files held between hashing and sending, upload parts); work waits for it; at least twice `SYNC_PART_SIZE_MB`', (raw, ctx) => {
+  SYNC_MEMORY_MB: key('32', 'memory for file contents in flight (small files held between hashing and sending, upload parts); work waits for it; at least twice `SYNC_PART_SIZE_MB`', (raw, ctx) => {
     const mib = v.wholeNumber(10, 64 * 1024)(raw);
     const part = Number(ctx.raw('SYNC_PART_SIZE_MB'));
     if (Number.isInteger(part) && mib < 2 * part) throw new v.Expected(`at least twice SYNC_PART_SIZE_MB (${2 * part})`);

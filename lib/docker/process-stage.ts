@@ -1,6 +1,8 @@
 // The Docker side of a run: before a sync, make sure the containers run; after the uploads
 // (stage 5), run the Django command with `docker exec` (only when something was uploaded,
 // unless told otherwise). The contract it fulfils is in lib/sync/process.ts.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config/load.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
@@ -26,11 +28,25 @@ export function createEnsureContainersStage(d: DockerStageDeps): () => Promise<v
   };
 }
 
+// Uploads made by watch mode and not yet processed (it stopped first, or the command failed):
+// this file says so, and the next run (nightly or watch) processes even with nothing new.
+export function owedFileFor(config: Config): string {
+  return path.join(path.dirname(config.lockFile), 'processing.owed');
+}
+
+export function markProcessingOwed(config: Config, gate: Gate): Promise<void> {
+  const file = owedFileFor(config);
+  return gate.run('note that processing is owed', { file }, () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, new Date().toISOString() + '\n');
+  }).then(() => undefined);
+}
+
 // Why processing does not run this time, or undefined when it should.
-function reasonNotToRun(mode: ProcessMode, container: string, uploaded: number): string | undefined {
+function reasonNotToRun(mode: ProcessMode, container: string, uploaded: number, owed: boolean): string | undefined {
   if (mode === 'never') return '--no-process';
   if (!container) return 'DJANGO_CONTAINER is not set';
-  if (mode === 'auto' && uploaded === 0) return 'nothing new was uploaded (--process-always runs it anyway)';
+  if (mode === 'auto' && uploaded === 0 && !owed) return 'nothing new was uploaded (--process-always runs it anyway)';
   return undefined;
 }
 
@@ -38,7 +54,8 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
   const { config, log } = d;
   return async (uploaded: number): Promise<ProcessingReport> => {
     const container = config.docker.djangoContainer;
-    const notNow = reasonNotToRun(d.mode, container, uploaded);
+    const owed = fs.existsSync(owedFileFor(config));
+    const notNow = reasonNotToRun(d.mode, container, uploaded, owed);
     if (notNow) return { ran: false, reason: notNow };
     await ensureContainerRunning(container, { run: d.run, gate: d.gate, log, timeoutMs: config.docker.startTimeoutMs });
     const command = config.docker.processCommand.join(' ');
@@ -50,7 +67,9 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
       }),
     );
     if (!result) return { ran: false, reason: 'dry run' };
-    return reportOf(d, result, d.mode === 'always' ? 'asked to always process' : `${uploaded} new object(s)`);
+    const report = reportOf(d, result, d.mode === 'always' ? 'asked to always process' : uploaded ? `${uploaded} new object(s)` : 'owed by an earlier watch');
+    if (report.exitCode === 0) fs.rmSync(owedFileFor(config), { force: true });
+    return report;
   };
 }
 

@@ -19,7 +19,7 @@ import { listBucketHint } from './listing-hint.ts';
 import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
 import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
 import { createRecorder } from './record.ts';
-import { scanDownloads, type ScanResult } from './scan.ts';
+import { scanDownloads, type ScanOptions, type ScanResult } from './scan.ts';
 import { transferFiles, type TransferResult } from './transfer.ts';
 
 export interface SyncOptions {
@@ -30,6 +30,12 @@ export interface SyncOptions {
   readonly legacyCacheFile?: string;
   // Given by a script that stamps its own log lines with it; made here otherwise.
   readonly runId?: string;
+  // Watch mode: the scan stage (by default the whole tree), what the plan sends to the transfer,
+  // when to stop starting files, and the lock once it is held.
+  readonly scan?: (options: ScanOptions) => Promise<ScanResult>;
+  readonly onPlan?: (items: readonly TransferItem[]) => void;
+  readonly stop?: () => boolean;
+  readonly onLock?: (lock: HeldLock) => void;
 }
 
 export interface SyncDeps {
@@ -49,6 +55,7 @@ interface Run {
   readonly config: Config;
   readonly force: boolean;
   readonly pruneOldKeys: boolean;
+  readonly options: SyncOptions;
   readonly legacy?: LegacyHints;
   readonly deps: SyncDeps;
   readonly log: Logger;
@@ -68,13 +75,14 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   const runId = options.runId ?? newRunId(startedAt);
   const log = deps.log.child({ runId });
   const legacy = legacyFrom(options, config, log);
-  const run: Run = { config, force: options.force, pruneOldKeys: options.pruneOldKeys ?? false, ...(legacy ? { legacy } : {}), deps, log, now, runId, startedAt };
+  const run: Run = { config, options, force: options.force, pruneOldKeys: options.pruneOldKeys ?? false, ...(legacy ? { legacy } : {}), deps, log, now, runId, startedAt };
   log.write({ kind: 'run.start', bucket: config.storage.bucket, prefix: config.storage.prefix, dirs: config.sources.map((s) => s.path), concurrency: config.concurrency, dryRun: deps.gate.dryRun, force: options.force });
   let lock: HeldLock | undefined;
   let cache: HashCache | undefined;
   let summary: RunSummary | undefined;
   try {
     lock = await takeLock(run);
+    if (lock) options.onLock?.(lock);
     await pruneOldLogs(run);
     await deps.prepare?.();
     // The bucket check (a request, and loading the S3 client) runs while the cache is read and
@@ -135,7 +143,8 @@ async function ensureBucket(run: Run): Promise<void> {
 
 async function scanStage(run: Run): Promise<ScanResult> {
   const { config, log, now } = run;
-  const scan = await scanDownloads(config.sources, { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now });
+  const options: ScanOptions = { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now };
+  const scan = await (run.options.scan ?? ((o) => scanDownloads(config.sources, o)))(options);
   for (const s of scan.skipped) log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
   log.write({ kind: 'scan.done', complete: scan.files.length, skipped: scan.skipped.length });
   return scan;
@@ -153,6 +162,7 @@ function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
 async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCache): Promise<TransferResult> {
   const { deps, config } = run;
   const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
+  run.options.onPlan?.(items);
   const recorder = createRecorder(cache, { gate: deps.gate, now: run.now });
   const hint = run.force ? undefined : await listBucketHint(deps.storage, config.storage.prefix, items.length);
   if (hint) run.log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
@@ -172,6 +182,7 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
     force: run.force,
     concurrency: config.concurrency,
     checkers: config.checkers,
+    ...(run.options.stop ? { stop: run.options.stop } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress(items.length) } : {}),
   });
   await recorder.finish();

@@ -61,6 +61,8 @@ export interface TransferDeps {
   // Runs an upload's sending in one of `concurrency` slots (set by transferFiles).
   readonly uploadSlot?: <T>(send: () => Promise<T>) => Promise<T>;
   readonly onProgress?: (done: { files: number; bytes: number }) => void;
+  // True once no further file should be started (watch mode stopping); those left are not attempted.
+  readonly stop?: () => boolean;
 }
 
 export interface TransferResult {
@@ -118,7 +120,7 @@ export async function transferFiles(items: readonly TransferItem[], transferDeps
       if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
       deps.onProgress?.({ ...done });
     },
-    () => unreachable !== undefined,
+    () => unreachable !== undefined || deps.stop?.() === true,
   );
   for (const settle of claims.values()) settle(null); // originals never reached: their copies go on alone
   for (let i = 0; i < items.length; i++) outcomes[i] ??= { status: 'not-attempted', item: items[i]! };

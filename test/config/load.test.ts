@@ -75,7 +75,7 @@ test('a missing explicit env file is a problem; secretsOf lists both keys', () =
 test('checkers are at least the upload concurrency; memory must hold two parts', () => {
   const c = loadConfig({ env: { ...base, SYNC_CONCURRENCY: '12', SYNC_CHECKERS: '3' }, envFile: noEnvFile, root: dir });
   assert.is(c.checkers, 12);
-  assert.is(c.memoryBytes, 48 * 1024 * 1024);
+  assert.is(c.memoryBytes, 32 * 1024 * 1024);
   const d = loadConfig({ env: base, envFile: noEnvFile, root: dir });
   assert.is(d.checkers, 8);
   assert.throws(

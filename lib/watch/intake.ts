@@ -1,0 +1,96 @@
+// What the watch has heard and what is ready: names from folder events wait in `Pending` until
+// they are due, are then judged by the scan's rules (a stat each, no lock), and the complete ones
+// (and the failures, to be reported) wait in `ready` for the next batch.
+import type { Timers } from './debounce.ts';
+import { Pending, type PendingName } from './pending.ts';
+import { textToName } from '../sync/names.ts';
+import { placeOf } from '../sync/places.ts';
+import { FAILED_SKIPS, scanNames, type ScanOptions, type ScanResult, type WalkedDir } from '../sync/scan.ts';
+
+// Events for a file come in bursts while it is written: look at it this long after the last one.
+export const SETTLE_MS = 200;
+
+export class Intake {
+  private readonly pending = new Pending();
+  private ready: PendingName[] = [];
+  private timer: unknown;
+  private closed = false;
+
+  constructor(
+    private readonly timers: Timers,
+    private readonly now: () => number,
+    private readonly scanOptions: () => ScanOptions,
+    // Something became ready (or judging failed).
+    private readonly onReady: (error?: unknown) => void,
+    // The watched folder whose path (as text) is given.
+    private readonly find: (dirText: string) => WalkedDir | undefined,
+  ) {}
+
+  heard(dir: WalkedDir, name: Buffer): void {
+    if (this.closed) return;
+    this.pending.add(dir, name, placeOf(dir.place, name).text, this.now() + SETTLE_MS);
+    this.arm();
+  }
+
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  // Known to the watch and not yet through a batch.
+  knows(path: string): boolean {
+    return this.pending.has(path) || this.ready.some((r) => r.path === path);
+  }
+
+  takeReady(max: number): PendingName[] {
+    return this.ready.splice(0, max);
+  }
+
+  // Look at these names again at `at` (a batch that could not run).
+  requeue(names: readonly PendingName[], at: number): void {
+    for (const p of names) this.pending.setDue(p.dir, p.name, p.path, at);
+    this.arm();
+  }
+
+  // Files a scan found not yet stable are looked at again when they will be (also those found in
+  // folders it walked).
+  rescheduleUnstable(result: ScanResult, names: readonly PendingName[]): void {
+    const byPath = new Map(names.map((p) => [p.path, p]));
+    for (const s of result.skipped) {
+      if (s.reason !== 'unstable' || s.readyAt === undefined) continue;
+      const slash = s.path.lastIndexOf('/');
+      const dir = this.find(s.path.slice(0, slash));
+      const p = byPath.get(s.path) ?? (dir ? { dir, name: textToName(s.path.slice(slash + 1)), path: s.path } : undefined);
+      if (p) this.pending.setDue(p.dir, p.name, p.path, s.readyAt + 25);
+    }
+    this.arm();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timers.clear(this.timer);
+  }
+
+  private arm(): void {
+    this.timers.clear(this.timer);
+    const next = this.pending.nextDue();
+    if (next === undefined || this.closed) return;
+    this.timer = this.timers.set(() => void this.judge(), Math.max(0, next - this.now()));
+  }
+
+  private async judge(): Promise<void> {
+    const due = this.pending.takeDue(this.now());
+    try {
+      if (due.length) {
+        const byPath = new Map(due.map((p) => [p.path, p]));
+        const result = await scanNames(due, this.scanOptions());
+        for (const f of result.files) this.ready.push(byPath.get(f.absPath)!);
+        for (const s of result.skipped) if (FAILED_SKIPS.has(s.reason)) this.ready.push(byPath.get(s.path)!);
+        this.rescheduleUnstable(result, due);
+      }
+    } catch (e) {
+      return this.onReady(e);
+    }
+    this.arm();
+    this.onReady();
+  }
+}
