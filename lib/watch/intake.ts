@@ -13,6 +13,7 @@ export const SETTLE_MS = 200;
 export class Intake {
   private readonly pending = new Pending();
   private ready: PendingName[] = [];
+  private readonly readyPaths = new Set<string>();
   private timer: unknown;
   private closed = false;
 
@@ -38,11 +39,13 @@ export class Intake {
 
   // Known to the watch and not yet through a batch.
   knows(path: string): boolean {
-    return this.pending.has(path) || this.ready.some((r) => r.path === path);
+    return this.pending.has(path) || this.readyPaths.has(path);
   }
 
   takeReady(max: number): PendingName[] {
-    return this.ready.splice(0, max);
+    const taken = this.ready.splice(0, max);
+    for (const p of taken) this.readyPaths.delete(p.path);
+    return taken;
   }
 
   // Look at these names again at `at` (a batch that could not run).
@@ -83,8 +86,11 @@ export class Intake {
       if (due.length) {
         const byPath = new Map(due.map((p) => [p.path, p]));
         const result = await scanNames(due, this.scanOptions());
-        for (const f of result.files) this.ready.push(byPath.get(f.absPath)!);
-        for (const s of result.skipped) if (FAILED_SKIPS.has(s.reason)) this.ready.push(byPath.get(s.path)!);
+        const ready = [...result.files.map((f) => f.absPath), ...result.skipped.filter((s) => FAILED_SKIPS.has(s.reason)).map((s) => s.path)];
+        for (const path of ready.filter((p) => !this.readyPaths.has(p))) {
+          this.readyPaths.add(path);
+          this.ready.push(byPath.get(path)!);
+        }
         this.rescheduleUnstable(result, due);
       }
     } catch (e) {

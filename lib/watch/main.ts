@@ -1,6 +1,7 @@
 // Watch mode as a process: run the watch until SIGTERM or SIGINT (systemd's stop, Ctrl-C). The
 // first signal stops it gracefully (work in flight gets SYNC_STOP_TIMEOUT_SECONDS), a second
 // ends the process at once; SIGHUP asks for a rescan now.
+import os from 'node:os';
 import type { Config } from '../config/load.ts';
 import { Watch, type WatchDeps, type WatchEnd } from './service.ts';
 
@@ -8,8 +9,6 @@ export interface SignalSource {
   on(signal: NodeJS.Signals, listener: () => void): unknown;
   off(signal: NodeJS.Signals, listener: () => void): unknown;
 }
-
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
 
 export interface WatchProcess {
   readonly signals?: SignalSource;
@@ -30,7 +29,7 @@ export async function watchUntilSignalled(config: Config, deps: WatchDeps, p: Wa
         return;
       }
       deps.log.write({ kind: 'watch.stopped', reason: `second ${signal}`, abandoned: true, owed: 0 });
-      exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+      exit(128 + os.constants.signals[signal]);
     };
     signals.on(signal, handler);
     return [signal, handler] as const;
