@@ -12,6 +12,7 @@ export const EXIT_CODES = {
   unhealthy: 8,
   cron: 9,
   watch: 10,
+  service: 11,
 } as const;
 
 
@@ -95,6 +96,11 @@ export class ProcessingError extends SyncError {
 
 export class CronError extends SyncError {
   override readonly exitCode = EXIT_CODES.cron;
+}
+
+// install-service could not verify, write or (re)start the systemd unit.
+export class ServiceError extends SyncError {
+  override readonly exitCode = EXIT_CODES.service;
 }
 
 // `--watch` cannot watch the download tree: the kernel's inotify limits are reached.

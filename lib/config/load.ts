@@ -129,6 +129,22 @@ function readEnvFile(file: string, requiredBy: string | undefined, problems: str
   }
 }
 
+// A few keys for an installer. With `complete`, the whole configuration must load (installing a
+// job that cannot run helps nobody); without, only these keys must, and a configuration that is
+// missing or broken comes back as a warning listing every problem.
+export function loadKeysForInstall<K extends ConfigKey>(keys: readonly K[], o: { env: NodeJS.ProcessEnv; root: string; configFile: { file: string; flag: string } | undefined; overrides: ConfigOverrides; complete: boolean }): { values: Pick<ConfigValues, K>; warning?: string } {
+  const options = { env: o.env, root: o.root, overrides: o.overrides, ...configFileOptions(o.configFile) };
+  try {
+    loadConfig(options);
+    return { values: loadKeys(keys, options) };
+  } catch (e) {
+    if (o.complete || !(e instanceof ConfigError)) throw e;
+    const values = loadKeys(keys, { ...options, envFileRequired: false });
+    const warning = `warning: the job will fail until the configuration is fixed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+    return { values, warning };
+  }
+}
+
 // Options for loadConfig from a --config (or --env-file) flag.
 export function configFileOptions(f: { file: string; flag: string } | undefined): Pick<LoadConfigOptions, 'envFile' | 'envFileRequired' | 'envFileFlag'> {
   return f ? { envFile: f.file, envFileRequired: true, envFileFlag: f.flag } : {};

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { ConfigFileFlag } from '../args.ts';
-import { configFileOptions, loadConfig, loadKeys, type ConfigOverrides } from '../config/load.ts';
+import { loadKeysForInstall, type ConfigOverrides } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import { createCrontabIO, hasBlock, loadTemplate, removeBlock, renderEntry, upsertBlock, type CrontabIO } from './crontab.ts';
 import { cronHonoursCronTz, formatInZone, nextRuns, systemTimeZone } from './schedule.ts';
@@ -47,20 +47,10 @@ export interface CronSettings {
   readonly warning?: string;
 }
 
-// The schedule, zone and log folder for the entry. With `complete`, the whole configuration
-// must load (installing a job that cannot run helps nobody); without, only these three keys
-// must, and a configuration that is missing or broken is a warning.
+// The schedule, zone and log folder for the entry (see loadKeysForInstall).
 export function cronSettings(o: { env: NodeJS.ProcessEnv; root: string; configFile: ConfigFileFlag | undefined; overrides: ConfigOverrides; complete: boolean }): CronSettings {
-  const options = { env: o.env, root: o.root, overrides: o.overrides, ...configFileOptions(o.configFile) };
-  try {
-    const c = loadConfig(options);
-    return { cronSchedule: c.cronSchedule, cronTz: c.cronTz, logDir: c.logDir };
-  } catch (e) {
-    if (o.complete || !(e instanceof ConfigError)) throw e;
-    const v = loadKeys(['CRON_SCHEDULE', 'CRON_TZ', 'SYNC_LOG_DIR'], { ...options, envFileRequired: false });
-    const warning = `warning: the job will fail until the configuration is fixed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`;
-    return { cronSchedule: v.CRON_SCHEDULE, cronTz: v.CRON_TZ, logDir: v.SYNC_LOG_DIR, warning };
-  }
+  const { values: v, warning } = loadKeysForInstall(['CRON_SCHEDULE', 'CRON_TZ', 'SYNC_LOG_DIR'], o);
+  return { cronSchedule: v.CRON_SCHEDULE, cronTz: v.CRON_TZ, logDir: v.SYNC_LOG_DIR, ...(warning ? { warning } : {}) };
 }
 
 export interface EntryOptions {

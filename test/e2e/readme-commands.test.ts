@@ -29,7 +29,7 @@ test('npx zx scripts/sync.ts works as written (TypeScript under zx on Node 20)',
   const r = await execa('npx', ['zx', 'scripts/sync.ts', '--help'], { cwd: PROJECT_ROOT, env: clean, extendEnv: false, reject: false, all: true });
   assert.is(r.exitCode, 0, r.all);
   assert.match(r.stdout, /^Usage: npx zx scripts\/sync\.ts/m);
-  for (const script of ['install-cron.ts', 'test-sync.ts']) {
+  for (const script of ['install-cron.ts', 'install-service.ts', 'test-sync.ts']) {
     const h = await execa('npx', ['zx', `scripts/${script}`, '--help'], { cwd: PROJECT_ROOT, env: clean, extendEnv: false, reject: false, all: true });
     assert.is(h.exitCode, 0, h.all);
     assert.match(h.stdout, new RegExp(`Usage: npx zx scripts/${script.replace('.', '\\.')}`));
