@@ -26,17 +26,28 @@ const LIMITS: Record<string, string> = {
   EMFILE: 'fs.inotify.max_user_instances',
 };
 
+// The per-user-namespace limit beside each sysctl (Linux 5.11+; lower in a container or namespace).
+const NAMESPACE_LIMITS: Record<string, string> = {
+  ENOSPC: 'user.max_inotify_watches',
+  EMFILE: 'user.max_inotify_instances',
+};
+
+function readSysctl(name: string): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/sys/${name.replace(/\./g, '/')}`, 'utf8').trim();
+  } catch {
+    return undefined; // not Linux, or /proc not mounted: the name of the setting is still right
+  }
+}
+
 // The kernel refused a watch: say which sysctl to raise, with its value now.
 export function watchLimitError(code: string, watched: number, dir: string): WatchLimitError {
   const sysctl = LIMITS[code]!;
-  let now = '?';
-  try {
-    now = fs.readFileSync(`/proc/sys/${sysctl.replace(/\./g, '/')}`, 'utf8').trim();
-  } catch {
-    // not Linux, or /proc not mounted: the name of the setting is still right
-  }
+  const now = readSysctl(sysctl) ?? '?';
+  const inNamespace = readSysctl(NAMESPACE_LIMITS[code]!);
+  const lower = inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now) ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made` : '';
   return new WatchLimitError(
-    `cannot watch ${dir}: the kernel's inotify limit is reached (${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process). ` +
+    `cannot watch ${dir}: the kernel's inotify limit is reached (${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process${lower}). ` +
       `Raise it: sudo sysctl ${sysctl}=524288, and add that line to /etc/sysctl.d/90-telegram-sync.conf to keep it after a reboot`,
   );
 }

@@ -12,7 +12,7 @@ import { HashCache } from '../../lib/sync/cache.ts';
 import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords } from '../../lib/report/records.ts';
-import { listBucket, runScript, tempDir, writeFile } from '../support/env.ts';
+import { listBucket, PROJECT_ROOT, readLogs, runScript, tempDir, TSX_LOADER, waitFor, writeFile } from '../support/env.ts';
 import { needing } from '../support/requires.ts';
 import * as Minio from 'minio';
 import {
@@ -128,6 +128,43 @@ it('as cron runs it: the stopped downloader is started again, only completed fil
   assert.is(health.exitCode, 0, health.all);
   for (const check of ['sync', 'minio', 'database', 'schedule']) assert.match(health.stdout, new RegExp(`^PASS ${check}: `, 'm'));
   assert.match(health.stdout, /pipeline HEALTHY/);
+});
+
+it('watch mode with the real engine: a burst of downloads reaches the bucket and PostgreSQL, with one docker exec for the burst', async () => {
+  if (setupError) throw setupError;
+  const logDir = path.join(base, 'logs');
+  const execs = () => (readLogs(logDir).match(/docker exec django python manage\.py process_scrap/g) ?? []).length;
+  const child = execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--config', envFile, '--watch'], {
+    cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DOCKER_HOST, PROCESS_DEBOUNCE_SECONDS: '3', PROCESS_MIN_INTERVAL_SECONDS: '0' }, extendEnv: false, reject: false, all: true,
+  });
+  try {
+    await waitFor('the watch to catch up', () => readLogs(logDir).includes('caught up'));
+    await docker(['stop', '-t', '1', 'telegram-downloader']); // from here on only the burst below arrives
+    const owed = path.join(base, 'state', 'processing.owed');
+    await waitFor('what the catch-up uploaded to be processed', () => !fs.existsSync(owed));
+    const before = execs();
+    const names = Array.from({ length: 40 }, (_, i) => `-100777_${i}_burst ${i}.jpg`);
+    for (const name of names) {
+      writeFile(downloads, `${name}.tmp`, crypto.randomBytes(20_000)); // as tdl does: write, then rename
+      fs.renameSync(path.join(downloads, `${name}.tmp`), path.join(downloads, name));
+    }
+    const keys = names.map(keyOf);
+    await waitFor('a row for every file of the burst', async () => {
+      const rows = new Set((await processedRows()).map((x) => x.key));
+      return keys.every((k) => rows.has(k));
+    });
+    await waitFor('nothing owed', () => !fs.existsSync(owed));
+    child.kill('SIGTERM');
+    const r = await child;
+    assert.is(r.exitCode, 0, r.all);
+    assert.is(execs() - before, 1, 'one docker exec for the whole burst');
+    const objects = new Map((await listBucket(client, BUCKET)).map((o) => [o.key, o]));
+    for (const [i, name] of names.entries()) assert.is(objects.get(keys[i]!)?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
+    assert.not.ok([...objects.keys()].some((k) => k.endsWith('.tmp')), 'no partial in the bucket');
+  } finally {
+    child.kill('SIGKILL');
+    await docker(['start', 'telegram-downloader'], { reject: false });
+  }
 });
 
 it('process_scrap failing: its own exit code, uploads stay recorded and are not redone; --process-only then processes them', async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../lib/config/load.ts';
+import { waitFor } from './env.ts';
 
 export const ENGINE_DIR = '/tmp/tgsync-docker';
 export const DOCKER_HOST = `unix://${ENGINE_DIR}/docker.sock`;
@@ -18,15 +19,6 @@ const HOST_MOUNTS = ['-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro'];
 export const dockerEnv = { ...process.env, DOCKER_HOST };
 export const docker = (args: string[], opts: { reject?: boolean; timeout?: number } = {}) =>
   execa('docker', args, { env: dockerEnv, reject: opts.reject ?? true, timeout: opts.timeout ?? 120_000 });
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
 
 const engineUp = async () => (await docker(['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 })).exitCode === 0;
 

@@ -16,6 +16,12 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
   const startWatch = (env: Record<string, string> = {}) =>
     execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--watch'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env, ...env }, extendEnv: false, reject: false, all: true });
   const logs = () => readLogs(sb.env.SYNC_LOG_DIR!);
+  // Keys the logs say were uploaded more than once (a key is uploaded at most once, across restarts).
+  const uploadedTwice = () => {
+    const counts = new Map<string, number>();
+    for (const m of logs().matchAll(/upload\.done: uploaded (\S+)/g)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+    return { keys: [...counts].filter(([, n]) => n > 1).map(([k]) => k), total: [...counts.values()].reduce((a, b) => a + b, 0) };
+  };
 
   it('flags that make no sense with --watch are refused, all named', async () => {
     const r = await runScript('sync.ts', ['--watch', '--force', '--dry-run'], sb.env);
@@ -58,5 +64,63 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     again.kill('SIGINT');
     assert.is((await again).exitCode, 0);
     assert.ok(HashCache.open(sb.env.SYNC_CACHE_FILE!).get(path.join(sb.downloads, 'big.bin')));
+  });
+
+  it('too few inotify watches (a real ENOSPC from the kernel, in a user namespace of its own): exit 10 naming the sysctl', async () => {
+    for (let i = 0; i < 40; i++) writeFile(sb.downloads, `chan${i}/f.txt`, `f${i}`);
+    // The limit is per user namespace (Linux 5.11+): a namespace of its own lowers it for this process only.
+    const script = 'echo 20 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"';
+    const r = await execa('unshare', ['--user', '--map-root-user', 'sh', '-c', script, process.execPath, '--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--watch'], {
+      cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env }, extendEnv: false, reject: false, all: true, timeout: 120_000,
+    });
+    assert.is(r.exitCode, EXIT_CODES.watch, r.all);
+    assert.match(r.stderr, /the kernel's inotify limit is reached \(ENOSPC; fs\.inotify\.max_user_watches = \d+, \d+ folder\(s\) watched by this process; this user namespace allows only user\.max_inotify_watches = 20/);
+    assert.match(r.stderr, /sudo sysctl fs\.inotify\.max_user_watches=524288/);
+    assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'the lock is released');
+  });
+
+  it('an inotify queue overflow (a real one: a tiny fs.inotify.max_queued_events, the watcher stopped during a burst): the rescan finds what was dropped, all uploaded once', async () => {
+    const sysctl = '/proc/sys/fs/inotify/max_queued_events';
+    const saved = fs.readFileSync(sysctl, 'utf8').trim();
+    let child: ReturnType<typeof startWatch>;
+    // The queue's size is fixed when the process makes its inotify instance: restore the setting at once.
+    fs.writeFileSync(sysctl, '8');
+    try {
+      child = startWatch({ SYNC_WATCH_RESCAN_MINUTES: '0.1' });
+      await waitFor('caught up', () => logs().includes('caught up'));
+    } finally {
+      fs.writeFileSync(sysctl, saved);
+    }
+    // The folder first, watched before the stop: the burst's events then go to the tiny queue.
+    fs.mkdirSync(path.join(sb.downloads, 'burst'));
+    await new Promise((r) => setTimeout(r, 1500)); // heard, judged (0.2 s) and watched
+    child.kill('SIGSTOP');
+    for (let i = 0; i < 120; i++) writeFile(sb.downloads, `burst/f${i}.txt`, `burst ${i}`);
+    child.kill('SIGCONT');
+    await waitFor('120 objects', async () => (await keys()).length === 120);
+    child.kill('SIGTERM');
+    assert.is((await child).exitCode, 0);
+    assert.match(logs(), /the rescan found \d+ file\(s\) the folder events had missed/);
+    assert.equal(uploadedTwice(), { keys: [], total: 120 });
+    assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 120);
+  });
+
+  it('kill -9 in the middle of a burst: the restart sends the rest, nothing twice, nothing lost', async () => {
+    const first = startWatch();
+    await waitFor('caught up', () => logs().includes('caught up'));
+    for (let i = 0; i < 300; i++) writeFile(sb.downloads, `b${i % 3}/f${i}.bin`, `burst ${i} `.repeat(20_000));
+    await waitFor('the first uploads', () => /upload\.done: uploaded b/.test(logs()));
+    first.kill('SIGKILL');
+    await first;
+    const before = new Set(await keys());
+    assert.ok(before.size < 300, `the kill came mid-burst (${before.size} of 300 already there)`);
+    const second = startWatch();
+    await waitFor('300 objects', async () => (await keys()).length === 300);
+    second.kill('SIGTERM');
+    assert.is((await second).exitCode, 0);
+    const twice = uploadedTwice();
+    assert.equal(twice.keys, [], 'no key uploaded twice');
+    assert.ok(twice.total >= 300 - before.size && twice.total <= 300, `uploads logged: ${twice.total}`);
+    assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 300);
   });
 });
