@@ -15,6 +15,22 @@ export const EXIT_CODES = {
   service: 11,
 } as const;
 
+// What each exit code means, in a few words (notifications and the status page say it).
+export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
+  0: 'everything done',
+  1: 'unexpected error (a bug)',
+  2: 'bad configuration or credentials',
+  3: 'some files failed or were conflicts',
+  4: 'another run held the lock',
+  5: 'the S3 server could not be reached',
+  6: 'Docker or a container failed',
+  7: 'the processing command failed',
+  8: 'a health check failed',
+  9: 'the crontab could not be changed',
+  10: 'the inotify limit is reached',
+  11: 'the systemd unit could not be installed',
+};
+
 
 // Base class: `exitCode` says how a script should end, `retryable` whether trying again can help
 // (read by the retry loop in lib/storage/retry.ts, as rclone's fserrors.ShouldRetry is).

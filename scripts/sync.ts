@@ -16,8 +16,12 @@ import { errorForSummary } from '../lib/report/exit.ts';
 import { formatSummary } from '../lib/report/format.ts';
 import { createStorage } from '../lib/storage/client.ts';
 import type { ProcessStage } from '../lib/sync/process.ts';
+import type { RunSummary } from '../lib/report/summary.ts';
 import { newRunId, runProcessingOnly, runSync } from '../lib/sync/run.ts';
 import { watchUntilSignalled } from '../lib/watch/main.ts';
+import { createMonitor, type Monitor } from '../lib/monitor/monitor.ts';
+import { outcomeOfError, outcomeOfRun } from '../lib/monitor/outcome.ts';
+import { startWatchMonitorServer } from '../lib/monitor/server.ts';
 
 export const HELP = `Usage: npx zx scripts/sync.ts [options]
 
@@ -67,6 +71,8 @@ interface Wiring {
   readonly gate: Gate;
   readonly prepare: () => Promise<void>;
   readonly process: ProcessStage;
+  // Metrics and notifications after each run (none for a dry run).
+  readonly monitor?: Monitor;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -91,11 +97,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const gate = createGate({ dryRun: flags['dry-run'], log });
     const run = createDockerRunnerFor(config);
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
-    const wiring: Wiring = { config, flags, log, gate, prepare: createEnsureContainersStage({ config, run, gate, log }), process: createProcessStage({ config, run, gate, log, mode }) };
+    const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
+    const wiring: Wiring = { config, flags, log, gate, prepare: createEnsureContainersStage({ config, run, gate, log }), process: createProcessStage({ config, run, gate, log, mode }), ...(monitor ? { monitor } : {}) };
     if (flags.watch) return await watchMode(wiring);
     return flags['process-only'] ? await processOnly(wiring) : await syncAndProcess(wiring, runId);
   } catch (e) {
-    throw redactError(e, secretsOf(config));
+    const error = redactError(e, secretsOf(config));
+    if (!flags['dry-run'] && !flags.watch) await createMonitor(config, { log }).afterRun(outcomeOfError('sync', error));
+    throw error;
   } finally {
     log.close();
   }
@@ -104,12 +113,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 async function watchMode(w: Wiring): Promise<number> {
   const { config, log } = w;
   const storage = createStorage(config, (e, attempt, delayMs) => log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }));
-  const end = await watchUntilSignalled(config, { storage, log, gate: w.gate, prepare: w.prepare, process: w.process, onUploaded: () => markProcessingOwed(config, w.gate) }, {
+  const monitor = w.monitor!;
+  const server = config.monitor.listen ? await startWatchMonitorServer(config, monitor, log) : undefined;
+  const onRun = (summary: RunSummary | undefined, error?: unknown) =>
+    void monitor.afterRun(summary ? outcomeOfRun('watch', summary, errorForSummary(summary)?.exitCode ?? EXIT_CODES.ok) : outcomeOfError('watch', redactError(error, secretsOf(config))));
+  const end = await watchUntilSignalled(config, { storage, log, gate: w.gate, prepare: w.prepare, process: w.process, onUploaded: () => markProcessingOwed(config, w.gate), onRun }, {
     exit: (code) => {
       log.close();
       process.exit(code);
     },
   });
+  if (end.error) await monitor.afterRun(outcomeOfError('watch', redactError(end.error, secretsOf(config))));
+  await monitor.settled();
+  await server?.close();
   if (end.error) throw end.error;
   if (end.abandoned) {
     // Uploads still in flight were abandoned (never recorded): end now rather than let them finish.
@@ -148,6 +164,7 @@ async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
   if (w.flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else process.stdout.write(formatSummary(summary) + '\n');
   const failure = errorForSummary(summary);
+  await w.monitor?.afterRun(outcomeOfRun('sync', summary, failure?.exitCode ?? EXIT_CODES.ok));
   if (!failure) return EXIT_CODES.ok;
   log.write({ kind: 'run.failed', error: failure.message, exitCode: failure.exitCode });
   return failure.exitCode;

@@ -61,6 +61,16 @@ export interface WatchConfig {
   readonly processMinIntervalMs: number;
 }
 
+// Notifications and metrics (lib/monitor/).
+export interface MonitorConfig {
+  readonly telegram: { readonly token: string; readonly chatId: string; readonly apiUrl: string } | undefined;
+  readonly webhookUrl: string;
+  readonly on: 'failure' | 'change' | 'always';
+  readonly repeatMs: number;
+  readonly metricsFile: string;
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+}
+
 export interface Config {
   readonly storage: StorageConfig;
   readonly sources: readonly SourceDir[];
@@ -84,6 +94,7 @@ export interface Config {
   readonly retryBaseMs: number;
   readonly docker: DockerConfig;
   readonly health: HealthConfig;
+  readonly monitor: MonitorConfig;
   readonly cronSchedule: string;
   readonly cronTz: string;
 }
@@ -212,12 +223,21 @@ function assemble(v: ConfigValues): Config {
       windowMs: v.HEALTH_WINDOW_HOURS,
       maxAgeMs: v.HEALTH_MAX_AGE_HOURS,
     },
+    monitor: {
+      telegram: v.NOTIFY_TELEGRAM_BOT_TOKEN ? { token: v.NOTIFY_TELEGRAM_BOT_TOKEN, chatId: v.NOTIFY_TELEGRAM_CHAT_ID, apiUrl: v.NOTIFY_TELEGRAM_API_URL } : undefined,
+      webhookUrl: v.NOTIFY_WEBHOOK_URL,
+      on: v.NOTIFY_ON,
+      repeatMs: v.NOTIFY_REPEAT_MINUTES * 60,
+      metricsFile: v.SYNC_METRICS_FILE,
+      listen: v.SYNC_METRICS_LISTEN,
+    },
     cronSchedule: v.CRON_SCHEDULE,
     cronTz: v.CRON_TZ,
   };
 }
 
 // The values that must never reach a log or the terminal.
-export function secretsOf(config: Pick<Config, 'storage'>): string[] {
-  return [config.storage.secretKey, config.storage.accessKey].filter((s) => s.length >= 3);
+export function secretsOf(config: Pick<Config, 'storage'> & Partial<Pick<Config, 'monitor'>>): string[] {
+  const notify = [config.monitor?.telegram?.token ?? '', config.monitor?.webhookUrl ?? ''];
+  return [config.storage.secretKey, config.storage.accessKey, ...notify].filter((s) => s.length >= 3);
 }

@@ -120,3 +120,33 @@ export const suffixes = (raw: string): string[] => {
   if (bad.length) throw new Expected(`suffixes starting with "." (not ${bad.map((s) => JSON.stringify(s)).join(', ')})`);
   return all;
 };
+
+// An http(s) URL (the Telegram Bot API's base, a webhook); empty = not set.
+export const httpUrl = (raw: string): string => {
+  const v = raw.trim();
+  if (!v) return '';
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    /* reported below */
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) throw new Expected('an http:// or https:// URL');
+  return v.replace(/\/+$/, '');
+};
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+// "host:port", ":port" or "port"; "on"/"true"/"yes" = 127.0.0.1:9464; empty or "off" = none.
+export const listenAddress = (raw: string): ListenAddress | undefined => {
+  const v = raw.trim().toLowerCase();
+  if (!v || ['off', 'false', 'no', '0'].includes(v)) return undefined;
+  if (['on', 'true', 'yes', '1'].includes(v)) return { host: '127.0.0.1', port: 9464 };
+  const m = /^(?:(\[[0-9a-f:]+\]|[a-z0-9.-]*):)?(\d{1,5})$/.exec(v);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) throw new Expected('host:port (e.g. 127.0.0.1:9464), a port, or "on"');
+  return { host: (m[1] || '127.0.0.1').replace(/^\[|\]$/g, ''), port };
+};

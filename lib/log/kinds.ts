@@ -64,7 +64,12 @@ export type LogEntry =
   | { readonly kind: 'watch.retry'; readonly what: string; readonly inSeconds: number }
   | { readonly kind: 'watch.stopping'; readonly reason: string; readonly inFlight: boolean }
   | { readonly kind: 'watch.stopped'; readonly reason: string; readonly abandoned: boolean; readonly owed: number; readonly error?: string }
-  | { readonly kind: 'process.done'; readonly container: string; readonly command: string; readonly durationMs: number };
+  | { readonly kind: 'process.done'; readonly container: string; readonly command: string; readonly durationMs: number }
+  | { readonly kind: 'notify.sent'; readonly target: string; readonly why: string }
+  | { readonly kind: 'notify.failed'; readonly target: string; readonly attempts: number; readonly error: string }
+  | { readonly kind: 'notify.held'; readonly why: string; readonly failures: number }
+  | { readonly kind: 'metrics.failed'; readonly file: string; readonly error: string }
+  | { readonly kind: 'metrics.listening'; readonly url: string };
 
 export type LogKind = LogEntry['kind'];
 export type EntryOf<K extends LogKind> = Extract<LogEntry, { kind: K }>;
@@ -158,6 +163,11 @@ export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
     fields: () => ({}),
   },
   'process.done': { level: 'info', message: (e) => `${e.command} finished in ${(e.durationMs / 1000).toFixed(1)} s`, fields: (e) => ({ container: e.container }) },
+  'notify.sent': { level: 'info', message: (e) => `notification sent to ${e.target} (${e.why})`, fields: () => ({}) },
+  'notify.failed': { level: 'warn', message: (e) => `the notification was not delivered to ${e.target} after ${e.attempts} attempt(s): ${e.error}; the run's exit code is unchanged`, fields: () => ({}) },
+  'notify.held': { level: 'info', message: (e) => `no notification: ${e.why} (${e.failures} failure(s) in a row)`, fields: () => ({}) },
+  'metrics.failed': { level: 'warn', message: (e) => `could not write the metrics file ${e.file}: ${e.error}`, fields: () => ({}) },
+  'metrics.listening': { level: 'info', message: (e) => `serving ${e.url}metrics, ${e.url}healthz and ${e.url}status`, fields: () => ({}) },
 };
 
 // The level, message and fields of one entry, through its kind's formatter.

@@ -1,8 +1,7 @@
 // Watch mode: the download folders watched, every file that becomes complete put through the
 // same plan → transfer → record stages as the nightly run, in small batches, each under the lock
-// (so a nightly or manual run still gets its turn). A full rescan at start and every
-// SYNC_WATCH_RESCAN_MINUTES is the safety net for events the kernel dropped. Processing runs
-// debounced (./debounce.ts). Jobs (rescan, batch, processing) run one at a time.
+// (so a nightly run still gets its turn). A rescan at start and every SYNC_WATCH_RESCAN_MINUTES
+// catches events the kernel dropped. Processing is debounced; jobs run one at a time.
 import { systemNow, type Now } from '../clock.ts';
 import type { Config } from '../config/load.ts';
 import { describeError, EXIT_CODES, exitCodeFor, SyncError } from '../errors.ts';
@@ -26,6 +25,7 @@ export interface WatchDeps {
   readonly process?: ProcessStage;
   readonly prepare?: () => Promise<void>;
   readonly onUploaded?: () => Promise<void>; // before processing is scheduled (marks it owed)
+  readonly onRun?: (summary: RunSummary | undefined, error?: unknown) => void; // each batch's end (monitoring)
   readonly lock?: (file: string) => Promise<HeldLock>;
   readonly watch?: WatchFn;
   readonly now?: Now;
@@ -164,12 +164,14 @@ export class Watch {
     const { deps } = this;
     try {
       const summary = await runSync(this.config, options, { storage: deps.storage, log: deps.log, gate: deps.gate, ...(deps.lock ? { lock: deps.lock } : {}) });
+      deps.onRun?.(summary);
       if (summary.uploaded > 0 && deps.process) {
         await deps.onUploaded?.();
         this.scheduler.uploaded(summary.uploaded);
       }
       return summary;
     } catch (e) {
+      deps.onRun?.(undefined, e);
       // Bad credentials, a watch limit: waiting does not mend them; the service manager shows the error.
       if (e instanceof SyncError && (e.exitCode === EXIT_CODES.config || e.exitCode === EXIT_CODES.watch)) throw e;
       return undefined;

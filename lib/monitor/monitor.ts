@@ -1,0 +1,105 @@
+// After every run (the nightly sync, each watch batch, test-sync): write the metrics file and
+// send the notification the decision table asks for. Never throws: monitoring must not change
+// what a run did or how it exits.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config/load.ts';
+import { PROJECT_ROOT, secretsOf } from '../config/load.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { maskSecrets } from '../log/logger.ts';
+import { readRunRecords } from '../report/records.ts';
+import { decide, formatMessage, INITIAL_STATE, type NotifyState } from './message.ts';
+import { lastRunRegistry, WatchTotals, writeMetricsFile } from './metrics.ts';
+import { deliver, targetsOf, type Fetch } from './notify.ts';
+import type { Outcome } from './outcome.ts';
+
+export interface MonitorDeps {
+  readonly log: Logger;
+  readonly watch?: boolean;
+  readonly fetch?: Fetch;
+  readonly now?: () => number;
+  // Delivery retry backoff (tests shorten it).
+  readonly backoffMs?: number;
+}
+
+export interface Monitor {
+  afterRun(o: Outcome): Promise<void>;
+  // Prometheus text: the last run's gauges (and, in watch mode, the totals since start).
+  metricsText(): Promise<string>;
+  readonly last: Outcome | undefined;
+  // Resolves once every afterRun so far is done (a watch waits for it before it exits).
+  settled(): Promise<void>;
+}
+
+export function notifyStateFile(config: Config): string {
+  return path.join(path.dirname(config.lockFile), 'notify.json');
+}
+
+function readState(file: string): NotifyState {
+  try {
+    return { ...INITIAL_STATE, ...(JSON.parse(fs.readFileSync(file, 'utf8')) as NotifyState) };
+  } catch {
+    return INITIAL_STATE; // first run, or a file cut by a crash: start clean
+  }
+}
+
+function lastSuccessAt(config: Config): string | undefined {
+  return [...readRunRecords(config.logDir)].reverse().find((r) => !r.dryRun && r.status === 'ok')?.finishedAt;
+}
+
+export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
+  const m = config.monitor;
+  const secrets = secretsOf(config);
+  const now = deps.now ?? Date.now;
+  const totals = deps.watch ? new WatchTotals() : undefined;
+  let last: Outcome | undefined;
+  let chain: Promise<void> = Promise.resolve(); // one at a time: the state file is read, then written
+  const metricsText = async () => {
+    if (!last) return totals ? totals.registry.metrics() : '';
+    const gauges = await lastRunRegistry({ last, ...withSuccess(config, last) }).metrics();
+    return totals ? gauges + (await totals.registry.metrics()) : gauges;
+  };
+  const notify = async (o: Outcome) => {
+    if (!m.telegram && !m.webhookUrl) return;
+    const file = notifyStateFile(config);
+    const d = decide(m.on, o, readState(file), { watch: deps.watch ?? false, repeatMs: m.repeatMs, now: now() });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(d.next) + '\n');
+    if (!d.send) return void (o.ok || deps.log.write({ kind: 'notify.held', why: d.why, failures: d.next.failures }));
+    const text = maskSecrets(formatMessage(o, d, { host: os.hostname(), project: PROJECT_ROOT, logFile: deps.log.files.human ?? config.logDir }), secrets);
+    await deliver(targetsOf(m, text, o), d.why, { log: deps.log, secrets, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}) });
+  };
+  return {
+    get last() {
+      return last;
+    },
+    metricsText,
+    settled: () => chain,
+    afterRun(o) {
+      last = o;
+      totals?.add(o);
+      chain = chain.then(() => record(o));
+      return chain;
+    },
+  };
+
+  async function record(o: Outcome): Promise<void> {
+    try {
+      if (m.metricsFile && o.source !== 'test-sync') writeMetricsFile(m.metricsFile, await metricsText());
+    } catch (e) {
+      deps.log.write({ kind: 'metrics.failed', file: m.metricsFile, error: maskSecrets(describeError(e), secrets) });
+    }
+    try {
+      await notify(o);
+    } catch (e) {
+      deps.log.write({ kind: 'notify.failed', target: 'notifications', attempts: 0, error: maskSecrets(describeError(e), secrets) });
+    }
+  }
+}
+
+function withSuccess(config: Config, last: Outcome): { lastSuccessAt?: string } {
+  const at = last.ok && last.source !== 'test-sync' ? last.at : lastSuccessAt(config);
+  return at ? { lastSuccessAt: at } : {};
+}

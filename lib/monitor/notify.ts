@@ -1,0 +1,74 @@
+// Delivery: the Telegram Bot API's sendMessage and a JSON webhook. Each is tried a few times
+// with a short backoff; a message that cannot be delivered is logged, never thrown, so it can
+// never change a run's exit code. The bot token sits in the URL path: every error is masked.
+import type { MonitorConfig } from '../config/load.ts';
+import type { Logger } from '../log/logger.ts';
+import { maskSecrets } from '../log/logger.ts';
+
+export type Fetch = typeof fetch;
+
+export interface DeliveryOptions {
+  readonly log: Logger;
+  readonly secrets: readonly string[];
+  readonly fetch?: Fetch;
+  readonly attempts?: number;
+  readonly backoffMs?: number;
+  readonly timeoutMs?: number;
+}
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly body: unknown;
+  // The endpoint answered: did it take the message?
+  readonly accepted: (status: number, text: string) => boolean;
+}
+
+export function targetsOf(config: MonitorConfig, text: string, payload: unknown): Target[] {
+  const out: Target[] = [];
+  const t = config.telegram;
+  if (t) {
+    out.push({
+      name: 'Telegram', url: `${t.apiUrl}/bot${t.token}/sendMessage`,
+      body: { chat_id: t.chatId, text, disable_web_page_preview: true },
+      accepted: (status, body) => status === 200 && /"ok"\s*:\s*true/.test(body),
+    });
+  }
+  if (config.webhookUrl) out.push({ name: 'the webhook', url: config.webhookUrl, body: { text, run: payload }, accepted: (status) => status >= 200 && status < 300 });
+  return out;
+}
+
+async function post(t: Target, o: DeliveryOptions): Promise<void> {
+  const res = await (o.fetch ?? fetch)(t.url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(t.body), signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  if (!t.accepted(res.status, text)) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
+}
+
+function reason(e: unknown): string {
+  const err = e as Error & { cause?: Error };
+  return err.cause?.message ? `${err.message} (${err.cause.message})` : String(err?.message ?? e);
+}
+
+// Send to every target; returns the names of those that took it.
+export async function deliver(targets: readonly Target[], why: string, o: DeliveryOptions): Promise<string[]> {
+  const attempts = o.attempts ?? 3;
+  const delivered: string[] = [];
+  await Promise.all(targets.map(async (t) => {
+    let last: unknown;
+    for (let i = 1; i <= attempts; i++) {
+      try {
+        await post(t, o);
+        o.log.write({ kind: 'notify.sent', target: t.name, why });
+        delivered.push(t.name);
+        return;
+      } catch (e) {
+        last = e;
+        if (i < attempts) await new Promise((r) => setTimeout(r, (o.backoffMs ?? 1000) * 2 ** (i - 1)));
+      }
+    }
+    o.log.write({ kind: 'notify.failed', target: t.name, attempts, error: maskSecrets(reason(last), o.secrets) });
+  }));
+  return delivered;
+}

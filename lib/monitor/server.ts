@@ -1,0 +1,59 @@
+// Watch mode's monitoring address (SYNC_METRICS_LISTEN): /metrics for Prometheus, /healthz for a
+// probe (200 while the last batch succeeded, 503 after a failed one), /status for people.
+import http from 'node:http';
+import os from 'node:os';
+import { Registry } from 'prom-client';
+import type { Config } from '../config/load.ts';
+import type { Logger } from '../log/logger.ts';
+import { readRunRecords } from '../report/records.ts';
+import type { Monitor } from './monitor.ts';
+import { renderStatusPage } from './status-page.ts';
+
+export interface ServerSources {
+  metrics(): Promise<string>;
+  healthy(): { ok: boolean; detail: string };
+  status(): string;
+}
+
+export interface MonitorServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startMonitorServer(listen: { host: string; port: number }, src: ServerSources): Promise<MonitorServer> {
+  const server = http.createServer((req, res) => {
+    const route = (req.url ?? '/').split('?')[0];
+    const send = (code: number, type: string, body: string) => res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void send(405, 'text/plain', 'GET only\n');
+    if (route === '/metrics') {
+      return void src.metrics().then((text) => send(200, Registry.PROMETHEUS_CONTENT_TYPE, text), (e: unknown) => send(500, 'text/plain', `${String(e)}\n`));
+    }
+    if (route === '/healthz') {
+      const h = src.healthy();
+      return void send(h.ok ? 200 : 503, 'text/plain; charset=utf-8', `${h.ok ? 'ok' : 'failing'}: ${h.detail}\n`);
+    }
+    if (route === '/status' || route === '/') return void send(200, 'text/html; charset=utf-8', src.status());
+    send(404, 'text/plain', 'not found: try /metrics, /healthz or /status\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return {
+    url: `http://${host}:${address.port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// The address watch mode serves, fed by its monitor and the run records.
+export async function startWatchMonitorServer(config: Config, monitor: Monitor, log: Logger): Promise<MonitorServer> {
+  const server = await startMonitorServer(config.monitor.listen!, {
+    metrics: () => monitor.metricsText(),
+    healthy: () => ({ ok: monitor.last?.ok ?? true, detail: monitor.last ? `last batch ${monitor.last.at}: ${monitor.last.headline}` : 'no batch yet' }),
+    status: () => renderStatusPage({ generatedAt: new Date(), records: readRunRecords(config.logDir), host: os.hostname() }),
+  });
+  log.write({ kind: 'metrics.listening', url: server.url });
+  return server;
+}
