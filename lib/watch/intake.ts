@@ -60,12 +60,19 @@ export class Intake {
     const byPath = new Map(names.map((p) => [p.path, p]));
     for (const s of result.skipped) {
       if (s.reason !== 'unstable' || s.readyAt === undefined) continue;
-      const slash = s.path.lastIndexOf('/');
-      const dir = this.find(s.path.slice(0, slash));
-      const p = byPath.get(s.path) ?? (dir ? { dir, name: textToName(s.path.slice(slash + 1)), path: s.path } : undefined);
+      const p = this.pendingFor(s.path, byPath);
       if (p) this.pending.setDue(p.dir, p.name, p.path, s.readyAt + 25);
     }
     this.arm();
+  }
+
+  // The name heard for `path`, or (a file inside a folder that was heard and walked) one made for it.
+  private pendingFor(path: string, byPath: ReadonlyMap<string, PendingName>): PendingName | undefined {
+    const heard = byPath.get(path);
+    if (heard) return heard;
+    const slash = path.lastIndexOf('/');
+    const dir = this.find(path.slice(0, slash));
+    return dir ? { dir, name: textToName(path.slice(slash + 1)), path } : undefined;
   }
 
   close(): void {
@@ -88,8 +95,10 @@ export class Intake {
         const result = await scanNames(due, this.scanOptions());
         const ready = [...result.files.map((f) => f.absPath), ...result.skipped.filter((s) => FAILED_SKIPS.has(s.reason)).map((s) => s.path)];
         for (const path of ready.filter((p) => !this.readyPaths.has(p))) {
+          const p = this.pendingFor(path, byPath);
+          if (!p) continue; // its folder is not watched (gone meanwhile): the next rescan sees it
           this.readyPaths.add(path);
-          this.ready.push(byPath.get(path)!);
+          this.ready.push(p);
         }
         this.rescheduleUnstable(result, due);
       }

@@ -81,4 +81,17 @@ eachServer('watch mode', ({ it, sandboxEach }) => {
     const byNightly = (JSON.parse(nightly.stdout) as { uploaded: number }).uploaded;
     assert.is(byWatch + byNightly, 200, `watch ${byWatch} + nightly ${byNightly}`);
   });
+
+  it('a folder made, then filled before the watch judged it: its files are sent (they were not heard by name)', async () => {
+    const w = start({ SYNC_STABLE_SECONDS: '0' }); // complete at once: found by the folder's walk, not by their own events
+    await w.ready();
+    fs.mkdirSync(path.join(sb.downloads, 'My Chat', '2024_06'), { recursive: true });
+    await new Promise((r) => setTimeout(r, 60)); // inside the 0.2 s the watch lets a heard name settle
+    writeFile(sb.downloads, 'My Chat/2024_06/1 - a.jpg', 'a');
+    writeFile(sb.downloads, 'My Chat/2024_06/2 - b.jpg', 'b');
+    await waitFor('two objects', async () => (await keys()).length === 2);
+    const end = await w.watch.stop('test');
+    assert.is(end.exitCode, 0, String(end.error));
+    assert.equal(await keys(), ['My_Chat/2024_06/1_-_a.jpg', 'My_Chat/2024_06/2_-_b.jpg']);
+  });
 });
