@@ -200,3 +200,10 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     fs.rmSync(tmp, { force: true });
   }
 }
+
+export type TakeLock = (file: string) => Promise<HeldLock>;
+
+// Take the configured lock, waiting SYNC_LOCK_WAIT_SECONDS for a live holder (or `custom`, a test's).
+export function takeConfiguredLock(config: { readonly lockFile: string; readonly lockWaitMs: number }, log: Logger, custom?: TakeLock): Promise<HeldLock> {
+  return (custom ?? ((f: string) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
+}

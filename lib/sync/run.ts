@@ -13,7 +13,7 @@ import type { Storage } from '../storage/client.ts';
 import { HashCache } from './cache.ts';
 import { createBufferPool } from './buffers.ts';
 import { contentReader, type ContentReader } from './hash.ts';
-import { acquireLock, readLock, type HeldLock } from './lock.ts';
+import { readLock, takeConfiguredLock, type HeldLock } from './lock.ts';
 import { loadLegacyCache, type LegacyHints } from './legacy.ts';
 import { listBucketHint } from './listing-hint.ts';
 import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
@@ -120,7 +120,7 @@ function legacyFrom(options: SyncOptions, config: Config, log: Logger): LegacyHi
 // A dry run does not take the lock (it changes nothing) but says when one is there.
 async function takeLock(run: Run): Promise<HeldLock | undefined> {
   const { config, deps, log } = run;
-  if (!deps.gate.dryRun) return (deps.lock ?? ((f) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
+  if (!deps.gate.dryRun) return takeConfiguredLock(config, log, deps.lock);
   const holder = readLock(config.lockFile);
   if (holder) log.write({ kind: 'lock.present', holder: holder === 'unreadable' ? 'unreadable' : `pid ${holder.pid}` });
   return undefined;
@@ -212,7 +212,7 @@ async function reportStage(run: Run, stages: { scan: ScanResult; plan: PlanItem[
 
 // Only the process stage (for --process-only), under the same lock as a sync.
 export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
-  const lock = deps.gate.dryRun ? undefined : await (deps.lock ?? ((f) => acquireLock(f, { log: deps.log, waitMs: config.lockWaitMs })))(config.lockFile);
+  const lock = deps.gate.dryRun ? undefined : await takeConfiguredLock(config, deps.log, deps.lock);
   try {
     await deps.prepare?.();
     const report = await deps.process(0);

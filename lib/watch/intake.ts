@@ -72,7 +72,7 @@ export class Intake {
     if (heard) return heard;
     const slash = path.lastIndexOf('/');
     const dir = this.find(path.slice(0, slash));
-    return dir ? { dir, name: textToName(path.slice(slash + 1)), path } : undefined;
+    return dir ? { dir, name: textToName(path.slice(slash + 1)), path, dueAt: this.now() } : undefined;
   }
 
   close(): void {

@@ -8,7 +8,7 @@ import { describeError, EXIT_CODES, exitCodeFor, SyncError } from '../errors.ts'
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/client.ts';
-import { acquireLock, type HeldLock } from '../sync/lock.ts';
+import { takeConfiguredLock, type HeldLock } from '../sync/lock.ts';
 import type { ProcessStage } from '../sync/process.ts';
 import { runSync, type SyncOptions } from '../sync/run.ts';
 import { scanDownloads, scanNames, type ScanOptions } from '../sync/scan.ts';
@@ -238,7 +238,7 @@ export class Watch {
     this.processWanted = undefined;
     const { deps, config } = this;
     try {
-      const lock = await (deps.lock ?? ((f) => acquireLock(f, { log: deps.log, waitMs: config.lockWaitMs })))(config.lockFile);
+      const lock = await takeConfiguredLock(config, deps.log, deps.lock);
       const report = await deps.process!(count).finally(() => lock.release());
       done(!report.error && (!report.ran || report.exitCode === 0));
     } catch (e) {

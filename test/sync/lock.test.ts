@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LockHeldError } from '../../lib/errors.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
-import { acquireLock, judgeLock, readLock, type LockInfo } from '../../lib/sync/lock.ts';
+import { acquireLock, judgeLock, readLock, takeConfiguredLock, type LockInfo } from '../../lib/sync/lock.ts';
 import { linuxProcesses, type Processes } from '../../lib/sync/processes.ts';
 import { tempDir } from '../support/env.ts';
 
@@ -112,6 +112,18 @@ test('waitMs: a second taker waits for a live run to release, and gives up with 
   await acquireLock(file, { waitMs: 250 }).then(() => assert.unreachable(), (e: unknown) => assert.match((e as Error).message, /another sync is running .*waited 0 s/));
   second.release();
   assert.not.ok(fs.existsSync(file));
+});
+
+test('takeConfiguredLock: the configured file and wait, or the lock a caller passes in', async () => {
+  const lockFile = path.join(tempDir('lock'), 'sync.lock');
+  const held = await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger());
+  assert.is(readLock(lockFile) !== undefined, true);
+  const second = await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger()).then((l) => l.release(), (e: unknown) => e);
+  assert.ok(second instanceof LockHeldError, 'a second holder is refused at once with SYNC_LOCK_WAIT_SECONDS=0');
+  held.release();
+  const asked: string[] = [];
+  await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger(), async (f) => (asked.push(f), held));
+  assert.equal(asked, [lockFile]);
 });
 
 test.run();
