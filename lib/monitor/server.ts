@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { Registry } from 'prom-client';
 import type { Config } from '../config/load.ts';
+import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { readRunRecords } from '../report/records.ts';
 import type { Monitor } from './monitor.ts';
@@ -49,10 +50,14 @@ export async function startMonitorServer(listen: { host: string; port: number },
 
 // The address watch mode serves, fed by its monitor and the run records.
 export async function startWatchMonitorServer(config: Config, monitor: Monitor, log: Logger): Promise<MonitorServer> {
-  const server = await startMonitorServer(config.monitor.listen!, {
+  const { host, port } = config.monitor.listen!;
+  const server = await startMonitorServer({ host, port }, {
     metrics: () => monitor.metricsText(),
     healthy: () => ({ ok: monitor.last?.ok ?? true, detail: monitor.last ? `last batch ${monitor.last.at}: ${monitor.last.headline}` : 'no batch yet' }),
     status: () => renderStatusPage({ generatedAt: new Date(), records: readRunRecords(config.logDir), host: os.hostname() }),
+  }).catch((e: NodeJS.ErrnoException) => {
+    // A port taken or an address not on this machine is a setting to change, not a bug (exit 2).
+    throw new ConfigError([`SYNC_METRICS_LISTEN: cannot listen on ${host}:${port} (${e.code ?? e.message})`]);
   });
   log.write({ kind: 'metrics.listening', url: server.url });
   return server;

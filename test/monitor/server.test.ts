@@ -1,7 +1,14 @@
 // lib/monitor/server.ts: a real HTTP server on 127.0.0.1 (port 0), read with fetch.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startMonitorServer } from '../../lib/monitor/server.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../lib/config/load.ts';
+import { ConfigError } from '../../lib/errors.ts';
+import { createMemoryLogger } from '../../lib/log/logger.ts';
+import { createMonitor } from '../../lib/monitor/monitor.ts';
+import { startMonitorServer, startWatchMonitorServer } from '../../lib/monitor/server.ts';
+import { tempDir } from '../support/env.ts';
 
 test('/metrics in the Prometheus content type, /healthz 200 or 503, /status as HTML, others 404, GET only', async () => {
   let ok = true;
@@ -23,12 +30,19 @@ test('/metrics in the Prometheus content type, /healthz 200 or 503, /status as H
   }
 });
 
-test('an address already taken is an error, not a silent no-op', async () => {
+test('an address already taken is an error, not a silent no-op; for the watch, a configuration error naming the key', async () => {
   const a = await startMonitorServer({ host: '127.0.0.1', port: 0 }, { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' });
   try {
     const port = Number(new URL(a.url).port);
     const e = await startMonitorServer({ host: '127.0.0.1', port }, { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' }).then(() => undefined, (x: unknown) => x);
     assert.match(String((e as Error)?.message), /EADDRINUSE/);
+    const dir = tempDir('listen');
+    fs.mkdirSync(path.join(dir, 'dl'));
+    const config = loadConfig({ envFile: path.join(dir, 'none.env'), env: { MINIO_ENDPOINT: 'http://127.0.0.1:9', MINIO_ACCESS_KEY: 'ak', MINIO_SECRET_KEY: 'sk', MINIO_BUCKET: 'telegram', SYNC_DOWNLOAD_DIRS: path.join(dir, 'dl'), SYNC_LOG_DIR: path.join(dir, 'logs'), SYNC_METRICS_LISTEN: String(port) } });
+    const log = createMemoryLogger();
+    const taken = await startWatchMonitorServer(config, createMonitor(config, { log, watch: true }), log).then(() => undefined, (x: unknown) => x);
+    assert.ok(taken instanceof ConfigError, 'a port in use is a setting to change (exit 2), not a bug');
+    assert.match(taken.message, new RegExp(`SYNC_METRICS_LISTEN: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
   } finally {
     await a.close();
   }
