@@ -103,7 +103,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return flags['process-only'] ? await processOnly(wiring) : await syncAndProcess(wiring, runId);
   } catch (e) {
     const error = redactError(e, secretsOf(config));
-    if (!flags['dry-run'] && !flags.watch) await createMonitor(config, { log }).afterRun(outcomeOfError('sync', error));
+    // A usage mistake is answered on the terminal; everything else a run can meet is notified.
+    if (!flags['dry-run'] && !flags.watch && !(error instanceof UsageError)) await createMonitor(config, { log }).afterRun(outcomeOfError('sync', error));
     throw error;
   } finally {
     log.close();

@@ -60,6 +60,9 @@ it('a clean run: no message under failure, one under always; change sends one on
   writeFile(sb.downloads, 'b.jpg', 'b');
   assert.is((await sync()).exitCode, 0);
   assert.is(notify.received.length, 0, 'NOTIFY_ON=failure: nothing for a clean run');
+  const usage = await runScript('sync.ts', ['--process-only'], sb.env);
+  assert.is(usage.exitCode, EXIT_CODES.config, usage.all);
+  assert.is(notify.received.length, 0, 'a usage mistake is answered on the terminal, not notified');
   const always = await sync({ NOTIFY_ON: 'always' });
   assert.is(always.exitCode, 0);
   assert.match(String(notify.telegram()[0]?.body.text), /^✅ telegram-sync on .*: sync ok\nuploaded 0 /);
