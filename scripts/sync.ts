@@ -93,18 +93,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   });
   const runId = newRunId(new Date());
   const log = createLogger({ dir: config.logDir, console: flags.json ? process.stderr : process.stdout, secrets: secretsOf(config), runId });
+  const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
   try {
     const gate = createGate({ dryRun: flags['dry-run'], log });
     const run = createDockerRunnerFor(config);
     const mode: ProcessMode = flags['no-process'] ? 'never' : flags['process-always'] || flags['process-only'] ? 'always' : 'auto';
-    const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
     const wiring: Wiring = { config, flags, log, gate, prepare: createEnsureContainersStage({ config, run, gate, log }), process: createProcessStage({ config, run, gate, log, mode }), ...(monitor ? { monitor } : {}) };
     if (flags.watch) return await watchMode(wiring);
     return flags['process-only'] ? await processOnly(wiring) : await syncAndProcess(wiring, runId);
   } catch (e) {
     const error = redactError(e, secretsOf(config));
     // A usage mistake is answered on the terminal; everything else a run can meet is notified.
-    if (!flags['dry-run'] && !flags.watch && !(error instanceof UsageError)) await createMonitor(config, { log }).afterRun(outcomeOfError('sync', error));
+    if (monitor && !flags.watch && !(error instanceof UsageError)) await monitor.afterRun(outcomeOfError('sync', error));
     throw error;
   } finally {
     log.close();

@@ -22,17 +22,17 @@ export interface Decision {
 
 // `watch`: outcomes come every few seconds, so repeated failures are coalesced into one reminder
 // per `repeatMs`, and `always` means `change` (a message per batch would be a storm).
-export function decide(on: NotifyOn, o: Outcome, prev: NotifyState, o2: { watch: boolean; repeatMs: number; now: number }): Decision {
-  const nowIso = new Date(o2.now).toISOString();
+export function decide(on: NotifyOn, o: Outcome, prev: NotifyState, ctx: { watch: boolean; repeatMs: number; now: number }): Decision {
+  const nowIso = new Date(ctx.now).toISOString();
   if (!o.ok) {
     const failures = prev.failing ? prev.failures + 1 : 1;
     const since = prev.failing ? prev.since ?? o.at : o.at;
-    const due = !prev.failing || !o2.watch || !prev.lastSentAt || o2.now - Date.parse(prev.lastSentAt) >= o2.repeatMs;
-    const why = !prev.failing ? 'the run failed' : o2.watch ? `still failing (${failures} failures since ${since})` : 'the run failed again';
-    return { send: due, why: due ? why : `a reminder was sent less than ${Math.round(o2.repeatMs / 60_000)} min ago`, next: { failing: true, failures, since, ...(due ? { lastSentAt: nowIso } : prev.lastSentAt ? { lastSentAt: prev.lastSentAt } : {}) } };
+    const due = !prev.failing || !ctx.watch || !prev.lastSentAt || ctx.now - Date.parse(prev.lastSentAt) >= ctx.repeatMs;
+    const why = !prev.failing ? 'the run failed' : ctx.watch ? `still failing (${failures} failures since ${since})` : 'the run failed again';
+    return { send: due, why: due ? why : `a reminder was sent less than ${Math.round(ctx.repeatMs / 60_000)} min ago`, next: { failing: true, failures, since, ...(due ? { lastSentAt: nowIso } : prev.lastSentAt ? { lastSentAt: prev.lastSentAt } : {}) } };
   }
   const recovered = prev.failing;
-  const send = on === 'always' ? !o2.watch || recovered : on === 'change' && recovered;
+  const send = on === 'always' ? !ctx.watch || recovered : on === 'change' && recovered;
   const why = recovered ? `recovered after ${prev.failures} failure(s)` : 'the run succeeded';
   return { send, why, next: { failing: false, failures: 0, ...(send ? { lastSentAt: nowIso } : prev.lastSentAt ? { lastSentAt: prev.lastSentAt } : {}) } };
 }

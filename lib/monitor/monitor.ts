@@ -55,10 +55,14 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
   const now = deps.now ?? Date.now;
   const totals = deps.watch ? new WatchTotals() : undefined;
   let last: Outcome | undefined;
+  // The last successful run's end: read from the run records once, then kept as runs succeed
+  // (a watch's /metrics is scraped every few seconds; the records file grows all day).
+  let lastSuccess: { at: string | undefined } | undefined;
   let chain: Promise<void> = Promise.resolve(); // one at a time: the state file is read, then written
   const metricsText = async () => {
     if (!last) return totals ? totals.registry.metrics() : '';
-    const gauges = await lastRunRegistry({ last, ...withSuccess(config, last) }).metrics();
+    lastSuccess ??= { at: lastSuccessAt(config) };
+    const gauges = await lastRunRegistry({ last, ...(lastSuccess.at ? { lastSuccessAt: lastSuccess.at } : {}) }).metrics();
     return totals ? gauges + (await totals.registry.metrics()) : gauges;
   };
   const notify = async (o: Outcome) => {
@@ -79,6 +83,7 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
     settled: () => chain,
     afterRun(o) {
       last = o;
+      if (o.ok && o.source !== 'test-sync') lastSuccess = { at: o.at };
       totals?.add(o);
       chain = chain.then(() => record(o));
       return chain;
@@ -97,9 +102,4 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
       deps.log.write({ kind: 'notify.failed', target: 'notifications', attempts: 0, error: maskSecrets(describeError(e), secrets) });
     }
   }
-}
-
-function withSuccess(config: Config, last: Outcome): { lastSuccessAt?: string } {
-  const at = last.ok && last.source !== 'test-sync' ? last.at : lastSuccessAt(config);
-  return at ? { lastSuccessAt: at } : {};
 }

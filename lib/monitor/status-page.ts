@@ -65,8 +65,8 @@ function failuresSection(records: readonly RunSummary[], checks: readonly CheckR
   const items = [
     ...(checks ?? []).filter((c) => c.status === 'fail').map((c) => `<li><b>check ${esc(c.name)}</b>: ${esc(c.detail)}</li>`),
     ...records.slice(-30).reverse().filter((r) => r.status !== 'ok').map((r) => {
-      const what = r.error ?? r.problems.slice(0, 5).map((p) => `${p.path}: ${p.detail}`).join('; ') ?? r.status;
-      return `<li><b>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</b> (${esc(r.status)}): ${esc(what || r.processing?.error || r.status)}</li>`;
+      const what = r.error || r.problems.slice(0, 5).map((p) => `${p.path}: ${p.detail}`).join('; ') || r.processing?.error || r.status;
+      return `<li><b>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</b> (${esc(r.status)}): ${esc(what)}</li>`;
     }),
   ];
   return items.length ? `<ul id="failures">${items.join('')}</ul>` : '<p class="muted" id="failures">No failures in the last 30 runs.</p>';

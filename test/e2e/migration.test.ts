@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import * as assert from 'uvu/assert';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { HashCache } from '../../lib/sync/cache.ts';
-import { listBucket, PROJECT_ROOT, runScript, syncOnce, tempDir, TSX_LOADER, writeFile, type Sandbox } from '../support/env.ts';
+import { listBucket, PROJECT_ROOT, runScript, syncOnce, tempDir, TSX_LOADER, writeFile, type Sandbox, untilPrinted } from '../support/env.ts';
 import { boto3Installed, uploadWithBoto3 } from '../support/other-clients.ts';
 import { objectBytesSent, startFaultProxy, type FaultProxy } from '../support/proxy.ts';
 import { needing } from '../support/requires.ts';
@@ -177,14 +177,7 @@ eachServer('taking over the old system\'s bucket', ({ it, test, server, sandboxE
       await client.putObject(sb.env.MINIO_BUCKET!, `chan/file_${String(i).padStart(3, '0')}.bin`, body, body.length);
     }
     const child = execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts')], { cwd: PROJECT_ROOT, env: { ...sb.env, SYNC_CONCURRENCY: '2', SYNC_CHECKERS: '2' }, extendEnv: false, reject: false });
-    let seen = 0;
-    await new Promise<void>((resolve) => {
-      child.stdout?.on('data', (d: Buffer) => {
-        seen += (d.toString().match(/upload\.claimed/g) ?? []).length;
-        if (seen >= 15) resolve();
-      });
-      child.on('exit', () => resolve());
-    });
+    await untilPrinted(child, /upload\.claimed/, 15);
     child.kill('SIGKILL');
     assert.is((await child).signal, 'SIGKILL', 'killed mid-run');
     const recorded = HashCache.open(sb.env.SYNC_CACHE_FILE!).size;

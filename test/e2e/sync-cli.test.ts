@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { HashCache } from '../../lib/sync/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
-import { listBucket, PROJECT_ROOT, runScript, TSX_LOADER, writeFile, type Sandbox, readLogs, waitFor } from '../support/env.ts';
+import { listBucket, PROJECT_ROOT, runScript, TSX_LOADER, writeFile, type Sandbox, readLogs, waitFor, untilPrinted } from '../support/env.ts';
 import { eachServer } from '../support/servers.ts';
 
 eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) => {
@@ -146,14 +146,7 @@ test('kill -9 in the middle of a run leaves a usable cache; the next run finishe
     extendEnv: false,
     reject: false,
   });
-  let seen = 0;
-  await new Promise<void>((resolve) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      seen += (d.toString().match(/upload\.done/g) ?? []).length;
-      if (seen >= 20) resolve();
-    });
-    child.on('exit', () => resolve());
-  });
+  await untilPrinted(child, /upload\.done/, 20);
   child.kill('SIGKILL');
   const killed = await child;
   assert.is(killed.signal, 'SIGKILL', 'killed mid-run, not finished');

@@ -171,3 +171,15 @@ export function readLogs(dir: string): string {
   if (!fs.existsSync(dir)) return '';
   return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
 }
+
+// Resolves once a child process has printed `pattern` `count` times on stdout (or has exited).
+export function untilPrinted(child: { stdout?: NodeJS.ReadableStream | null; on(e: 'exit', f: () => void): unknown }, pattern: RegExp, count: number): Promise<void> {
+  let seen = 0;
+  return new Promise<void>((resolve) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      seen += (d.toString().match(new RegExp(pattern.source, 'g')) ?? []).length;
+      if (seen >= count) resolve();
+    });
+    child.on('exit', () => resolve());
+  });
+}
