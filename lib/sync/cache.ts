@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { pruneCachesAside } from '../report/retention.ts';
-import { formatSnapshot, parseSnapshot, snapshotText } from './cache-file.ts';
+import { entryAt, formatSnapshot, fsyncDir, indexSnapshot, isEntry, lineAt, openJournal, parseVersion1, snapshotText } from './cache-file.ts';
 
 export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
 
@@ -31,7 +31,9 @@ export interface CacheView {
 }
 
 export class HashCache implements CacheView {
-  private readonly byPath = new Map<string, CacheEntry>();
+  // An entry, or (read from the snapshot and not changed since) the offset of its line in `text`.
+  private readonly byPath = new Map<string, CacheEntry | number>();
+  private text = '';
   // Built at their first use: a run that finds every file unchanged never needs them.
   private bySha: Map<string, CacheEntry> | undefined;
   private byKey: Map<string, CacheEntry> | undefined;
@@ -50,7 +52,19 @@ export class HashCache implements CacheView {
   // `readOnly` (for --dry-run): a damaged snapshot is ignored but left where it is.
   static open(file: string, options: { log?: Logger; readOnly?: boolean } = {}): HashCache {
     const cache = new HashCache(file, options.log, options.readOnly);
-    cache.loadSnapshot();
+    cache.useSnapshot(readSnapshot(() => fs.readFileSync(cache.file)));
+    cache.loadJournal();
+    return cache;
+  }
+
+  // The same, read off the main thread and indexed a slice at a time, giving way to the event loop
+  // in between (so the scan goes on meanwhile).
+  static async load(file: string, options: { log?: Logger; readOnly?: boolean } = {}): Promise<HashCache> {
+    const cache = new HashCache(file, options.log, options.readOnly);
+    const bytes = await fs.promises.readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    await cache.useSnapshot(bytes && snapshotText(bytes), async (text) => {
+      for (let at = indexSnapshot(text, cache.byPath, undefined, SLICE_LINES); at; at = indexSnapshot(text, cache.byPath, at, SLICE_LINES)) await nextTurn();
+    });
     cache.loadJournal();
     return cache;
   }
@@ -59,12 +73,19 @@ export class HashCache implements CacheView {
     return this.byPath.size;
   }
 
-  entries(): IterableIterator<CacheEntry> {
-    return this.byPath.values();
+  *entries(): IterableIterator<CacheEntry> {
+    for (const e of this.byPath.values()) yield this.entry(e);
   }
 
   get(filePath: string): CacheEntry | undefined {
-    return this.byPath.get(filePath);
+    const e = this.byPath.get(filePath);
+    return e === undefined ? undefined : this.entry(e);
+  }
+
+  // A line is parsed each time it is asked for, into an object nobody keeps for long: holding
+  // 100,000 parsed entries costs more (memory, and the collector's time) than parsing them.
+  private entry(e: CacheEntry | number): CacheEntry {
+    return typeof e === 'number' ? entryAt(this.text, e) : e;
   }
 
   findContent(sha256: string): CacheEntry | undefined {
@@ -79,7 +100,7 @@ export class HashCache implements CacheView {
   isReferenced(key: string): boolean {
     if (!this.dedupKeys) {
       this.dedupKeys = new Map();
-      for (const e of this.byPath.values()) if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
+      for (const e of this.entries()) if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
     }
     return (this.dedupKeys.get(key) ?? 0) > 0;
   }
@@ -100,7 +121,7 @@ export class HashCache implements CacheView {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {
-      for (const chunk of formatSnapshot(this.byPath.values())) fs.writeSync(fd, chunk);
+      for (const chunk of formatSnapshot(this.snapshotLines())) fs.writeSync(fd, chunk);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -123,11 +144,20 @@ export class HashCache implements CacheView {
     }
   }
 
+  // What the next snapshot holds: entries, and the lines read that did not change (copied as they are).
+  private *snapshotLines(): Generator<CacheEntry | string> {
+    for (const e of this.byPath.values()) yield typeof e === 'number' ? lineAt(this.text, e) : e;
+  }
+
   private indexes(): { bySha: Map<string, CacheEntry>; byKey: Map<string, CacheEntry> } {
     if (!this.bySha || !this.byKey) {
       this.bySha = new Map();
       this.byKey = new Map();
-      for (const e of this.byPath.values()) this.indexContent(e);
+      for (const [p, e] of this.byPath) {
+        const entry = this.entry(e);
+        if (entry !== e) this.byPath.set(p, entry); // kept parsed: the indexes know entries by identity
+        this.indexContent(entry);
+      }
     }
     return { bySha: this.bySha, byKey: this.byKey };
   }
@@ -140,7 +170,7 @@ export class HashCache implements CacheView {
   }
 
   private index(entry: CacheEntry): void {
-    const previous = this.byPath.get(entry.path);
+    const previous = this.get(entry.path);
     this.byPath.set(entry.path, entry);
     if (this.dedupKeys) {
       if (previous?.via === 'dedup') this.dedupKeys.set(previous.key, (this.dedupKeys.get(previous.key) ?? 1) - 1);
@@ -152,22 +182,25 @@ export class HashCache implements CacheView {
     this.indexContent(entry);
   }
 
-  private loadSnapshot(): void {
-    let text: string;
+  // Take in the snapshot's text (undefined: there is none). A damaged one is set aside whole.
+  private useSnapshot(text: string | undefined, index?: (text: string) => Promise<void>): void | Promise<void> {
+    if (text === undefined) return;
+    const fail = (e: unknown) => {
+      this.byPath.clear();
+      this.setAside(e as Error);
+    };
     try {
-      text = snapshotText(fs.readFileSync(this.file));
+      if (text.startsWith('{')) {
+        for (const e of parseVersion1(text)) this.byPath.set(e.path, e);
+        this.dirty = true; // written again in the current format
+        return;
+      }
+      this.text = text;
+      if (index) return index(text).catch(fail);
+      indexSnapshot(text, this.byPath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
+      fail(e);
     }
-    let entries: CacheEntry[];
-    try {
-      entries = text.startsWith('{') ? parseVersion1(text) : parseSnapshot(text);
-    } catch (e) {
-      return this.setAside(e as Error);
-    }
-    for (const e of entries) this.byPath.set(e.path, e);
-    this.dirty = text.startsWith('{'); // written again in the current format
   }
 
   private setAside(e: Error): void {
@@ -202,44 +235,15 @@ export class HashCache implements CacheView {
   }
 }
 
-// The JSON snapshot of version 1, read once and then written again as version 2.
-function parseVersion1(text: string): CacheEntry[] {
-  const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
-  if (parsed.version !== 1 || !Array.isArray(parsed.entries)) throw new Error('not a version 1 cache');
-  return (parsed.entries as unknown[]).filter(isEntry);
-}
+const SLICE_LINES = 10_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-// Open the journal for appending. A crash can leave its last line cut short; the next entry must
-// not be glued onto it (and lost with it), so the torn tail is ended with a newline first.
-function openJournal(file: string): number {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a+');
-  const size = fs.fstatSync(fd).size;
-  if (size > 0) {
-    const last = Buffer.alloc(1);
-    fs.readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
-  }
-  return fd;
-}
-
-function isEntry(e: unknown): e is CacheEntry {
-  const o = e as Record<string, unknown>;
-  return (
-    !!o && typeof o.path === 'string' && typeof o.key === 'string' && typeof o.sha256 === 'string' &&
-    typeof o.size === 'number' && typeof o.mtimeMs === 'number' && typeof o.ctimeMs === 'number' && typeof o.ino === 'number'
-  );
-}
-
-function fsyncDir(dir: string): void {
+// The snapshot's text, or undefined when there is none.
+function readSnapshot(read: () => Buffer): string | undefined {
   try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
+    return snapshotText(read());
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
   }
 }

@@ -22,7 +22,11 @@ export function listDirectory(dir: Place): Array<{ place: Place; entry: fs.Diren
   if (typeof dir.fs === 'string' && dir.rawRel === undefined) {
     const entries = fs.readdirSync(dir.fs, { withFileTypes: true });
     if (!entries.some((e) => e.name.includes('\uFFFD') || e.name.includes(QUOTE))) {
-      return entries.map((entry) => ({ entry, place: { fs: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, text: `${dir.text === '/' ? '' : dir.text}/${entry.name}`, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined } }));
+      const base = dir.text === '/' ? '' : dir.text;
+      return entries.map((entry) => {
+        const text = `${base}/${entry.name}`; // one string for both: 100,000 of them are kept
+        return { entry, place: { fs: text, text, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined } };
+      });
     }
   }
   return fs.readdirSync(dir.fs, { encoding: 'buffer', withFileTypes: true }).map((entry) => ({ entry, place: placeOf(dir, entry.name) }));

@@ -7,7 +7,7 @@ import { objectKeyFor } from './keys.ts';
 import type { ScannedFile } from './scan.ts';
 
 export type PlanItem =
-  | { readonly action: 'skip'; readonly file: ScannedFile; readonly key: string; readonly reason: 'unchanged'; readonly entry: CacheEntry }
+  | { readonly action: 'skip'; readonly file: ScannedFile; readonly key: string; readonly reason: 'unchanged' }
   | { readonly action: 'transfer'; readonly file: ScannedFile; readonly key: string; readonly cached?: CacheEntry }
   | { readonly action: 'conflict'; readonly file: ScannedFile; readonly key: string; readonly with: readonly string[]; readonly heldBy?: string }
   | { readonly action: 'invalid'; readonly file: ScannedFile; readonly problem: string };
@@ -42,7 +42,7 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
       }
       const cached = cache.get(file.absPath);
       const decision = decideFile({ file, key, force: options.force, ...(cached ? { cached } : {}) });
-      if (decision.action === 'skip' && cached) items.push({ action: 'skip', file, key, reason: decision.reason, entry: cached });
+      if (decision.action === 'skip') items.push({ action: 'skip', file, key, reason: decision.reason });
       else items.push({ action: 'transfer', file, key, ...(cached ? { cached } : {}) });
     }
   }

@@ -89,8 +89,11 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     // the folders are scanned; nothing is uploaded before it has answered.
     const bucketReady = ensureBucket(run);
     bucketReady.catch(() => undefined); // awaited below; handled there
-    cache = HashCache.open(config.cacheFile, { log, readOnly: deps.gate.dryRun });
+    // The cache is read and indexed while the scan waits for its stats (they overlap).
+    const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun });
+    cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
     const scan = await scanStage(run);
+    cache = await cacheReady;
     const plan = planStage(run, scan, cache);
     await bucketReady;
     const transfer = await transferStage(run, plan, cache);

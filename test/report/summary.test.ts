@@ -12,7 +12,7 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, s));
 
 function input(outcomes: TransferOutcome[], over: Partial<SummaryInput> = {}): SummaryInput {
   const plan: PlanItem[] = [
-    { action: 'skip', file: file('same.txt'), key: 'same.txt', reason: 'unchanged', entry: { path: '/dl/same.txt', key: 'same.txt', sha256: 's', size: 5, mtimeMs: 1, ctimeMs: 1, ino: 1, recordedAt: '', via: 'upload' } },
+    { action: 'skip', file: file('same.txt'), key: 'same.txt', reason: 'unchanged' },
     ...outcomes.map((o) => o.item),
   ];
   return {

@@ -132,4 +132,54 @@ test('nothing changed since the snapshot was read: compaction writes nothing', (
   assert.is(after.mtimeMs, before.mtimeMs);
 });
 
+// HashCache.load: the same cache as open, read off the main thread and indexed in slices (the
+// scan goes on meanwhile). Entries read from the snapshot are parsed when asked for.
+test('load reads what open reads (snapshot, journal, a later entry for the same path), in slices', async () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  for (let i = 0; i < 25_000; i++) c.record(entry(`/f${i}`, { size: i, mtimeMs: 1732522222123.4567 + i }));
+  c.compact();
+  c.record(entry('/f7', { size: 70, sha256: 'sha-new' })); // in the journal only
+  c.close();
+  const loaded = await HashCache.load(file);
+  const opened = HashCache.open(file);
+  assert.is(loaded.size, 25_000);
+  assert.equal([...loaded.entries()], [...opened.entries()]);
+  assert.is(loaded.get('/f24999')?.mtimeMs, 1732522222123.4567 + 24999, 'numbers read back exactly');
+  assert.is(loaded.get('/f7')?.sha256, 'sha-new');
+  assert.is(loaded.findContent('sha-new')?.path, '/f7');
+  assert.is(loaded.findContent('sha-/f8')?.path, '/f8');
+  assert.is(await HashCache.load(path.join(tempDir('cache'), 'none.json')).then((x) => x.size), 0, 'no snapshot: an empty cache');
+});
+
+test('load sets a damaged snapshot aside, like open', async () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  for (let i = 0; i < 12_000; i++) c.record(entry(`/f${i}`));
+  c.compact();
+  fs.appendFileSync(file, 'a\tbroken\tline\n'); // after the first slice: found on a later turn
+  const log = createMemoryLogger();
+  const loaded = await HashCache.load(file, { log });
+  assert.is(loaded.size, 0, 'nothing from a damaged snapshot is trusted');
+  assert.ok(log.records.some((x) => x.kind === 'cache.unreadable' && String(x.msg).includes('damaged line 12002')));
+  assert.not.ok(fs.existsSync(file), 'moved aside');
+});
+
+test('entries not asked for are written back as they were read; an index keeps entries by identity', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  c.record(entry('/a', { mtimeMs: 0.1 + 0.2 }));
+  c.record(entry('/tab\there', { key: 'k\\x', sha256: 'sha-tab' }));
+  c.compact();
+  const before = fs.readFileSync(file, 'utf8');
+  const r = HashCache.open(file);
+  assert.is(r.findContent('sha-/a')?.path, '/a'); // builds the indexes
+  r.record(entry('/a', { sha256: 'sha-other' }));
+  assert.is(r.findContent('sha-/a'), undefined, 'the replaced entry left the index');
+  r.record(entry('/a', { mtimeMs: 0.1 + 0.2 }));
+  r.compact();
+  assert.is(fs.readFileSync(file, 'utf8'), before);
+  assert.is(HashCache.open(file).get('/tab\there')?.key, 'k\\x');
+});
+
 test.run();

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads, scanNames, type WalkedDir } from '../../lib/sync/scan.ts';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
+import { statManySync } from '../../lib/sync/stat-worker.ts';
 import { tempDir, writeFile } from '../support/env.ts';
 
 const opts = { partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [] as string[], stableAfterMs: 0 };
@@ -88,6 +89,23 @@ test('scanNames: entries named by events judged by the rules of the scan; a new 
   const fresh = await scanNames([{ dir: top, name: Buffer.from('c.jpg') }], { ...opts, stableAfterMs: 60_000 });
   const ctime = fs.statSync(path.join(root, 'c.jpg')).ctimeMs;
   assert.equal(fresh.skipped.map((s) => [s.reason, s.readyAt]), [['unstable', ctime + 60_000]]);
+});
+
+test('a large folder is stat\'ed on worker threads: the same files and skips as on the main thread', async () => {
+  const root = tempDir('scan');
+  for (let i = 0; i < 700; i++) writeFile(root, `big/${i % 3 ? '' : '.'}${i} photo.jpg${i % 7 ? '' : '.tmp'}`, `x${i}`);
+  writeFile(root, 'big/deeper/inner.jpg', 'y');
+  fs.symlinkSync(path.join(root, 'gone'), path.join(root, 'big', 'broken link'));
+  fs.symlinkSync(path.join(root, 'big'), path.join(root, 'big', 'back up'));
+  const sources = [{ name: 'd', path: root, keySegment: '' }];
+  const skips = (r: Awaited<ReturnType<typeof scanDownloads>>) => r.skipped.map((x) => `${x.reason} ${x.path}`).sort();
+  const onWorkers = await scanDownloads(sources, opts);
+  const here = await scanDownloads(sources, { ...opts, statMany: statManySync });
+  assert.is(onWorkers.files.length, 401);
+  assert.equal(onWorkers.files, here.files);
+  assert.equal(skips(onWorkers), skips(here));
+  assert.ok(skips(onWorkers).includes(`broken-link ${path.join(root, 'big', 'broken link')}`));
+  assert.ok(skips(onWorkers).includes(`symlink-loop ${path.join(root, 'big', 'back up')}`));
 });
 
 test.run();
