@@ -57,12 +57,12 @@ export class HashCache implements CacheView {
     return cache;
   }
 
-  // The same, read off the main thread and indexed a slice at a time, giving way to the event loop
-  // in between (so the scan goes on meanwhile).
+  // The same, read off the main thread (the bytes not kept past their decoding) and indexed a slice
+  // at a time, giving way to the event loop in between (so the scan goes on meanwhile).
   static async load(file: string, options: { log?: Logger; readOnly?: boolean } = {}): Promise<HashCache> {
     const cache = new HashCache(file, options.log, options.readOnly);
-    const bytes = await fs.promises.readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-    await cache.useSnapshot(bytes && snapshotText(bytes), async (text) => {
+    const text = await fs.promises.readFile(file).then(snapshotText, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    await cache.useSnapshot(text, async (text) => {
       for (let at = indexSnapshot(text, cache.byPath, undefined, SLICE_LINES); at; at = indexSnapshot(text, cache.byPath, at, SLICE_LINES)) await nextTurn();
     });
     cache.loadJournal();

@@ -33,25 +33,29 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
     byKey.set(k.key, seen === undefined ? file : Array.isArray(seen) ? [...seen, file] : [seen, file]);
   }
   for (const [key, one] of byKey) {
-    const group = Array.isArray(one) ? one : [one];
-    const allowed = group.length === 1 ? one as ScannedFile : keyHolder(group, cache.ownerOfKey(key));
-    for (const file of group) {
-      if (file !== allowed) {
-        items.push({ action: 'conflict', file, key, with: group.filter((f) => f !== file).map((f) => f.absPath), ...(allowed ? { heldBy: allowed.absPath } : {}) });
-        continue;
-      }
-      const cached = cache.get(file.absPath);
-      const decision = decideFile({ file, key, force: options.force, ...(cached ? { cached } : {}) });
-      if (decision.action === 'skip') items.push({ action: 'skip', file, key, reason: decision.reason });
-      else items.push({ action: 'transfer', file, key, ...(cached ? { cached } : {}) });
+    if (!Array.isArray(one)) {
+      items.push(planFile(one, key, cache, options.force));
+      continue;
+    }
+    const allowed = keyHolder(one, cache.ownerOfKey(key));
+    for (const file of one) {
+      if (file === allowed) items.push(planFile(file, key, cache, options.force));
+      else items.push({ action: 'conflict', file, key, with: one.filter((f) => f !== file).map((f) => f.absPath), ...(allowed ? { heldBy: allowed.absPath } : {}) });
     }
   }
   return items;
 }
 
+// The one file under its key: skipped when decideFile can tell from stat alone, else sent on.
+function planFile(file: ScannedFile, key: string, cache: CacheView, force: boolean): PlanItem {
+  const cached = cache.get(file.absPath);
+  const decision = decideFile({ file, key, force, cached });
+  if (decision.action === 'skip') return { action: 'skip', file, key, reason: decision.reason };
+  return cached ? { action: 'transfer', file, key, cached } : { action: 'transfer', file, key };
+}
+
 // Several local files mapping to one key: only the file the cache knows as the key's owner may
 // keep it; the others are conflicts, so nothing silently overwrites anything.
 function keyHolder(group: readonly ScannedFile[], owner: CacheEntry | undefined): ScannedFile | undefined {
-  if (group.length === 1) return group[0];
   return owner ? group.find((f) => f.absPath === owner.path) : undefined;
 }
