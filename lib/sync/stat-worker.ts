@@ -82,40 +82,50 @@ interface Reply {
 // spread over them; `close` ends them. Paths given as bytes, and small batches, stay here.
 export function createStatWorker(options: { threads?: number } = {}): { statMany: StatMany; close: () => Promise<void>; started: () => number } {
   const threads = Math.max(1, Math.min(options.threads ?? 1, os.availableParallelism()));
-  const workers: Worker[] = [];
-  let failed: Error | undefined;
+  const workers: Array<{ readonly worker: Worker; pending: number }> = [];
+  let failed = false;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    w.on('message', (r: Reply) => {
+  const fail = (e: Error) => {
+    failed = true;
+    for (const p of waiting.values()) p.reject(e);
+    waiting.clear();
+  };
+  const start = () => {
+    const slot = { worker: new Worker(WORKER_SOURCE, { eval: true }), pending: 0 };
+    slot.worker.unref(); // held only while a reply is awaited
+    slot.worker.on('message', (r: Reply) => {
+      if (--slot.pending === 0) slot.worker.unref();
       waiting.get(r.id)?.resolve(r);
       waiting.delete(r.id);
     });
-    w.on('error', (e) => {
-      failed = e;
-      for (const p of waiting.values()) p.reject(e);
-      waiting.clear();
-    });
-    return w;
+    slot.worker.on('error', fail);
+    slot.worker.on('exit', (code) => fail(new Error(`the stat worker exited (${code})`)));
+    return slot;
   };
   const send = (paths: readonly string[]) => {
     const id = nextId++;
-    const worker = (workers[id % threads] ??= start());
+    const slot = (workers[id % threads] ??= start());
+    if (slot.pending++ === 0) slot.worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, joined: paths.join('\0') }); // one string: far cheaper to send than many
+      slot.worker.postMessage({ id, joined: paths.join('\0') }); // one string: far cheaper to send than many
     });
   };
+  // A worker that fails (it should not) leaves the stats to this thread: a scan never fails for it.
   const statMany: StatMany = async (paths) => {
     if (paths.length < WORKER_MIN_BATCH || failed || paths.some((p) => typeof p !== 'string')) return statManySync(paths);
     const chunks: Array<readonly string[]> = [];
     for (let i = 0; i < paths.length; i += CHUNK) chunks.push(paths.slice(i, i + CHUNK) as string[]);
-    const replies = await Promise.all(chunks.map(send));
+    const replies = await Promise.all(chunks.map(send)).catch(() => undefined);
+    if (!replies) return statManySync(paths);
     return replies.flatMap((reply, c) => chunks[c]!.map((_, i) => unpack(reply, i)));
   };
-  return { statMany, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))), started: () => workers.filter(Boolean).length };
+  const close = async () => {
+    failed = true; // later batches stay on this thread
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  };
+  return { statMany, close, started: () => workers.filter(Boolean).length };
 }
 
 // Paths per message: a large directory is spread over the workers.

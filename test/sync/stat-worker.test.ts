@@ -62,4 +62,23 @@ test('small batches and paths given as bytes stay on the main thread', async () 
   }
 });
 
+test('a worker that goes away mid-batch leaves the stats to the main thread: same answers, no failure', async () => {
+  const paths = mixedDir();
+  const pool = createStatWorker();
+  const pending = pool.statMany(paths);
+  await pool.close(); // the worker ends with the batch unanswered
+  assert.equal((await pending).map(view), (await statManySync(paths)).map(view));
+  assert.equal((await pool.statMany(paths)).map(view), (await statManySync(paths)).map(view), 'and after it, too');
+});
+
+test('a process whose only work is waiting for the worker gets its answer before it ends', () => {
+  const paths = mixedDir();
+  const list = path.join(path.dirname(paths[0]!), 'list.json');
+  fs.writeFileSync(list, JSON.stringify(paths));
+  const script = `import fs from 'node:fs'; import { createStatWorker } from ${JSON.stringify(path.resolve('lib/sync/stat-worker.ts'))};
+const pool = createStatWorker(); pool.statMany(JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8'))).then((r) => { process.stdout.write('stat ' + r.length + '\\n'); return pool.close(); });`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(out.trim(), `stat ${paths.length}`);
+});
+
 test.run();
