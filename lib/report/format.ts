@@ -5,7 +5,8 @@ import type { RunSummary } from './summary.ts';
 const MAX_PROBLEMS_SHOWN = 20;
 
 export function formatSummary(s: RunSummary): string {
-  const skipped = Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  // Most first, then by name: the same run always reads the same, whatever order the scan met them in.
+  const skipped = Object.entries(s.skipped).sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   const sent = s.dryRun
     ? `would upload ${s.wouldUpload} (${formatBytes(s.bytesToSend)} to send), copy ${s.wouldCopy} on the server, adopt ${s.wouldAdopt} more (adding our sha256)`
     : `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)${s.copied ? `, copied ${s.copied} on the server${s.keysPruned ? ` (${s.keysPruned} old keys removed)` : ''}` : ''}`;

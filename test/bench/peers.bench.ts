@@ -4,7 +4,8 @@
 // Prints wall, client CPU, peak RSS and server CPU, and each figure's ratio to the best peer.
 // Run: npm run bench   (BENCH_100K=1 adds the 100,000-file tree; BENCH_QUICK=1 a small mixed tree;
 // BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file;
-// BENCH_SKIP_PEERS=1 / BENCH_SKIP_TAKEOVER=1 leave out the peer table / the bucket takeover)
+// BENCH_SKIP_PEERS=1 / BENCH_SKIP_TAKEOVER=1 leave out the peer table / the bucket takeover;
+// BENCH_ONLY_100K=1 runs the 100,000-file tree alone; BENCH_TOOLS=rclone,aws,telegram picks tools)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
@@ -21,7 +22,7 @@ import { benchTakeover, printTakeover } from './lib/takeover.ts';
 const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const SERVERS = (process.env.BENCH_SERVERS ?? 's3rver,rgw').split(',');
-const TREES: TreeSpec[] = [process.env.BENCH_QUICK ? QUICK : MIXED, ...(process.env.BENCH_100K ? [SMALL_100K] : [])];
+const TREES: TreeSpec[] = [...(process.env.BENCH_ONLY_100K ? [] : [process.env.BENCH_QUICK ? QUICK : MIXED]), ...(process.env.BENCH_100K || process.env.BENCH_ONLY_100K ? [SMALL_100K] : [])];
 const TOOLS = ALL_TOOLS.filter((t) => fs.existsSync(t.binary) && (!process.env.BENCH_TOOLS || process.env.BENCH_TOOLS.split(',').some((n) => t.name.startsWith(n))));
 
 async function createBucket(s: RunningServer, bucket: string): Promise<void> {
@@ -69,6 +70,7 @@ async function benchServer(name: string): Promise<void> {
       }
       printTable(rows, TOOLS.map((t) => t.name), 'telegram-sync');
     }
+    if (process.env.BENCH_ONLY_100K) return;
     const sizes = process.env.BENCH_4G ? [256, 4096] : [256, 1024];
     const mem = await peakRssBySize(s, ROOT, sizes);
     console.log(`\n## ${s.name}: peak RSS of the sync uploading one file\n\n| file | peak RSS MB | wall s |\n|---|---|---|\n${mem.map((m) => `| ${m.mib} MiB | ${m.rssMB.toFixed(0)} | ${m.wallS.toFixed(1)}${m.exitCode ? ` (exit ${m.exitCode})` : ''} |`).join('\n')}`);

@@ -25,4 +25,11 @@ test('dry run, processing and problems (at most 20 listed)', () => {
   assert.match(text, /… and 3 more problems \(see the log\)$/);
 });
 
+test('skips read most first, then by name, whatever order the scan met them in', () => {
+  const line = (skipped: Record<string, number>) => formatSummary({ ...base, skipped }).split('\n')[2];
+  assert.is(line({ hidden: 1, partial: 2, excluded: 2 }), '  skipped: excluded 2, partial 2, hidden 1');
+  assert.is(line({ partial: 2, excluded: 2, hidden: 1 }), '  skipped: excluded 2, partial 2, hidden 1');
+  assert.is(line({}), '  skipped: none');
+});
+
 test.run();
