@@ -91,6 +91,7 @@ class Tally {
 }
 
 function readScan(t: Tally, scan: ScanResult): void {
+  if (scan.settled?.size) t.skipped.unchanged = (t.skipped.unchanged ?? 0) + scan.settled.size;
   for (const s of scan.skipped) {
     t.skip(s.reason);
     if (!FAILED_SKIPS.has(s.reason)) continue;
@@ -154,8 +155,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     dryRun: input.dryRun,
     force: input.force,
     status: statusOf(input, t),
-    scanned: input.scan.files.length + input.scan.skipped.length,
-    complete: input.scan.files.length,
+    scanned: input.scan.files.length + (input.scan.settled?.size ?? 0) + input.scan.skipped.length,
+    complete: input.scan.files.length + (input.scan.settled?.size ?? 0),
     new: input.plan.filter((i) => i.action === 'transfer').length,
     uploaded: t.uploadedObjects.length,
     wouldUpload: count('would-upload'),

@@ -20,41 +20,58 @@ export function formatSnapshotLine(e: CacheEntry): string {
 }
 
 // The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A
-// string is a line already in the format (an entry read from the snapshot and never parsed).
-export function* formatSnapshot(entries: Iterable<CacheEntry | string>, chunkEntries = 4096): Generator<string> {
+// Buffer is a run of lines as read (entries read from the snapshot and never parsed), copied as is.
+export function* formatSnapshot(entries: Iterable<CacheEntry | Buffer>, chunkEntries = 4096): Generator<string | Buffer> {
   let lines: string[] = [SNAPSHOT_HEADER];
+  const flush = () => {
+    const chunk = lines.length ? lines.join('\n') + '\n' : '';
+    lines = [];
+    return chunk;
+  };
   for (const e of entries) {
-    lines.push(typeof e === 'string' ? e : formatSnapshotLine(e));
-    if (lines.length >= chunkEntries) {
-      yield lines.join('\n') + '\n';
-      lines = [];
+    if (Buffer.isBuffer(e)) {
+      if (lines.length) yield flush();
+      yield e;
+      continue;
     }
+    lines.push(formatSnapshotLine(e));
+    if (lines.length >= chunkEntries) yield flush();
   }
-  if (lines.length) yield lines.join('\n') + '\n';
+  if (lines.length) yield flush();
 }
 
-// A snapshot file's text: read as Latin-1 when it is all ASCII (most are; decoding 100,000
-// lines of UTF-8 costs more than parsing them), as UTF-8 otherwise.
-export function snapshotText(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+// A snapshot as read: its bytes, and whether they are all ASCII (most are: then a field is read
+// as Latin-1, which costs less than UTF-8). The bytes are kept, not decoded whole: 100,000 lines
+// are 27 MB, which a decoded copy would double.
+export interface Snapshot {
+  readonly bytes: Buffer;
+  readonly ascii: boolean;
 }
 
-// Index a version 2 snapshot: each entry's path → the offset of its line in `text` (a later line
-// for the same path wins). Every line is checked (nine fields, a known via) but none is parsed:
-// a run that finds 100,000 files unchanged parses each entry once, into an object that does not
-// outlive its comparison. Throws on anything but a version 2 snapshot (the caller moves it aside).
+export function snapshotOf(bytes: Buffer): Snapshot {
+  return { bytes, ascii: isAscii(bytes) };
+}
+
+const [TAB, NL] = [0x09, 0x0a];
+const HEADER = Buffer.from(SNAPSHOT_HEADER + '\n');
+
+// A path or key field, as text.
+const fieldOf = (s: Snapshot, start: number, end: number) => unescapeField(s.bytes.toString(s.ascii ? 'latin1' : 'utf8', start, end));
+
+// Index a version 2 snapshot: each entry's path → the offset of its line (a later line for the
+// same path wins). Every line is checked (nine fields, a known via) but none is parsed: a run that
+// finds 100,000 files unchanged parses each entry once, into an object that does not outlive its
+// comparison. Throws on anything but a version 2 snapshot (the caller moves it aside).
 // With `lines`, indexes that many lines from `from` and says where to go on (undefined: done).
-export function indexSnapshot(text: string, into: Map<string, CacheEntry | number>, from?: IndexPosition, lines = Infinity): IndexPosition | undefined {
-  if (!from && !text.startsWith(SNAPSHOT_HEADER + '\n')) throw new Error('not a version 2 cache');
-  let { at, lineNo } = from ?? { at: SNAPSHOT_HEADER.length + 1, lineNo: 2 };
-  for (let n = 0; at < text.length; lineNo++) {
+export function indexSnapshot(snap: Snapshot, into: Map<string, CacheEntry | number>, from?: IndexPosition, lines = Infinity): IndexPosition | undefined {
+  const { bytes } = snap;
+  if (!from && (bytes.length < HEADER.length || !bytes.subarray(0, HEADER.length).equals(HEADER))) throw new Error('not a version 2 cache');
+  let { at, lineNo } = from ?? { at: HEADER.length, lineNo: 2 };
+  for (let n = 0; at < bytes.length; lineNo++) {
     if (n++ === lines) return { at, lineNo };
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    if (end > at) {
-      const firstTab = checkLine(text, at, end, lineNo);
-      into.set(unescapeField(text.slice(at, firstTab)), at);
-    }
+    let end = bytes.indexOf(NL, at);
+    if (end < 0) end = bytes.length;
+    if (end > at) into.set(fieldOf(snap, at, checkLine(bytes, at, end, lineNo)), at);
     at = end + 1;
   }
   return undefined;
@@ -65,48 +82,76 @@ export interface IndexPosition {
   readonly lineNo: number;
 }
 
-// The nine fields of the line from `start` to `end` are there and its via is known; returns
+// The eight tabs of the line from `start` to `end` (nine fields), its via one of VIAS; returns
 // where the first tab is.
-function checkLine(text: string, start: number, end: number, lineNo: number): number {
-  const first = text.indexOf('\t', start);
-  let t = first;
-  for (let i = 1; i < 8 && t >= 0 && t < end; i++) t = text.indexOf('\t', t + 1);
-  const next = t < 0 ? -1 : text.indexOf('\t', t + 1);
-  if (first < 0 || t < 0 || t >= end || (next >= 0 && next < end) || !VIAS.has(text.slice(text.lastIndexOf('\t', t - 1) + 1, t))) {
-    throw new Error(`damaged line ${lineNo}`);
-  }
-  return first;
-}
-
-const lineEnd = (text: string, start: number) => {
-  const end = text.indexOf('\n', start);
-  return end < 0 ? text.length : end;
-};
-
-// The line (as written) that starts at `start`.
-export function lineAt(text: string, start: number): string {
-  return text.slice(start, lineEnd(text, start));
-}
-
-// The entry whose line starts at `start` (a line indexSnapshot checked).
-export function entryAt(text: string, start: number): CacheEntry {
-  const end = lineEnd(text, start);
-  const tabs = TABS;
+function checkLine(bytes: Buffer, start: number, end: number, lineNo: number): number {
   let t = start - 1;
-  for (let i = 0; i < 8; i++) tabs[i] = t = text.indexOf('\t', t + 1);
-  return {
-    path: unescapeField(text.slice(start, tabs[0])), key: unescapeField(text.slice(tabs[0]! + 1, tabs[1])), sha256: text.slice(tabs[1]! + 1, tabs[2]),
-    size: Number(text.slice(tabs[2]! + 1, tabs[3])), mtimeMs: Number(text.slice(tabs[3]! + 1, tabs[4])), ctimeMs: Number(text.slice(tabs[4]! + 1, tabs[5])),
-    ino: Number(text.slice(tabs[5]! + 1, tabs[6])), via: text.slice(tabs[6]! + 1, tabs[7]) as CacheVia, recordedAt: text.slice(tabs[7]! + 1, end),
-  };
+  for (let i = 0; i < 8; i++) {
+    t = bytes.indexOf(TAB, t + 1);
+    if (t < 0 || t >= end) throw new Error(`damaged line ${lineNo}`);
+    TABS[i] = t;
+  }
+  const next = bytes.indexOf(TAB, t + 1);
+  if ((next >= 0 && next < end) || viaAt(bytes, TABS[6]! + 1, TABS[7]!) === undefined) throw new Error(`damaged line ${lineNo}`);
+  return TABS[0]!;
 }
 const TABS = new Array<number>(8);
 
+const VIA_BYTES = [...VIAS].map((v) => ({ via: v as CacheVia, bytes: Buffer.from(v) }));
+// The via written from `start` to `end`, as the one constant string for it (nothing allocated).
+function viaAt(bytes: Buffer, start: number, end: number): CacheVia | undefined {
+  for (const v of VIA_BYTES) if (v.bytes.length === end - start && bytes.compare(v.bytes, 0, v.bytes.length, start, end) === 0) return v.via;
+  return undefined;
+}
+
+// A number written from `start` to `end`: digits only (sizes, inodes) read in place, anything
+// else as Number() reads it.
+function numberAt(bytes: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = bytes[i]! - 0x30;
+    if (d < 0 || d > 9 || i - start > 14) return Number(bytes.toString('latin1', start, end));
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const lineEnd = (bytes: Buffer, start: number) => {
+  const end = bytes.indexOf(NL, start);
+  return end < 0 ? bytes.length : end;
+};
+
+// Where the line that starts at `start` ends, its newline included.
+export function afterLine(snap: Snapshot, start: number): number {
+  return Math.min(snap.bytes.length, lineEnd(snap.bytes, start) + 1);
+}
+
+// The bytes from `start` to `end` (whole lines as read), ending with a newline.
+export function linesAt(snap: Snapshot, start: number, end: number): Buffer {
+  const lines = snap.bytes.subarray(start, end);
+  return lines[lines.length - 1] === NL ? lines : Buffer.concat([lines, Buffer.from('\n')]);
+}
+
+// The entry whose line starts at `start` (a line indexSnapshot checked); `path` when the caller
+// has it already.
+export function entryAt(snap: Snapshot, start: number, path?: string): CacheEntry {
+  const { bytes } = snap;
+  const end = lineEnd(bytes, start);
+  const t = TABS;
+  for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
+  return {
+    path: path ?? fieldOf(snap, start, t[0]!), key: fieldOf(snap, t[0]! + 1, t[1]!), sha256: bytes.toString('latin1', t[1]! + 1, t[2]),
+    size: numberAt(bytes, t[2]! + 1, t[3]!), mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!), ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
+    ino: numberAt(bytes, t[5]! + 1, t[6]!), via: viaAt(bytes, t[6]! + 1, t[7]!)!, recordedAt: bytes.toString('latin1', t[7]! + 1, end),
+  };
+}
+
 // Every entry of a version 2 snapshot, parsed (throws as indexSnapshot does).
-export function parseSnapshot(text: string): CacheEntry[] {
+export function parseSnapshot(content: string | Buffer): CacheEntry[] {
+  const snap = snapshotOf(Buffer.isBuffer(content) ? content : Buffer.from(content));
   const index = new Map<string, CacheEntry | number>();
-  indexSnapshot(text, index);
-  return [...index.values()].map((at) => entryAt(text, at as number));
+  indexSnapshot(snap, index);
+  return [...index].map(([path, at]) => entryAt(snap, at as number, path));
 }
 
 // The JSON snapshot of version 1, read once and then written again as version 2.
@@ -114,6 +159,49 @@ export function parseVersion1(text: string): CacheEntry[] {
   const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
   if (parsed.version !== 1 || !Array.isArray(parsed.entries)) throw new Error('not a version 1 cache');
   return (parsed.entries as unknown[]).filter(isEntry);
+}
+
+// Write a new snapshot atomically: a temp file, fsynced, renamed over the old one.
+export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const chunk of formatSnapshot(entries)) {
+      if (typeof chunk === 'string') fs.writeSync(fd, chunk);
+      else for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at);
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+// The journal's entries (none when there is no journal), and how many lines were torn (cut
+// by a crash) or not entries.
+export function readJournal(file: string): { entries: CacheEntry[]; torn: number } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], torn: 0 };
+    throw e;
+  }
+  const entries: CacheEntry[] = [];
+  let torn = 0;
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const e: unknown = JSON.parse(line);
+      if (isEntry(e)) entries.push(e);
+      else torn++;
+    } catch {
+      torn++;
+    }
+  }
+  return { entries, torn };
 }
 
 // Open the journal for appending. A crash can leave its last line cut short; the next entry must

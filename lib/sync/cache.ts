@@ -2,10 +2,9 @@
 // atomic rename) plus an append-only journal of the entries recorded since, so a kill -9 at any
 // moment leaves a cache the next run can read, losing at most the uploads still in flight.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { pruneCachesAside } from '../report/retention.ts';
-import { entryAt, formatSnapshot, fsyncDir, indexSnapshot, isEntry, lineAt, openJournal, parseVersion1, snapshotText } from './cache-file.ts';
+import { afterLine, entryAt, indexSnapshot, linesAt, openJournal, parseVersion1, readJournal, snapshotOf, writeSnapshotFile, type Snapshot } from './cache-file.ts';
 
 export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
 
@@ -31,9 +30,9 @@ export interface CacheView {
 }
 
 export class HashCache implements CacheView {
-  // An entry, or (read from the snapshot and not changed since) the offset of its line in `text`.
+  // An entry, or (read from the snapshot and not changed since) the offset of its line in `snap`.
   private readonly byPath = new Map<string, CacheEntry | number>();
-  private text = '';
+  private snap: Snapshot | undefined;
   // Built at their first use: a run that finds every file unchanged never needs them.
   private bySha: Map<string, CacheEntry> | undefined;
   private byKey: Map<string, CacheEntry> | undefined;
@@ -57,13 +56,13 @@ export class HashCache implements CacheView {
     return cache;
   }
 
-  // The same, read off the main thread (the bytes not kept past their decoding) and indexed a slice
-  // at a time, giving way to the event loop in between (so the scan goes on meanwhile).
+  // The same, read off the main thread and indexed a slice at a time, giving way to the event
+  // loop in between (so the scan goes on meanwhile).
   static async load(file: string, options: { log?: Logger; readOnly?: boolean } = {}): Promise<HashCache> {
     const cache = new HashCache(file, options.log, options.readOnly);
-    const text = await fs.promises.readFile(file).then(snapshotText, (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-    await cache.useSnapshot(text, async (text) => {
-      for (let at = indexSnapshot(text, cache.byPath, undefined, SLICE_LINES); at; at = indexSnapshot(text, cache.byPath, at, SLICE_LINES)) await nextTurn();
+    const bytes = await fs.promises.readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    await cache.useSnapshot(bytes, async (snap) => {
+      for (let at = indexSnapshot(snap, cache.byPath, undefined, SLICE_LINES); at; at = indexSnapshot(snap, cache.byPath, at, SLICE_LINES)) await nextTurn();
     });
     cache.loadJournal();
     return cache;
@@ -74,18 +73,18 @@ export class HashCache implements CacheView {
   }
 
   *entries(): IterableIterator<CacheEntry> {
-    for (const e of this.byPath.values()) yield this.entry(e);
+    for (const [p, e] of this.byPath) yield this.entry(p, e);
   }
 
   get(filePath: string): CacheEntry | undefined {
     const e = this.byPath.get(filePath);
-    return e === undefined ? undefined : this.entry(e);
+    return e === undefined ? undefined : this.entry(filePath, e);
   }
 
   // A line is parsed each time it is asked for, into an object nobody keeps for long: holding
   // 100,000 parsed entries costs more (memory, and the collector's time) than parsing them.
-  private entry(e: CacheEntry | number): CacheEntry {
-    return typeof e === 'number' ? entryAt(this.text, e) : e;
+  private entry(path: string, e: CacheEntry | number): CacheEntry {
+    return typeof e === 'number' ? entryAt(this.snap!, e, path) : e;
   }
 
   findContent(sha256: string): CacheEntry | undefined {
@@ -117,17 +116,7 @@ export class HashCache implements CacheView {
   // at all when nothing changed since the snapshot was read.
   compact(): void {
     if (!this.dirty) return;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      for (const chunk of formatSnapshot(this.snapshotLines())) fs.writeSync(fd, chunk);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
-    fsyncDir(path.dirname(this.file));
+    writeSnapshotFile(this.file, this.snapshotLines());
     if (this.journalFd !== undefined) {
       fs.closeSync(this.journalFd);
       this.journalFd = undefined;
@@ -144,9 +133,20 @@ export class HashCache implements CacheView {
     }
   }
 
-  // What the next snapshot holds: entries, and the lines read that did not change (copied as they are).
-  private *snapshotLines(): Generator<CacheEntry | string> {
-    for (const e of this.byPath.values()) yield typeof e === 'number' ? lineAt(this.text, e) : e;
+  // What the next snapshot holds: entries, and the lines read that did not change (copied as they
+  // are, each run of lines that follow one another in the old snapshot as one piece).
+  private *snapshotLines(): Generator<CacheEntry | Buffer> {
+    let [start, end] = [0, 0];
+    for (const e of this.byPath.values()) {
+      if (typeof e === 'number' && e === end && end > start) {
+        end = afterLine(this.snap!, e);
+        continue;
+      }
+      if (end > start) yield linesAt(this.snap!, start, end);
+      [start, end] = typeof e === 'number' ? [e, afterLine(this.snap!, e)] : [0, 0];
+      if (typeof e !== 'number') yield e;
+    }
+    if (end > start) yield linesAt(this.snap!, start, end);
   }
 
   private indexes(): { bySha: Map<string, CacheEntry>; byKey: Map<string, CacheEntry> } {
@@ -154,7 +154,7 @@ export class HashCache implements CacheView {
       this.bySha = new Map();
       this.byKey = new Map();
       for (const [p, e] of this.byPath) {
-        const entry = this.entry(e);
+        const entry = this.entry(p, e);
         if (entry !== e) this.byPath.set(p, entry); // kept parsed: the indexes know entries by identity
         this.indexContent(entry);
       }
@@ -182,22 +182,22 @@ export class HashCache implements CacheView {
     this.indexContent(entry);
   }
 
-  // Take in the snapshot's text (undefined: there is none). A damaged one is set aside whole.
-  private useSnapshot(text: string | undefined, index?: (text: string) => Promise<void>): void | Promise<void> {
-    if (text === undefined) return;
+  // Take in the snapshot's bytes (undefined: there is none). A damaged one is set aside whole.
+  private useSnapshot(bytes: Buffer | undefined, index?: (snap: Snapshot) => Promise<void>): void | Promise<void> {
+    if (bytes === undefined) return;
     const fail = (e: unknown) => {
       this.byPath.clear();
       this.setAside(e as Error);
     };
     try {
-      if (text.startsWith('{')) {
-        for (const e of parseVersion1(text)) this.byPath.set(e.path, e);
+      if (bytes[0] === 0x7b /* { */) {
+        for (const e of parseVersion1(bytes.toString('utf8'))) this.byPath.set(e.path, e);
         this.dirty = true; // written again in the current format
         return;
       }
-      this.text = text;
-      if (index) return index(text).catch(fail);
-      indexSnapshot(text, this.byPath);
+      this.snap = snapshotOf(bytes);
+      if (index) return index(this.snap).catch(fail);
+      indexSnapshot(this.snap, this.byPath);
     } catch (e) {
       fail(e);
     }
@@ -212,36 +212,21 @@ export class HashCache implements CacheView {
   }
 
   private loadJournal(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.journalFile, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
-    let torn = 0;
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        const e: unknown = JSON.parse(line);
-        if (isEntry(e)) this.index(e);
-        else torn++;
-      } catch {
-        torn++;
-      }
-      this.dirty = true;
-    }
+    const { entries, torn } = readJournal(this.journalFile);
+    for (const e of entries) this.index(e);
+    if (entries.length || torn) this.dirty = true;
     if (torn) this.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
   }
 }
 
 const SLICE_LINES = 10_000;
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-// The snapshot's text, or undefined when there is none.
-function readSnapshot(read: () => Buffer): string | undefined {
+// The snapshot's bytes, or undefined when there is none.
+function readSnapshot(read: () => Buffer): Buffer | undefined {
   try {
-    return snapshotText(read());
+    return read();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -1,10 +1,11 @@
 // Stage 2, plan: a pure function of the scan and the hash cache. Maps each file to its key,
 // settles key conflicts among this run's files, and asks decideFile what it can decide from
-// `stat` alone (unchanged files are skipped without being read).
+// `stat` alone (unchanged files are skipped without being read). The same question, asked by
+// the scan as it meets each file (settledCheck), keeps unchanged files out of the plan at all.
 import type { CacheEntry, CacheView } from './cache.ts';
 import { decideFile } from './decide.ts';
 import { objectKeyFor } from './keys.ts';
-import type { ScannedFile } from './scan.ts';
+import type { ScannedFile, SettledCheck } from './scan.ts';
 
 export type PlanItem =
   | { readonly action: 'skip'; readonly file: ScannedFile; readonly key: string; readonly reason: 'unchanged' }
@@ -17,6 +18,20 @@ export type TransferItem = Extract<PlanItem, { action: 'transfer' }>;
 export interface PlanOptions {
   readonly prefix: string;
   readonly force: boolean;
+  // Paths of the files the scan found unchanged (left out of `files`): one of them may own a
+  // key that a file of the plan maps to.
+  readonly settled?: ReadonlySet<string>;
+}
+
+// For the scan: whether decideFile skips the file unchanged, from its stat and its cache entry.
+export function settledCheck(cache: CacheView, options: PlanOptions): SettledCheck | undefined {
+  if (options.force) return undefined;
+  return (file) => {
+    const cached = cache.get(file.absPath);
+    if (!cached) return false;
+    const k = objectKeyFor(options.prefix, file.source, file.relPath);
+    return k.ok && decideFile({ file, key: k.key, force: false, cached }).action === 'skip';
+  };
 }
 
 export function planUploads(files: readonly ScannedFile[], cache: CacheView, options: PlanOptions): PlanItem[] {
@@ -33,14 +48,11 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
     byKey.set(k.key, seen === undefined ? file : Array.isArray(seen) ? [...seen, file] : [seen, file]);
   }
   for (const [key, one] of byKey) {
-    if (!Array.isArray(one)) {
-      items.push(planFile(one, key, cache, options.force));
-      continue;
-    }
-    const allowed = keyHolder(one, cache.ownerOfKey(key));
-    for (const file of one) {
-      if (file === allowed) items.push(planFile(file, key, cache, options.force));
-      else items.push({ action: 'conflict', file, key, with: one.filter((f) => f !== file).map((f) => f.absPath), ...(allowed ? { heldBy: allowed.absPath } : {}) });
+    const group = Array.isArray(one) ? one : [one];
+    const holder = keyHolder(group, key, cache, options.settled);
+    for (const file of group) {
+      if (file.absPath === holder || (holder === undefined && group.length === 1)) items.push(planFile(file, key, cache, options.force));
+      else items.push({ action: 'conflict', file, key, with: [...group.filter((f) => f !== file).map((f) => f.absPath), ...(holder && !group.some((f) => f.absPath === holder) ? [holder] : [])], ...(holder ? { heldBy: holder } : {}) });
     }
   }
   return items;
@@ -54,8 +66,13 @@ function planFile(file: ScannedFile, key: string, cache: CacheView, force: boole
   return cached ? { action: 'transfer', file, key, cached } : { action: 'transfer', file, key };
 }
 
-// Several local files mapping to one key: only the file the cache knows as the key's owner may
-// keep it; the others are conflicts, so nothing silently overwrites anything.
-function keyHolder(group: readonly ScannedFile[], owner: CacheEntry | undefined): ScannedFile | undefined {
-  return owner ? group.find((f) => f.absPath === owner.path) : undefined;
+// Several local files mapping to one key, or one and a file the scan found unchanged that owns
+// it: only the file the cache knows as the key's owner may keep it (its path is returned); the
+// others are conflicts, so nothing silently overwrites anything.
+function keyHolder(group: readonly ScannedFile[], key: string, cache: CacheView, settled: ReadonlySet<string> | undefined): string | undefined {
+  // A lone file: only another file still here, found unchanged, can hold its key.
+  if (group.length === 1 && (!settled?.size || cache.get(group[0]!.absPath)?.key === key)) return undefined;
+  const owner = cache.ownerOfKey(key);
+  if (!owner) return undefined;
+  return group.some((f) => f.absPath === owner.path) || settled?.has(owner.path) ? owner.path : undefined;
 }

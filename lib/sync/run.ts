@@ -16,10 +16,10 @@ import { contentReader, type ContentReader } from './hash.ts';
 import { readLock, takeConfiguredLock, type HeldLock } from './lock.ts';
 import { loadLegacyCache, type LegacyHints } from './legacy.ts';
 import { listBucketHint } from './listing-hint.ts';
-import { planUploads, type PlanItem, type TransferItem } from './plan.ts';
+import { planUploads, settledCheck, type PlanItem, type PlanOptions, type TransferItem } from './plan.ts';
 import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
 import { createRecorder } from './record.ts';
-import { scanDownloads, type ScanOptions, type ScanResult } from './scan.ts';
+import { scanDownloads, type ScanOptions, type ScanResult, type SettledCheck } from './scan.ts';
 import { transferFiles, type TransferResult } from './transfer.ts';
 
 export interface SyncOptions {
@@ -92,7 +92,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     // The cache is read and indexed while the scan waits for its stats (they overlap).
     const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun });
     cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
-    const scan = await scanStage(run);
+    const scan = await scanStage(run, cacheReady.then((c) => settledCheck(c, planOptions(run))));
     cache = await cacheReady;
     const plan = planStage(run, scan, cache);
     await bucketReady;
@@ -144,17 +144,20 @@ async function ensureBucket(run: Run): Promise<void> {
   });
 }
 
-async function scanStage(run: Run): Promise<ScanResult> {
+// Files the plan would skip unchanged are told apart as the scan meets them (`settled`).
+async function scanStage(run: Run, settled: Promise<SettledCheck | undefined>): Promise<ScanResult> {
   const { config, log, now } = run;
-  const options: ScanOptions = { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now };
+  const options: ScanOptions = { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now, settled };
   const scan = await (run.options.scan ?? ((o) => scanDownloads(config.sources, o)))(options);
   for (const s of scan.skipped) log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
-  log.write({ kind: 'scan.done', complete: scan.files.length, skipped: scan.skipped.length });
+  log.write({ kind: 'scan.done', complete: scan.files.length + (scan.settled?.size ?? 0), skipped: scan.skipped.length });
   return scan;
 }
 
+const planOptions = (run: Run): PlanOptions => ({ prefix: run.config.storage.prefix, force: run.force });
+
 function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
-  const plan = planUploads(scan.files, cache, { prefix: run.config.storage.prefix, force: run.force });
+  const plan = planUploads(scan.files, cache, { ...planOptions(run), ...(scan.settled ? { settled: scan.settled } : {}) });
   for (const item of plan) {
     if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with, ...(item.heldBy ? { heldBy: item.heldBy } : {}) });
     if (item.action === 'invalid') run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });

@@ -1,9 +1,10 @@
 // Stage 1, scan: walk the download directories and decide which files are complete.
 import fs from 'node:fs';
-import { systemNow, type Now } from '../clock.ts';
+import type { Now } from '../clock.ts';
 import type { SourceDir } from '../config/sources.ts';
-import { listDirectory, placeOf, type Place } from './places.ts';
-import { createStatWorker, statSyncResult, type StatMany, type StatResult } from './stat-worker.ts';
+import { placeOf, type Place } from './places.ts';
+import { createStatWorker, statSyncResult, type StatMany } from './stat-worker.ts';
+import { Walker } from './walker.ts';
 
 export interface ScannedFile {
   readonly source: SourceDir;
@@ -42,7 +43,12 @@ export interface ScanSkip {
 export interface ScanResult {
   readonly files: ScannedFile[];
   readonly skipped: ScanSkip[];
+  // Complete files the `settled` check took out (the plan would skip them unchanged), by path.
+  readonly settled?: ReadonlySet<string>;
 }
+
+// Whether the plan would skip this file unchanged (from its stat and the cache alone).
+export type SettledCheck = (file: ScannedFile) => boolean;
 
 export interface ScanOptions {
   readonly partialSuffixes: readonly string[];
@@ -53,40 +59,11 @@ export interface ScanOptions {
   readonly onDir?: (dir: WalkedDir) => void;
   // How a directory's entries are stat'ed (by default large directories on a worker thread).
   readonly statMany?: StatMany;
+  // Files this says are settled are counted, not kept: a run that finds 100,000 files unchanged
+  // holds no file, plan item or key for them. Awaited before the first file is judged (the
+  // cache it asks is read while the first directories are listed).
+  readonly settled?: Promise<SettledCheck | undefined>;
 }
-
-// Compile a glob (* within a segment, ** across segments, ?) to a RegExp over '/'-separated paths.
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'u');
-}
-
-// A pattern without '/' matches a name at any depth (as in .gitignore); with '/', the whole relative path.
-export function createExcludeMatcher(patterns: readonly string[]): (relPath: string) => boolean {
-  const compiled = patterns.map((p) => ({ re: globToRegExp(p.replace(/^\/+/, '')), anyDepth: !p.includes('/') }));
-  return (relPath) => {
-    const base = relPath.slice(relPath.lastIndexOf('/') + 1);
-    return compiled.some(({ re, anyDepth }) => re.test(relPath) || (anyDepth && re.test(base)));
-  };
-}
-
-export function isPartialName(name: string, suffixes: readonly string[]): boolean {
-  const lower = name.toLowerCase();
-  return suffixes.some((s) => lower.endsWith(s));
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // A directory the walk went into: where it is, and the directories above it (by dev:ino), to
 // refuse links that loop.
@@ -110,7 +87,7 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
         walker.skip(source.path, 'unreadable', (e as NodeJS.ErrnoException).code);
         continue;
       }
-      await walker.walk(walker.list({ source, place: { fs: source.path, text: source.path, rel: '', rawRel: undefined }, ancestors: new Set([`${st.dev}:${st.ino}`]) }));
+      await walker.walkFrom({ source, place: { fs: source.path, text: source.path, rel: '', rawRel: undefined }, ancestors: new Set([`${st.dev}:${st.ino}`]) });
     }
   } finally {
     void worker?.close();
@@ -123,6 +100,7 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
 export async function scanNames(requests: ReadonlyArray<{ readonly dir: WalkedDir; readonly name: Buffer }>, options: ScanOptions): Promise<ScanResult> {
   const walker = new Walker(options, options.statMany ?? (async (paths) => paths.map(statSyncResult)));
   const subdirs: WalkedDir[] = [];
+  await walker.settledCheck();
   const scanTime = walker.time();
   for (const { dir, name } of requests) {
     const place = placeOf(dir.place, name);
@@ -137,110 +115,5 @@ function isLink(p: string | Buffer): boolean {
     return fs.lstatSync(p).isSymbolicLink();
   } catch {
     return false;
-  }
-}
-
-// A listed directory: the entries that may be candidates and their stats (under way), or why it
-// could not be listed.
-interface Listing {
-  readonly dir: WalkedDir;
-  readonly error?: string;
-  readonly wanted?: ReadonlyArray<{ readonly place: Place; readonly isSymlink: () => boolean }>;
-  readonly stats?: Promise<StatResult[]>;
-}
-
-class Walker {
-  readonly files: ScannedFile[] = [];
-  readonly skipped: ScanSkip[] = [];
-  private readonly now: Now;
-  private readonly isExcluded: (relPath: string) => boolean;
-
-  constructor(private readonly options: ScanOptions, private readonly statMany: StatMany) {
-    this.now = options.now ?? systemNow;
-    this.isExcluded = createExcludeMatcher(options.exclude);
-  }
-
-  time(): number {
-    return this.now().getTime();
-  }
-
-  result(): ScanResult {
-    this.files.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
-    return { files: this.files, skipped: this.skipped };
-  }
-
-  skip(p: string, reason: ScanSkipReason, detail?: string, readyAt?: number): void {
-    this.skipped.push({ path: p, reason, ...(detail ? { detail } : {}), ...(readyAt !== undefined ? { readyAt } : {}) });
-  }
-
-  // A directory's entries, with the stats of those that may be candidates under way (on the
-  // worker: they are asked for before they are needed, so they overlap with other work).
-  list(dir: WalkedDir): Listing {
-    let entries: Array<{ readonly place: Place; readonly entry: fs.Dirent<string | Buffer> }>;
-    try {
-      entries = listDirectory(dir.place);
-    } catch (e) {
-      return { dir, error: (e as NodeJS.ErrnoException).code ?? 'EIO' };
-    }
-    this.options.onDir?.(dir);
-    const wanted: Array<{ readonly place: Place; readonly isSymlink: () => boolean }> = [];
-    for (const { place, entry } of entries) if (this.wanted(place)) wanted.push({ place, isSymlink: () => entry.isSymbolicLink() });
-    const stats = this.statMany(wanted.map((w) => w.place.fs));
-    stats.catch(() => undefined); // awaited in walk
-    return { dir, wanted, stats };
-  }
-
-  // One directory, then its subdirectories in name order, each listed (and its stats asked
-  // for) before the first is walked; yielding to the event loop between directories.
-  async walk(listing: Listing): Promise<void> {
-    if (listing.error !== undefined) return this.skip(listing.dir.place.text, listing.error === 'ENOENT' ? 'vanished' : 'unreadable', listing.error);
-    const stats = await listing.stats!;
-    const scanTime = this.time();
-    const subdirs: WalkedDir[] = [];
-    listing.wanted!.forEach((w, i) => this.judge(listing.dir, w.place, w.isSymlink, stats[i]!, scanTime, subdirs));
-    subdirs.sort((a, b) => (a.place.text < b.place.text ? -1 : 1));
-    const next = subdirs.map((d) => this.list(d));
-    for (const l of next) {
-      await nextTurn();
-      await this.walk(l);
-    }
-  }
-
-  // Hidden and excluded entries are skipped by name, before any stat.
-  wanted(at: Place): boolean {
-    const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
-    if (name.startsWith('.')) return void this.skip(at.text, 'hidden'), false;
-    if (this.isExcluded(at.rel)) return void this.skip(at.text, 'excluded'), false;
-    return true;
-  }
-
-  judge(parent: WalkedDir, at: Place, isSymlink: () => boolean, st: StatResult, scanTime: number, subdirs: WalkedDir[]): void {
-    if ('code' in st) return this.statFailed(at, isSymlink, st.code);
-    if (st.isDirectory()) {
-      const id = `${st.dev}:${st.ino}`;
-      if (parent.ancestors.has(id)) return this.skip(at.text, 'symlink-loop', 'links back to a parent directory');
-      subdirs.push({ source: parent.source, place: at, ancestors: new Set(parent.ancestors).add(id) });
-      return;
-    }
-    if (!st.isFile()) return this.skip(at.text, 'not-regular');
-    const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
-    if (isPartialName(name, this.options.partialSuffixes)) return this.skip(at.text, 'partial');
-    // ctime, not mtime: tdl sets mtime to the message date, but any write or rename moves ctime.
-    const changedAgoMs = scanTime - st.ctimeMs;
-    if (this.options.stableAfterMs > 0 && changedAgoMs < this.options.stableAfterMs) {
-      return this.skip(at.text, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`, st.ctimeMs + this.options.stableAfterMs);
-    }
-    this.files.push({
-      source: parent.source, absPath: at.text, fsPath: at.fs, relPath: at.rel, rawRelPath: at.rawRel,
-      size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev,
-    });
-  }
-
-  // A link whose target is gone or loops is broken; a plain entry that is gone has vanished.
-  private statFailed(at: Place, isSymlink: () => boolean, code: string): void {
-    if ((code === 'ENOENT' || code === 'ELOOP') && isSymlink()) {
-      return this.skip(at.text, 'broken-link', `${code}: the link's target ${code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`);
-    }
-    this.skip(at.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
   }
 }

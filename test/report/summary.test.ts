@@ -75,4 +75,15 @@ test('a run of many uploads lists the first 1,000 objects and counts the rest', 
   assert.is(s.bytesUploaded, 1500);
 });
 
+test('files the scan settled (unchanged, never planned) count as scanned, complete and skipped unchanged', () => {
+  const base = input([{ status: 'uploaded', item: item('a.txt'), sha256: 'A', bytes: 5 }]);
+  const s = buildSummary({ ...base, scan: { ...base.scan, settled: new Set(['/dl/old1', '/dl/old2', '/dl/old3']) } });
+  const plain = buildSummary(base);
+  assert.is(s.scanned, plain.scanned + 3);
+  assert.is(s.complete, plain.complete + 3);
+  assert.is(s.skipped.unchanged, (plain.skipped.unchanged ?? 0) + 3);
+  assert.is(s.new, plain.new);
+  assert.is(s.status, 'ok');
+});
+
 test.run();

@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../lib/sync/cache.ts';
-import { formatSnapshot, parseSnapshot, SNAPSHOT_HEADER } from '../../lib/sync/cache-file.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatSnapshot, parseSnapshot, readJournal, SNAPSHOT_HEADER } from '../../lib/sync/cache-file.ts';
+import { tempDir } from '../support/env.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
   path: '/dl/a b.jpg', key: 'a_b.jpg', sha256: 'f'.repeat(64), size: 12, mtimeMs: 1732522222123.4567, ctimeMs: 1732522223000.001, ino: 123456789, recordedAt: '2026-11-25T03:00:00.000Z', via: 'upload', ...over,
@@ -20,6 +23,33 @@ test('anything but a version 2 snapshot is refused (the cache moves it aside)', 
   assert.throws(() => parseSnapshot(`${SNAPSHOT_HEADER}\nonly\tthree\tfields\n`), /damaged line 2/);
   assert.throws(() => parseSnapshot(`${SNAPSHOT_HEADER}\na\tb\tc\t1\t2\t3\t4\tstolen\tt\n`), /damaged line 2/);
   assert.equal(parseSnapshot(`${SNAPSHOT_HEADER}\n`), []);
+});
+
+test('a snapshot with non-ASCII paths is read as UTF-8 (an all-ASCII one as Latin-1): the same entries', () => {
+  const entries = [entry({ path: '/dl/Канал/фото 1.jpg', key: 'Канал/фото_1.jpg' }), entry({ path: '/dl/😀 ‛E9', via: 'copied' }), entry({ path: '/dl/plain' })];
+  const text = [...formatSnapshot(entries)].join('');
+  assert.equal(parseSnapshot(Buffer.from(text)), entries);
+  assert.equal(parseSnapshot(text.replace(/[^\x00-\x7f]/g, 'x')).map((e) => e.path), ['/dl/xxxxx/xxxx 1.jpg', '/dl/xx xE9', '/dl/plain']);
+});
+
+test('numbers are read back exactly: whole, fractional, and past what digits alone can hold', () => {
+  const entries = [entry({ size: 0, ino: 0, mtimeMs: 0, ctimeMs: 0.30000000000000004 }), entry({ path: '/b', size: 2 ** 53 - 1, ino: 18446744073709552000, mtimeMs: 1732522222123, ctimeMs: -1 })];
+  assert.equal(parseSnapshot([...formatSnapshot(entries)].join('')), entries);
+});
+
+test('lines kept as read are written back as they are, between entries written anew', () => {
+  const kept = Buffer.from('/k\tk\t' + 'a'.repeat(64) + '\t1\t2\t3\t4\tupload\tt\n');
+  const text = Buffer.concat([...formatSnapshot([entry(), kept, entry({ path: '/z' })], 1)].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString();
+  assert.equal(parseSnapshot(text).map((e) => e.path), ['/dl/a b.jpg', '/k', '/z']);
+});
+
+test('the journal: entries in order; torn and foreign lines counted, not fatal; none when there is none', () => {
+  const file = path.join(tempDir('journal'), 'j');
+  assert.equal(readJournal(file), { entries: [], torn: 0 });
+  fs.writeFileSync(file, `${JSON.stringify(entry())}\n{"not":"an entry"}\n${JSON.stringify(entry({ path: '/b' }))}\n{"path":"/cut`);
+  const { entries, torn } = readJournal(file);
+  assert.equal(entries.map((e) => e.path), ['/dl/a b.jpg', '/b']);
+  assert.is(torn, 2);
 });
 
 test.run();

@@ -165,6 +165,26 @@ test('load sets a damaged snapshot aside, like open', async () => {
   assert.not.ok(fs.existsSync(file), 'moved aside');
 });
 
+test('a changed entry among 10,000 read ones: the others are written back byte for byte (UTF-8 paths too)', () => {
+  const file = path.join(tempDir('cache'), 'c.json');
+  const c = HashCache.open(file);
+  for (let i = 0; i < 10_000; i++) c.record(entry(`/фото/${i}`, { mtimeMs: 1732522222123.4567 + i }));
+  c.compact();
+  const before = fs.readFileSync(file, 'utf8');
+  const r = HashCache.open(file);
+  r.record(entry('/фото/5000', { sha256: 'sha-changed' }));
+  r.record(entry('/new', { sha256: 'sha-new' }));
+  r.compact();
+  const after = fs.readFileSync(file, 'utf8');
+  const [b, a] = [before.split('\n'), after.split('\n')];
+  assert.is(a.length, b.length + 1);
+  assert.equal(a.filter((l) => !b.includes(l)).map((l) => l.split('\t')[2]), ['sha-changed', 'sha-new']);
+  const again = HashCache.open(file);
+  assert.is(again.size, 10_001);
+  assert.is(again.get('/фото/9999')?.mtimeMs, 1732522222123.4567 + 9999);
+  assert.is(again.get('/фото/5000')?.sha256, 'sha-changed');
+});
+
 test('entries not asked for are written back as they were read; an index keeps entries by identity', () => {
   const file = path.join(tempDir('cache'), 'c.json');
   const c = HashCache.open(file);

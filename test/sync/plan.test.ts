@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry, CacheView } from '../../lib/sync/cache.ts';
-import { planUploads } from '../../lib/sync/plan.ts';
+import { planUploads, settledCheck } from '../../lib/sync/plan.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 
 const source = { name: 'd', path: '/dl', keySegment: '' };
@@ -32,6 +32,34 @@ test('files sharing a key are conflicts unless one already owns it', () => {
   assert.equal(plan.map((i) => i.action), ['conflict', 'conflict']);
   const owned = planUploads([x, y], cacheOf([entryOf(x, 'my_file.txt')]), { prefix: '', force: true });
   assert.equal(owned.map((i) => [i.file.relPath, i.action]), [['my file.txt', 'transfer'], ['my_file.txt', 'conflict']]);
+});
+
+test('the scan\'s settled check says "unchanged" exactly where the plan would skip', () => {
+  const a = file('a.txt');
+  const cache = cacheOf([entryOf(a, 'p/a.txt'), entryOf(file('moved.txt'), 'old/moved.txt')]);
+  const check = settledCheck(cache, { prefix: 'p/', force: false })!;
+  assert.ok(check(a));
+  assert.not.ok(check(file('a.txt', { ctimeMs: 2 })), 'touched');
+  assert.not.ok(check(file('new.txt')), 'not in the cache');
+  assert.not.ok(check(file('moved.txt')), 'recorded under another key');
+  assert.not.ok(settledCheck(cache, { prefix: 'q/', force: false })!(a), 'the prefix changed');
+  assert.is(settledCheck(cache, { prefix: 'p/', force: true }), undefined, '--force: nothing is settled');
+  for (const f of [a, file('a.txt', { size: 9 }), file('new.txt')]) {
+    assert.is(check(f), planUploads([f], cache, { prefix: 'p/', force: false })[0]?.action === 'skip', f.relPath);
+  }
+});
+
+test('a key owned by a file the scan found unchanged stays with it: newcomers mapping to it are conflicts', () => {
+  const owner = file('my file.txt');
+  const cache = cacheOf([entryOf(owner, 'my_file.txt')]);
+  const settled = new Set([owner.absPath]);
+  const newcomer = file('my_file.txt', { ino: 2 });
+  const lone = planUploads([newcomer], cache, { prefix: '', force: false, settled });
+  assert.equal(lone.map((i) => [i.action, i.action === 'conflict' ? [i.heldBy, i.with] : '']), [['conflict', [owner.absPath, [owner.absPath]]]]);
+  const two = planUploads([newcomer, file('my\tfile.txt', { ino: 3 })], cache, { prefix: '', force: false, settled });
+  assert.equal(two.map((i) => i.action === 'conflict' && i.heldBy), [owner.absPath, owner.absPath]);
+  // The owner gone from the disk (not settled): the newcomer goes on to the transfer, which decides.
+  assert.is(planUploads([newcomer], cache, { prefix: '', force: false, settled: new Set() })[0]?.action, 'transfer');
 });
 
 test('an impossible key is reported as invalid', () => {

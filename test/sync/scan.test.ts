@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createExcludeMatcher, globToRegExp, isPartialName, scanDownloads, scanNames, type WalkedDir } from '../../lib/sync/scan.ts';
+import { scanDownloads, scanNames, type WalkedDir } from '../../lib/sync/scan.ts';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
 import { statManySync } from '../../lib/sync/stat-worker.ts';
 import { tempDir, writeFile } from '../support/env.ts';
@@ -57,16 +57,6 @@ test('a missing download dir is reported, not fatal', async () => {
   const r = await scanDownloads([{ name: 'gone', path: path.join(root, 'nope'), keySegment: 'g/' }, { name: 'd', path: root, keySegment: '' }], opts);
   assert.is(r.files.length, 1);
   assert.is(r.skipped[0]?.reason, 'unreadable');
-});
-
-test('glob helpers', () => {
-  assert.ok(globToRegExp('**/*.jpg').test('a/b/c.jpg'));
-  assert.ok(globToRegExp('**/*.jpg').test('c.jpg'));
-  assert.not.ok(globToRegExp('*.jpg').test('a/c.jpg'));
-  assert.ok(createExcludeMatcher(['*.jpg'])('a/c.jpg'));
-  assert.ok(globToRegExp('file?.txt').test('file1.txt'));
-  assert.not.ok(globToRegExp('a.b').test('axb'));
-  assert.ok(isPartialName('X.PART', ['.part']));
 });
 
 test('scanNames: entries named by events judged by the rules of the scan; a new folder walked whole; unstable says when it is ready', async () => {
