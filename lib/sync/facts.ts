@@ -37,10 +37,10 @@ export function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, i
 const remoteOf = (st: ObjectInfo | null): RemoteFacts | null => st && { size: st.size, etag: st.etag, encrypted: st.encrypted, ...(st.sha256 ? { sha256: st.sha256 } : {}) };
 
 // The object under the key: from the listing when it answers, otherwise (or for a listed object
-// of the file's size, whose sha256 the listing does not show) a HEAD.
-export async function gatherRemote(facts: FileFacts, deps: TransferDeps): Promise<FileFacts> {
+// of the file's size, whose sha256 the listing does not show) a HEAD, or the HEAD sent ahead.
+export async function gatherRemote(facts: FileFacts, deps: TransferDeps, sentAhead?: Promise<ObjectInfo | null>): Promise<FileFacts> {
   const hinted = facts.remote === undefined ? deps.hint?.lookup(facts.key) : undefined;
-  const remote = hinted !== undefined ? hinted : remoteOf(await deps.storage.stat(facts.key));
+  const remote = hinted !== undefined ? hinted : remoteOf(await (sentAhead ?? deps.storage.stat(facts.key)));
   const owner = deps.cache.ownerOfKey(facts.key);
   return { ...facts, remote, ...(owner ? { keyOwner: owner } : {}) };
 }
@@ -53,6 +53,18 @@ async function proves(etag: string | undefined, key: string, facts: FileFacts, b
   if (etagForm(etag).kind !== 'multipart') return false;
   const stated = await deps.storage.partSize(key);
   return stated !== undefined && (await matchesEtag(etag, source, stated, deps.buffers));
+}
+
+// The HEAD the decision will ask for, sent before the file is read: the listing shows an object
+// of the file's size under its key (a lost cache, a bucket taken over), whose sha256 only a HEAD
+// tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
+export function headAhead(facts: FileFacts, deps: TransferDeps): Promise<ObjectInfo | null> | undefined {
+  if (facts.force) return undefined;
+  const listed = deps.hint?.lookup(facts.key);
+  if (!listed || listed.size !== facts.file.size) return undefined;
+  const head = deps.storage.stat(facts.key);
+  head.catch(() => undefined); // awaited when the decision asks; a file that ends before never does
+  return head;
 }
 
 export async function gatherProof(facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<FileFacts> {

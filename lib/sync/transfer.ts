@@ -7,11 +7,11 @@
 import { describeError, StorageUnreachableError } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import type { LogEntry, Logger } from '../log/logger.ts';
-import type { Storage } from '../storage/client.ts';
+import type { ObjectInfo, Storage } from '../storage/client.ts';
 import type { CacheView } from './cache.ts';
 import { claimObject, copyFromSource, uploadFile } from './act.ts';
 import { decideFile, type Decision, type FileFacts, type NeedFact } from './decide.ts';
-import { gatherInFlight, gatherProof, gatherRemote, gatherSource, withHash } from './facts.ts';
+import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
 import type { TransferItem } from './plan.ts';
 import type { ContentReader } from './hash.ts';
 import type { LegacyHints } from './legacy.ts';
@@ -139,6 +139,7 @@ interface Start {
 async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads, start: Start): Promise<TransferOutcome> {
   if (start.early && 'error' in start.early) throw new Error(start.early.error);
   let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
+  const head = headAhead(facts, deps);
   if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
   let body: Buffer | undefined; // the bytes read for the hash, sent as they are
   let release: (() => void) | undefined; // gives the body's memory back
@@ -163,7 +164,7 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
           release?.();
           [body, release] = [undefined, undefined];
         }
-        facts = await gather(d.fact, facts, body, deps, inFlight);
+        facts = await gather(d.fact, facts, body, deps, inFlight, head);
       }
     }
   } finally {
@@ -172,9 +173,9 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   }
 }
 
-function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps, inFlight: InFlightUploads): Promise<FileFacts> {
+function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps, inFlight: InFlightUploads, head?: Promise<ObjectInfo | null>): Promise<FileFacts> {
   if (fact === 'in-flight') return gatherInFlight(facts, inFlight);
-  if (fact === 'remote') return gatherRemote(facts, deps);
+  if (fact === 'remote') return gatherRemote(facts, deps, head);
   if (fact === 'proof') return gatherProof(facts, body, deps);
   return gatherSource(facts, body, deps);
 }

@@ -11,9 +11,10 @@ import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
 import { HashCache, type CacheEntry } from '../../lib/sync/cache.ts';
 import type { FileFacts } from '../../lib/sync/decide.ts';
-import { gatherProof, gatherRemote, gatherSource, withHash } from '../../lib/sync/facts.ts';
+import { gatherProof, gatherRemote, gatherSource, headAhead, withHash } from '../../lib/sync/facts.ts';
 import { contentReader } from '../../lib/sync/hash.ts';
 import { legacyHints } from '../../lib/sync/legacy.ts';
+import { listBucketHint } from '../../lib/sync/listing-hint.ts';
 import { createRecorder } from '../../lib/sync/record.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 import type { TransferDeps } from '../../lib/sync/transfer.ts';
@@ -85,6 +86,32 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
       f = await gatherProof(f, bytes.length <= MIB ? bytes : undefined, deps);
       assert.is(f.proof, proven, `${key} ${proven ? 'proven' : 'disproven'} by ETag ${f.remote?.etag}`);
     }
+  });
+
+  it('a HEAD is sent ahead only for a key the listing shows with the file\'s size; the decision then reads its answer', async () => {
+    const deps0 = await setUp();
+    const bytes = Buffer.from('listed bytes');
+    await deps0.storage.putBuffer('same.txt', bytes, sha(bytes), { sha256: sha(bytes) }, 'text/plain');
+    await deps0.storage.putBuffer('shorter.txt', Buffer.from('x'), sha('x'), { sha256: sha('x') }, 'text/plain');
+    const hint = await listBucketHint(deps0.storage, '', 1000);
+    let heads = 0;
+    const storage = { ...deps0.storage, stat: (key: string) => (heads++, deps0.storage.stat(key)) };
+    const deps = { ...deps0, storage, ...(hint ? { hint } : {}) };
+    const abs = writeFile(tempDir('facts'), 'f.txt', bytes);
+    const facts = (key: string, force = false): FileFacts => ({ file: scanned(abs, key, bytes.length), key, force });
+    assert.is(headAhead(facts('missing.txt'), deps), undefined, 'not in the bucket: nothing to ask');
+    assert.is(headAhead(facts('shorter.txt'), deps), undefined, 'another size: the listing says enough');
+    assert.is(headAhead(facts('same.txt', true), deps), undefined, '--force asks nothing');
+    assert.is(heads, 0);
+    const ahead = headAhead(facts('same.txt'), deps);
+    assert.ok(ahead);
+    assert.is(heads, 1, 'sent at once');
+    let f: FileFacts = { ...facts('same.txt'), sha256: sha(bytes) };
+    f = await gatherRemote(f, deps, ahead);
+    assert.ok(f.remote?.listed, 'first from the listing');
+    f = await gatherRemote(f, deps, ahead);
+    assert.is(f.remote?.sha256, sha(bytes), 'then the HEAD sent ahead');
+    assert.is(heads, 1, 'no second HEAD');
   });
 
   it('sources: proven by our sha256 or by ETag, not by a missing object or one of another size', async () => {
