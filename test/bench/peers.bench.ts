@@ -14,16 +14,18 @@ import { measure, type Measured } from './lib/measure.ts';
 import { peakRssBySize } from './lib/memory.ts';
 import { firstOutput, hashSpeed } from './lib/micro.ts';
 import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
-import { ALL_TOOLS, type Tool } from './lib/tools.ts';
+import { ALL_TOOLS, aws, ensurePeers, type Tool } from './lib/tools.ts';
 import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
-import { printTable, type Row } from './lib/table.ts';
+import { printTable, printTargets, type Row } from './lib/table.ts';
 import { benchTakeover, printTakeover } from './lib/takeover.ts';
 
 const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
 const REPS = Number(process.env.BENCH_REPS ?? 2);
 const SERVERS = (process.env.BENCH_SERVERS ?? 's3rver,rgw').split(',');
 const TREES: TreeSpec[] = [...(process.env.BENCH_ONLY_100K ? [] : [process.env.BENCH_QUICK ? QUICK : MIXED]), ...(process.env.BENCH_100K || process.env.BENCH_ONLY_100K ? [SMALL_100K] : [])];
-const TOOLS = ALL_TOOLS.filter((t) => fs.existsSync(t.binary) && (!process.env.BENCH_TOOLS || process.env.BENCH_TOOLS.split(',').some((n) => t.name.startsWith(n))));
+const WANTED = ALL_TOOLS.filter((t) => !process.env.BENCH_TOOLS || process.env.BENCH_TOOLS.split(',').some((n) => t.name.startsWith(n)));
+await ensurePeers(WANTED);
+const TOOLS = WANTED.filter((t) => fs.existsSync(t.binary));
 
 async function createBucket(s: RunningServer, bucket: string): Promise<void> {
   const c = new Minio.Client({ endPoint: '127.0.0.1', port: s.port, useSSL: false, accessKey: s.accessKey, secretKey: s.secretKey, pathStyle: true });
@@ -69,6 +71,7 @@ async function benchServer(name: string): Promise<void> {
         }
       }
       printTable(rows, TOOLS.map((t) => t.name), 'telegram-sync');
+      printTargets(rows, TOOLS.map((t) => t.name), 'telegram-sync', { small100k: spec === SMALL_100K, aws: aws.name });
     }
     if (process.env.BENCH_ONLY_100K) return;
     const sizes = process.env.BENCH_4G ? [256, 4096] : [256, 1024];

@@ -3,6 +3,7 @@
 // project run as the cron line runs it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
 
 export interface BenchServer {
@@ -24,6 +25,8 @@ export interface Invocation {
 export interface Tool {
   readonly name: string;
   readonly binary: string;
+  // The Debian package that installs `binary` (none: this project).
+  readonly debian?: string;
   // The same command does the first upload and the rerun (a no-op).
   sync(dir: string, bucket: string, s: BenchServer, work: string): Invocation;
   // This project only: the state to delete for a "cache lost" rerun.
@@ -36,6 +39,7 @@ const baseEnv = () => ({ PATH: '/usr/local/bin:/usr/bin:/bin', HOME: process.env
 export const rclone: Tool = {
   name: 'rclone',
   binary: '/usr/bin/rclone',
+  debian: 'rclone',
   sync(dir, bucket, s, work) {
     fs.writeFileSync(path.join(work, 'rclone.conf'), '');
     return {
@@ -52,6 +56,7 @@ export const rclone: Tool = {
 export const aws: Tool = {
   name: 'aws s3 sync',
   binary: '/usr/bin/aws',
+  debian: 'awscli',
   sync(dir, bucket, s, work) {
     const config = path.join(work, 'aws.config');
     fs.writeFileSync(config, `[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n  max_concurrent_requests = ${CONCURRENCY}\n`);
@@ -66,6 +71,7 @@ export const aws: Tool = {
 export const s3cmd: Tool = {
   name: 's3cmd',
   binary: '/usr/bin/s3cmd',
+  debian: 's3cmd',
   sync(dir, bucket, s, work) {
     const config = path.join(work, 's3cmd.cfg');
     const host = `127.0.0.1:${s.port}`;
@@ -90,3 +96,16 @@ export const thisProject: Tool = {
 };
 
 export const ALL_TOOLS: readonly Tool[] = [rclone, aws, s3cmd, thisProject];
+
+// The peers (and GNU time, which measures every tool) from Debian's packages, when missing and
+// this runs as root; otherwise a missing peer is left out of the table, and said so.
+export async function ensurePeers(tools: readonly Tool[]): Promise<void> {
+  const missing = [...tools.filter((t) => t.debian && !fs.existsSync(t.binary)).map((t) => t.debian!), ...(fs.existsSync('/usr/bin/time') ? [] : ['time'])];
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) return void console.log(`not installed, left out: ${missing.join(', ')} (apt-get install ${missing.join(' ')} as root)`);
+  console.log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update', '-qq'], { env, reject: false });
+  const r = await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, reject: false });
+  if (r.exitCode !== 0) console.log(`apt-get install failed (${r.exitCode}): ${r.stderr.split('\n').slice(-2).join(' ')}`);
+}
