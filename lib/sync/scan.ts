@@ -100,7 +100,7 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
 export async function scanNames(requests: ReadonlyArray<{ readonly dir: WalkedDir; readonly name: Buffer }>, options: ScanOptions): Promise<ScanResult> {
   const walker = new Walker(options, options.statMany ?? (async (paths) => paths.map(statSyncResult)));
   const subdirs: WalkedDir[] = [];
-  await walker.settledCheck();
+  await walker.awaitSettledCheck();
   const scanTime = walker.time();
   for (const { dir, name } of requests) {
     const place = placeOf(dir.place, name);

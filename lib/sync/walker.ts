@@ -56,7 +56,8 @@ export class Walker {
     return this.now().getTime();
   }
 
-  async settledCheck(): Promise<void> {
+  // The settled check, once the cache it asks is read (nothing is judged before).
+  async awaitSettledCheck(): Promise<void> {
     if (this.options.settled && !this.isSettled) this.isSettled = (await this.options.settled) ?? (() => false);
   }
 
@@ -93,7 +94,7 @@ export class Walker {
     if (listing.error !== undefined) return this.skip(listing.dir.place.text, listing.error === 'ENOENT' ? 'vanished' : 'unreadable', listing.error);
     for (const s of listing.skips!) this.skipped.push(s); // only now: a listing made ahead may not be walked
     const stats = await listing.stats!;
-    await this.settledCheck();
+    await this.awaitSettledCheck();
     const scanTime = this.time();
     const subdirs: WalkedDir[] = [];
     listing.wanted!.forEach((w, i) => this.judge(listing.dir, w.place, () => w.link, stats[i]!, scanTime, subdirs));
