@@ -8,6 +8,7 @@ import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CacheEntry, CacheVia } from './cache.ts';
+import type { CachedStat } from './decide.ts';
 
 export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
 const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);
@@ -143,6 +144,18 @@ export function entryAt(snap: Snapshot, start: number, path?: string): CacheEntr
     path: path ?? fieldOf(snap, start, t[0]!), key: fieldOf(snap, t[0]! + 1, t[1]!), sha256: bytes.toString('latin1', t[1]! + 1, t[2]),
     size: numberAt(bytes, t[2]! + 1, t[3]!), mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!), ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
     ino: numberAt(bytes, t[5]! + 1, t[6]!), via: viaAt(bytes, t[6]! + 1, t[7]!)!, recordedAt: bytes.toString('latin1', t[7]! + 1, end),
+  };
+}
+
+// Of the entry whose line starts at `start`, what decideFile's first rule reads (no string but
+// the key, which only a line with a backslash in it has to unescape).
+export function statAt(snap: Snapshot, start: number): CachedStat {
+  const { bytes } = snap;
+  const t = TABS;
+  for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
+  return {
+    key: fieldOf(snap, t[0]! + 1, t[1]!), size: numberAt(bytes, t[2]! + 1, t[3]!), mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!),
+    ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!), ino: numberAt(bytes, t[5]! + 1, t[6]!), via: viaAt(bytes, t[6]! + 1, t[7]!)!,
   };
 }
 

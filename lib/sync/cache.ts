@@ -3,8 +3,9 @@
 // moment leaves a cache the next run can read, losing at most the uploads still in flight.
 import fs from 'node:fs';
 import type { Logger } from '../log/logger.ts';
+import type { CachedStat } from './decide.ts';
 import { pruneCachesAside } from '../report/retention.ts';
-import { afterLine, entryAt, indexSnapshot, linesAt, openJournal, parseVersion1, readJournal, snapshotOf, writeSnapshotFile, type Snapshot } from './cache-file.ts';
+import { afterLine, entryAt, statAt, indexSnapshot, linesAt, openJournal, parseVersion1, readJournal, snapshotOf, writeSnapshotFile, type Snapshot } from './cache-file.ts';
 
 export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
 
@@ -23,6 +24,8 @@ export interface CacheEntry {
 
 export interface CacheView {
   get(filePath: string): CacheEntry | undefined;
+  // What decideFile's first rule reads of the entry for this path (cheaper than the entry).
+  statOf(filePath: string): CachedStat | undefined;
   // An entry whose object really holds this content (uploaded or adopted, not a dedup pointer).
   findContent(sha256: string): CacheEntry | undefined;
   // The entry that put content under `key`, if any.
@@ -79,6 +82,11 @@ export class HashCache implements CacheView {
   get(filePath: string): CacheEntry | undefined {
     const e = this.byPath.get(filePath);
     return e === undefined ? undefined : this.entry(filePath, e);
+  }
+
+  statOf(filePath: string): CachedStat | undefined {
+    const e = this.byPath.get(filePath);
+    return typeof e === 'number' ? statAt(this.snap!, e) : e;
   }
 
   // A line is parsed each time it is asked for, into an object nobody keeps for long: holding

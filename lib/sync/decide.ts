@@ -75,15 +75,23 @@ export function isSameStat(a: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' |
 
 // The entry still covers the file's object: recorded under the key the file maps to now (a
 // dedup entry points at another file's object, whatever the key).
-export function coversKey(entry: CacheEntry, key: string): boolean {
+export function coversKey(entry: Pick<CacheEntry, 'key' | 'via'>, key: string): boolean {
   return entry.key === key || entry.via === 'dedup';
+}
+
+// What the first rule reads of a cache entry (the scan asks it of every file, before any hash).
+export type CachedStat = Pick<CacheEntry, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'key' | 'via'>;
+
+// Not touched since it was recorded, and recorded under the key it maps to now: skipped unread.
+export function isUnchanged(entry: CachedStat, file: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>, key: string): boolean {
+  return isSameStat(entry, file) && coversKey(entry, key);
 }
 
 // --force ignores what the cache and the bucket say (every file is sent again), but the same
 // bytes are still sent once per run: a copy waits for its original and records a dedup.
 export function decideFile(f: FileFacts): Decision {
   const { file, key, cached } = f;
-  if (!f.force && cached && isSameStat(cached, file) && coversKey(cached, key)) return { action: 'skip', reason: 'unchanged' };
+  if (!f.force && cached && isUnchanged(cached, file, key)) return { action: 'skip', reason: 'unchanged' };
   if (f.sha256 === undefined) return { action: 'need', fact: 'hash' };
   if (!f.force && cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
   if (!f.force && f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };

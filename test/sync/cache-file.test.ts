@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../lib/sync/cache.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatSnapshot, parseSnapshot, readJournal, SNAPSHOT_HEADER } from '../../lib/sync/cache-file.ts';
+import { entryAt, formatSnapshot, indexSnapshot, parseSnapshot, readJournal, snapshotOf, SNAPSHOT_HEADER, statAt } from '../../lib/sync/cache-file.ts';
 import { tempDir } from '../support/env.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
@@ -41,6 +41,17 @@ test('lines kept as read are written back as they are, between entries written a
   const kept = Buffer.from('/k\tk\t' + 'a'.repeat(64) + '\t1\t2\t3\t4\tupload\tt\n');
   const text = Buffer.concat([...formatSnapshot([entry(), kept, entry({ path: '/z' })], 1)].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString();
   assert.equal(parseSnapshot(text).map((e) => e.path), ['/dl/a b.jpg', '/k', '/z']);
+});
+
+test('statAt reads what the first rule needs, the same as the whole entry says', () => {
+  const entries = [entry(), entry({ path: '/dl/Канал', key: 'k\\with\tescapes', via: 'dedup', size: 2 ** 40, ino: 18446744073709552000 }), entry({ path: '/z', mtimeMs: 1732522222123 })];
+  const snap = snapshotOf(Buffer.from([...formatSnapshot(entries)].join('')));
+  const index = new Map<string, CacheEntry | number>();
+  indexSnapshot(snap, index);
+  for (const [p, at] of index) {
+    const { key, size, mtimeMs, ctimeMs, ino, via } = entryAt(snap, at as number, p);
+    assert.equal(statAt(snap, at as number), { key, size, mtimeMs, ctimeMs, ino, via }, p);
+  }
 });
 
 test('the journal: entries in order; torn and foreign lines counted, not fatal; none when there is none', () => {

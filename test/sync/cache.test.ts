@@ -147,6 +147,7 @@ test('load reads what open reads (snapshot, journal, a later entry for the same 
   assert.equal([...loaded.entries()], [...opened.entries()]);
   assert.is(loaded.get('/f24999')?.mtimeMs, 1732522222123.4567 + 24999, 'numbers read back exactly');
   assert.is(loaded.get('/f7')?.sha256, 'sha-new');
+  assert.equal([loaded.statOf('/f7')?.size, loaded.statOf('/f24999')?.mtimeMs, loaded.statOf('/nope')], [70, 1732522222123.4567 + 24999, undefined], 'statOf: journal and snapshot');
   assert.is(loaded.findContent('sha-new')?.path, '/f7');
   assert.is(loaded.findContent('sha-/f8')?.path, '/f8');
   assert.is(await HashCache.load(path.join(tempDir('cache'), 'none.json')).then((x) => x.size), 0, 'no snapshot: an empty cache');

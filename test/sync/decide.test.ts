@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../lib/sync/cache.ts';
-import { decideFile, isSameStat, pickOriginal, type Decision, type FileFacts } from '../../lib/sync/decide.ts';
+import { decideFile, isSameStat, isUnchanged, pickOriginal, type Decision, type FileFacts } from '../../lib/sync/decide.ts';
 import type { ScannedFile } from '../../lib/sync/scan.ts';
 
 const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.jpg', fsPath: '/dl/a.jpg', relPath: 'a.jpg', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, dev: 1 };
@@ -67,6 +67,14 @@ test('pickOriginal: no daemon suffix, then the earliest ctime, then the shortest
     [['clip-00000001.mp4'], [['clip-00000001.mp4', 9], ['clip-a1b2c3d4.mp4', 9]]],
   ];
   for (const [[want], files] of table) assert.is(pickOriginal(files.map(([r, c]) => f(r, c))).relPath, want);
+});
+
+test('isUnchanged: the same stat and an entry that covers the key (its own, or a dedup pointing anywhere)', () => {
+  const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };
+  assert.ok(isUnchanged({ ...s, key: 'k', via: 'upload' }, s, 'k'));
+  assert.not.ok(isUnchanged({ ...s, key: 'old/k', via: 'upload' }, s, 'k'));
+  assert.ok(isUnchanged({ ...s, key: 'other', via: 'dedup' }, s, 'k'));
+  assert.not.ok(isUnchanged({ ...s, key: 'k', via: 'upload' }, { ...s, ctimeMs: 5 }, 'k'));
 });
 
 test('isSameStat compares size, mtime, ctime and inode', () => {

@@ -9,6 +9,7 @@ const file = (rel: string, over: Partial<ScannedFile> = {}): ScannedFile => ({ s
 const entryOf = (f: ScannedFile, key: string): CacheEntry => ({ path: f.absPath, key, sha256: 's', size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, recordedAt: '', via: 'upload' });
 const cacheOf = (entries: CacheEntry[]): CacheView => ({
   get: (p) => entries.find((e) => e.path === p),
+  statOf: (p) => entries.find((e) => e.path === p),
   findContent: (s) => entries.find((e) => e.sha256 === s),
   ownerOfKey: (k) => entries.find((e) => e.key === k),
 });
