@@ -11,7 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import { maskSecrets } from '../log/logger.ts';
 import { readRunRecords } from '../report/records.ts';
 import { decide, formatMessage, INITIAL_STATE, type NotifyState } from './message.ts';
-import { lastRunRegistry, WatchTotals, writeMetricsFile } from './metrics.ts';
+import type { WatchTotals } from './metrics.ts';
 import { deliver, targetsOf, type Fetch } from './notify.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -49,21 +49,29 @@ function lastSuccessAt(config: Config): string | undefined {
   return [...readRunRecords(config.logDir)].reverse().find((r) => !r.dryRun && r.status === 'ok')?.finishedAt;
 }
 
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
 export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
   const m = config.monitor;
   const secrets = secretsOf(config);
   const now = deps.now ?? Date.now;
-  const totals = deps.watch ? new WatchTotals() : undefined;
+  // prom-client (12 MB, and its load time) only for a run that writes or serves metrics.
+  const metrics = once(() => import('./metrics.ts'));
+  const totals: Promise<WatchTotals> | undefined = deps.watch ? metrics().then((x) => new x.WatchTotals()) : undefined;
   let last: Outcome | undefined;
   // The last successful run's end: read from the run records once, then kept as runs succeed
   // (a watch's /metrics is scraped every few seconds; the records file grows all day).
   let lastSuccess: { at: string | undefined } | undefined;
   let chain: Promise<void> = Promise.resolve(); // one at a time: the state file is read, then written
   const metricsText = async () => {
-    if (!last) return totals ? totals.registry.metrics() : '';
+    const counters = await totals;
+    if (!last) return counters ? counters.registry.metrics() : '';
     lastSuccess ??= { at: lastSuccessAt(config) };
-    const gauges = await lastRunRegistry({ last, ...(lastSuccess.at ? { lastSuccessAt: lastSuccess.at } : {}) }).metrics();
-    return totals ? gauges + (await totals.registry.metrics()) : gauges;
+    const gauges = await (await metrics()).lastRunRegistry({ last, ...(lastSuccess.at ? { lastSuccessAt: lastSuccess.at } : {}) }).metrics();
+    return counters ? gauges + (await counters.registry.metrics()) : gauges;
   };
   const notify = async (o: Outcome) => {
     if (!m.telegram && !m.webhookUrl) return;
@@ -84,15 +92,17 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
     afterRun(o) {
       last = o;
       if (o.ok && o.source !== 'test-sync') lastSuccess = { at: o.at };
-      totals?.add(o);
-      chain = chain.then(() => record(o));
+      chain = chain.then(async () => {
+        (await totals)?.add(o);
+        await record(o);
+      });
       return chain;
     },
   };
 
   async function record(o: Outcome): Promise<void> {
     try {
-      if (m.metricsFile && o.source !== 'test-sync') writeMetricsFile(m.metricsFile, await metricsText());
+      if (m.metricsFile && o.source !== 'test-sync') (await metrics()).writeMetricsFile(m.metricsFile, await metricsText());
     } catch (e) {
       deps.log.write({ kind: 'metrics.failed', file: m.metricsFile, error: maskSecrets(describeError(e), secrets) });
     }

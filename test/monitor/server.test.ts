@@ -7,8 +7,13 @@ import { loadConfig } from '../../lib/config/load.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createMonitor } from '../../lib/monitor/monitor.ts';
-import { startMonitorServer, startWatchMonitorServer } from '../../lib/monitor/server.ts';
+import { METRICS_CONTENT_TYPE, startMonitorServer, startWatchMonitorServer } from '../../lib/monitor/server.ts';
+import { Registry } from 'prom-client';
 import { tempDir } from '../support/env.ts';
+
+test('the /metrics content type is prom-client\'s own', () => {
+  assert.is(METRICS_CONTENT_TYPE, Registry.PROMETHEUS_CONTENT_TYPE);
+});
 
 test('/metrics in the Prometheus content type, /healthz 200 or 503, /status as HTML, others 404, GET only', async () => {
   let ok = true;
