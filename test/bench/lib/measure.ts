@@ -35,7 +35,16 @@ function parseTime(report: string): { wallS: number; cpuS: number; rssMB: number
   return { wallS, cpuS: Number(get('User time \\(seconds\\)')) + Number(get('System time \\(seconds\\)')), rssMB: Number(get('Maximum resident set size \\(kbytes\\)')) / 1024 };
 }
 
+// Before each measured run: what the previous one left for the kernel to write (a cold upload of
+// 100,000 objects leaves hundreds of MB of dirty pages on the server's side) is written out
+// first, so no tool's run pays for the one before it.
+async function settle(): Promise<void> {
+  await execa('sync', [], { reject: false });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 export async function measure(cmd: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; cwd: string; serverPids: () => readonly number[] }): Promise<Measured> {
+  await settle();
   const before = cpuSecondsOf(o.serverPids());
   const r = await execa('/usr/bin/time', ['-v', cmd, ...args], { env: o.env, cwd: o.cwd, extendEnv: false, reject: false, all: true, timeout: 3 * 3600_000 });
   const serverCpuS = cpuSecondsOf(o.serverPids()) - before;
