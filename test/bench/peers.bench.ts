@@ -5,7 +5,8 @@
 // Run: npm run bench   (BENCH_100K=1 adds the 100,000-file tree; BENCH_QUICK=1 a small mixed tree;
 // BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file;
 // BENCH_SKIP_PEERS=1 / BENCH_SKIP_TAKEOVER=1 leave out the peer table / the bucket takeover;
-// BENCH_ONLY_100K=1 runs the 100,000-file tree alone; BENCH_TOOLS=rclone,aws,telegram picks tools)
+// BENCH_ONLY_100K=1 runs the 100,000-file tree alone; BENCH_100K_REPS=1 gives that tree fewer
+// repetitions (about 45 min per repetition on s3rver with all four tools); BENCH_TOOLS=rclone,aws,telegram picks tools)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
@@ -21,6 +22,7 @@ import { benchTakeover, printTakeover } from './lib/takeover.ts';
 
 const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
 const REPS = Number(process.env.BENCH_REPS ?? 2);
+const REPS_100K = Number(process.env.BENCH_100K_REPS ?? REPS);
 const SERVERS = (process.env.BENCH_SERVERS ?? 's3rver,rgw').split(',');
 const TREES: TreeSpec[] = [...(process.env.BENCH_ONLY_100K ? [] : [process.env.BENCH_QUICK ? QUICK : MIXED]), ...(process.env.BENCH_100K || process.env.BENCH_ONLY_100K ? [SMALL_100K] : [])];
 const WANTED = ALL_TOOLS.filter((t) => !process.env.BENCH_TOOLS || process.env.BENCH_TOOLS.split(',').some((n) => t.name.startsWith(n)));
@@ -60,9 +62,10 @@ async function benchServer(name: string): Promise<void> {
         printTakeover(await benchTakeover(s, tree.dir, ROOT, REPS, (b) => createBucket(s, b)));
       }
       if (process.env.BENCH_SKIP_PEERS) continue;
-      console.log(`\n## ${s.name}: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), concurrency 4, ${REPS} repetitions`);
+      const reps = spec === SMALL_100K ? REPS_100K : REPS;
+      console.log(`\n## ${s.name}: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), concurrency 4, ${reps} repetition${reps === 1 ? '' : 's'}`);
       const rows: Row[] = [];
-      for (let rep = 1; rep <= REPS; rep++) {
+      for (let rep = 1; rep <= reps; rep++) {
         const order = rep % 2 ? TOOLS : [...TOOLS].reverse(); // interleaved: no tool always first
         for (const tool of order) {
           const r = await runTool(tool, s, tree.dir, rep);

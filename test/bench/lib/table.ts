@@ -23,7 +23,8 @@ export function printTable(rows: readonly Row[], tools: readonly string[], ours:
   console.log(`|---|---|${tools.map(() => '---|').join('')}---|`);
   for (const scenario of scenarios) {
     for (const [metric, get, digits] of METRICS) {
-      const cell = (tool: string) => rows.filter((r) => r.tool === tool && r.scenario === scenario).map((r) => get(r.m).toFixed(digits));
+      // A run that exited non-zero is marked (its figure still counts: it is what the tool did).
+      const cell = (tool: string) => rows.filter((r) => r.tool === tool && r.scenario === scenario).map((r) => `${get(r.m).toFixed(digits)}${r.m.exitCode ? ` (exit ${r.m.exitCode})` : ''}`);
       const mean = (tool: string) => {
         const v = rows.filter((r) => r.tool === tool && r.scenario === scenario).map((r) => get(r.m));
         return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
