@@ -3,7 +3,7 @@
 //   telegram-sync cache v2
 //   <path>\t<key>\t<sha256>\t<size>\t<mtimeMs>\t<ctimeMs>\t<ino>\t<via>\t<recordedAt>
 // A tab, newline, carriage return or backslash in a path or key is written \t \n \r \\.
-// Also the journal's file handling and the directory fsync the snapshot's rename needs.
+// The journal (appended as uploads are verified) is in cache-journal.ts.
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -200,45 +200,6 @@ export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | B
   }
   fs.renameSync(tmp, file);
   fsyncDir(path.dirname(file));
-}
-
-// The journal's entries (none when there is no journal), and how many lines were torn (cut
-// by a crash) or not entries.
-export function readJournal(file: string): { entries: CacheEntry[]; torn: number } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], torn: 0 };
-    throw e;
-  }
-  const entries: CacheEntry[] = [];
-  let torn = 0;
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const e: unknown = JSON.parse(line);
-      if (isEntry(e)) entries.push(e);
-      else torn++;
-    } catch {
-      torn++;
-    }
-  }
-  return { entries, torn };
-}
-
-// Open the journal for appending. A crash can leave its last line cut short; the next entry must
-// not be glued onto it (and lost with it), so the torn tail is ended with a newline first.
-export function openJournal(file: string): number {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a+');
-  const size = fs.fstatSync(fd).size;
-  if (size > 0) {
-    const last = Buffer.alloc(1);
-    fs.readSync(fd, last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
-  }
-  return fd;
 }
 
 export function isEntry(e: unknown): e is CacheEntry {

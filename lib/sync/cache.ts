@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import type { Logger } from '../log/logger.ts';
 import type { CachedStat } from './decide.ts';
 import { pruneCachesAside } from '../report/retention.ts';
-import { afterLine, entryAt, statAt, indexSnapshot, linesAt, openJournal, parseVersion1, readJournal, snapshotOf, writeSnapshotFile, type Snapshot } from './cache-file.ts';
+import { afterLine, entryAt, statAt, indexSnapshot, linesAt, parseVersion1, snapshotOf, writeSnapshotFile, type Snapshot } from './cache-file.ts';
+import { openJournal, readJournal } from './cache-journal.ts';
 
 export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
 

@@ -1,10 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../lib/sync/cache.ts';
-import fs from 'node:fs';
-import path from 'node:path';
-import { entryAt, formatSnapshot, indexSnapshot, parseSnapshot, readJournal, snapshotOf, SNAPSHOT_HEADER, statAt } from '../../lib/sync/cache-file.ts';
-import { tempDir } from '../support/env.ts';
+import { entryAt, formatSnapshot, indexSnapshot, parseSnapshot, snapshotOf, SNAPSHOT_HEADER, statAt } from '../../lib/sync/cache-file.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
   path: '/dl/a b.jpg', key: 'a_b.jpg', sha256: 'f'.repeat(64), size: 12, mtimeMs: 1732522222123.4567, ctimeMs: 1732522223000.001, ino: 123456789, recordedAt: '2026-11-25T03:00:00.000Z', via: 'upload', ...over,
@@ -52,15 +49,6 @@ test('statAt reads what the first rule needs, the same as the whole entry says',
     const { key, size, mtimeMs, ctimeMs, ino, via } = entryAt(snap, at as number, p);
     assert.equal(statAt(snap, at as number), { key, size, mtimeMs, ctimeMs, ino, via }, p);
   }
-});
-
-test('the journal: entries in order; torn and foreign lines counted, not fatal; none when there is none', () => {
-  const file = path.join(tempDir('journal'), 'j');
-  assert.equal(readJournal(file), { entries: [], torn: 0 });
-  fs.writeFileSync(file, `${JSON.stringify(entry())}\n{"not":"an entry"}\n${JSON.stringify(entry({ path: '/b' }))}\n{"path":"/cut`);
-  const { entries, torn } = readJournal(file);
-  assert.equal(entries.map((e) => e.path), ['/dl/a b.jpg', '/b']);
-  assert.is(torn, 2);
 });
 
 test.run();
