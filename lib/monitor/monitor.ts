@@ -49,17 +49,13 @@ function lastSuccessAt(config: Config): string | undefined {
   return [...readRunRecords(config.logDir)].reverse().find((r) => !r.dryRun && r.status === 'ok')?.finishedAt;
 }
 
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => (made ??= make());
-}
-
 export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
   const m = config.monitor;
   const secrets = secretsOf(config);
   const now = deps.now ?? Date.now;
-  // prom-client (12 MB, and its load time) only for a run that writes or serves metrics.
-  const metrics = once(() => import('./metrics.ts'));
+  // prom-client (12 MB) loaded on first use: by a watch (its totals) or a run writing metrics.
+  let metricsModule: Promise<typeof import('./metrics.ts')> | undefined;
+  const metrics = () => (metricsModule ??= import('./metrics.ts'));
   const totals: Promise<WatchTotals> | undefined = deps.watch ? metrics().then((x) => new x.WatchTotals()) : undefined;
   let last: Outcome | undefined;
   // The last successful run's end: read from the run records once, then kept as runs succeed
