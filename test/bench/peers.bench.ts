@@ -6,7 +6,7 @@
 // BENCH_SERVERS=s3rver,rgw; BENCH_REPS=2; BENCH_4G=1 measures memory with a 4 GiB file;
 // BENCH_SKIP_PEERS=1 / BENCH_SKIP_TAKEOVER=1 leave out the peer table / the bucket takeover;
 // BENCH_ONLY_100K=1 runs the 100,000-file tree alone; BENCH_100K_REPS=1 gives that tree fewer
-// repetitions (about 45 min per repetition on s3rver with all four tools); BENCH_TOOLS=rclone,aws,telegram picks tools)
+// repetitions (35 min per repetition on s3rver, 48 on RGW, with all four tools); BENCH_TOOLS=rclone,aws,telegram picks tools)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
