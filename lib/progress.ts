@@ -1,5 +1,5 @@
 // Progress on a terminal (files and bytes done, rate); silent when the stream is not a TTY (cron).
-import { formatBytes } from './format.ts';
+import { formatBytes } from './humanize.ts';
 
 export interface Progress {
   update(done: { files: number; bytes: number }): void;

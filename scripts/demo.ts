@@ -7,9 +7,9 @@ import { execa } from 'execa';
 import { parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadConfig, PROJECT_ROOT } from '../lib/config/load.ts';
-import { startDevServer } from '../lib/dev/server.ts';
+import { startDevServer } from '../lib/dev/local-s3.ts';
 import { createSampleDownloads } from '../lib/dev/sample-downloads.ts';
-import { formatBytes } from '../lib/format.ts';
+import { formatBytes } from '../lib/humanize.ts';
 import { createStorage } from '../lib/storage/client.ts';
 import { originalNameOf } from '../lib/storage/metadata.ts';
 

@@ -4,7 +4,7 @@ import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { PROJECT_ROOT, type ConfigOverrides } from '../lib/config/load.ts';
 import type { CrontabIO } from '../lib/cron/crontab.ts';
-import { buildEntry, cronSettings, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../lib/cron/install.ts';
+import { buildEntry, cronSettings, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../lib/cron/entry.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 
 export const HELP = `Usage: npx zx scripts/install-cron.ts [options]

@@ -5,8 +5,8 @@ import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { loadKeysForInstall, PROJECT_ROOT } from '../lib/config/load.ts';
 import { EXIT_CODES, UsageError } from '../lib/errors.ts';
-import { installUnit, realRunner, uninstallUnit, type Runner } from '../lib/service/install.ts';
-import { defaultUnitDir, loadUnitTemplate, renderUnit, type ServiceScope } from '../lib/service/unit.ts';
+import { installUnit, realRunner, uninstallUnit, type Runner } from '../lib/systemd/systemctl.ts';
+import { defaultUnitDir, loadUnitTemplate, renderUnit, type ServiceScope } from '../lib/systemd/unit.ts';
 
 export const HELP = `Usage: npx zx scripts/install-service.ts [options]
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseFlags, parsePositiveInt } from '../lib/args.ts';
 import { isEntryPoint, runMain } from '../lib/cli.ts';
 import { PROJECT_ROOT } from '../lib/config/load.ts';
-import { startDevServer } from '../lib/dev/server.ts';
+import { startDevServer } from '../lib/dev/local-s3.ts';
 
 export const HELP = `Usage: npx zx scripts/s3-server.ts [--port 9000] [--dir .demo/s3] [--rgw]
 

@@ -13,7 +13,7 @@ import { writeStatusPage } from '../lib/monitor/status-page.ts';
 import { readRunRecords } from '../lib/report/records.ts';
 import { EXIT_CODES } from '../lib/errors.ts';
 import { formatHealth } from '../lib/health/checks.ts';
-import { runHealthCheck } from '../lib/health/run.ts';
+import { runHealthCheck } from '../lib/health/health-check.ts';
 
 export const HELP = `Usage: npx zx scripts/test-sync.ts [options]
 

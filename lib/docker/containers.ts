@@ -4,7 +4,7 @@ import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts
 import { ContainerStartError } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
-import { DAEMON_DOWN, dockerFailure, type DockerRunner, type OutputLine } from './cli.ts';
+import { DAEMON_DOWN, dockerFailure, type DockerRunner, type OutputLine } from './runner.ts';
 
 export interface ContainerState {
   readonly name: string;

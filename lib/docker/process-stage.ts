@@ -1,13 +1,13 @@
 // The Docker side of a run: before a sync, make sure the containers run; after the uploads
 // (stage 5), run the Django command with `docker exec` (only when something was uploaded,
-// unless told otherwise). The contract it fulfils is in lib/sync/process.ts.
+// unless told otherwise). The contract it fulfils is in lib/sync/process/processing.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ProcessingReport, ProcessStage } from '../sync/process.ts';
-import type { DockerRunner } from './cli.ts';
+import type { ProcessingReport, ProcessStage } from '../sync/process/processing.ts';
+import type { DockerRunner } from './runner.ts';
 import { ensureContainerRunning, execInContainer, type ExecResult } from './containers.ts';
 
 export type ProcessMode = 'auto' | 'always' | 'never';

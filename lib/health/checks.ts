@@ -1,6 +1,6 @@
 // test-sync's checks of the bucket and of the schedule, and how the report reads.
 import { describeError } from '../errors.ts';
-import { formatHours, listSome } from '../format.ts';
+import { formatHours, listSome } from '../humanize.ts';
 import { MAX_LISTED_OBJECTS, type RunSummary, type UploadedObject } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
 

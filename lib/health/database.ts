@@ -1,10 +1,10 @@
 // test-sync's database check: rows read through Django inside its container (no credentials of
 // its own needed), one row expected for every object recent runs uploaded.
 import type { Config } from '../config/load.ts';
-import type { DockerRunner } from '../docker/cli.ts';
+import type { DockerRunner } from '../docker/runner.ts';
 import { execInContainer } from '../docker/containers.ts';
 import { describeError } from '../errors.ts';
-import { formatHours, listSome } from '../format.ts';
+import { formatHours, listSome } from '../humanize.ts';
 import type { CheckResult } from './checks.ts';
 
 // The Python run by `manage.py shell -c`: parameters travel base64-encoded JSON, never spliced in.

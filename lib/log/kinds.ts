@@ -1,6 +1,6 @@
 // Every kind of log entry, as one union keyed by `kind`, and one formatter per kind: a renamed or
 // mistyped kind breaks the build, not a dashboard (zx's LogEntry in src/log.ts is the model).
-import type { ScanSkipReason } from '../sync/scan.ts';
+import type { ScanSkipReason } from '../sync/scan/scan.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // When to notify and what the message says: pure, so the whole table is one test.
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../humanize.ts';
 import { exitMeaning, type Outcome } from './outcome.ts';
 
 export type NotifyOn = 'failure' | 'change' | 'always';

@@ -3,7 +3,7 @@
 // day over 30 days, and the failures with their messages.
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../humanize.ts';
 import type { CheckResult } from '../health/checks.ts';
 import type { RunSummary } from '../report/summary.ts';
 

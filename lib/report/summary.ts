@@ -1,9 +1,9 @@
 // Stage 6, report: the run summary, built from what each stage returned. It is what the run
 // record stores, what --json prints and what decides the exit code (./exit.ts).
-import type { PlanItem } from '../sync/plan.ts';
-import { processingFailed, type ProcessingReport } from '../sync/process.ts';
-import { FAILED_SKIPS, type ScanResult } from '../sync/scan.ts';
-import type { TransferResult } from '../sync/transfer.ts';
+import type { PlanItem } from '../sync/plan/plan.ts';
+import { processingFailed, type ProcessingReport } from '../sync/process/processing.ts';
+import { FAILED_SKIPS, type ScanResult } from '../sync/scan/scan.ts';
+import type { TransferResult } from '../sync/transfer/transfer.ts';
 
 export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error';
 

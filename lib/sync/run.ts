@@ -10,17 +10,17 @@ import { appendRunRecord } from '../report/records.ts';
 import { pruneLogs } from '../report/retention.ts';
 import { buildSummary, failedRunSummary, type RunSummary } from '../report/summary.ts';
 import type { Storage } from '../storage/client.ts';
-import { HashCache } from './cache.ts';
-import { createBufferPool } from './buffers.ts';
-import { contentReader, type ContentReader } from './hash.ts';
-import { readLock, takeConfiguredLock, type HeldLock } from './lock.ts';
-import { loadLegacyCache, type LegacyHints } from './legacy.ts';
-import { listBucketHint } from './listing-hint.ts';
-import { planUploads, settledCheck, type PlanItem, type PlanOptions, type TransferItem } from './plan.ts';
-import { skipProcessing, type ProcessingReport, type ProcessStage } from './process.ts';
-import { createRecorder } from './record.ts';
-import { scanDownloads, type ScanOptions, type ScanResult, type SettledCheck } from './scan.ts';
-import { transferFiles, type TransferResult } from './transfer.ts';
+import { HashCache } from './cache/cache.ts';
+import { createBufferPool } from './transfer/buffers.ts';
+import { contentReader, type ContentReader } from './transfer/hash.ts';
+import { readLock, takeConfiguredLock, type HeldLock } from '../lock/lock.ts';
+import { loadLegacyCache, type LegacyHints } from './cache/legacy.ts';
+import { listBucketHint } from './transfer/listing-hint.ts';
+import { planUploads, settledCheck, type PlanItem, type PlanOptions, type TransferItem } from './plan/plan.ts';
+import { skipProcessing, type ProcessingReport, type ProcessStage } from './process/processing.ts';
+import { createRecorder } from './cache/record.ts';
+import { scanDownloads, type ScanOptions, type ScanResult, type SettledCheck } from './scan/scan.ts';
+import { transferFiles, type TransferResult } from './transfer/transfer.ts';
 
 export interface SyncOptions {
   readonly force: boolean;

@@ -3,9 +3,9 @@
 // (and the failures, to be reported) wait in `ready` for the next batch.
 import type { Timers } from './debounce.ts';
 import { Pending, type PendingName } from './pending.ts';
-import { textToName } from '../sync/names.ts';
-import { placeOf } from '../sync/places.ts';
-import { FAILED_SKIPS, scanNames, type ScanOptions, type ScanResult, type WalkedDir } from '../sync/scan.ts';
+import { textToName } from '../sync/scan/names.ts';
+import { placeOf } from '../sync/scan/places.ts';
+import { FAILED_SKIPS, scanNames, type ScanOptions, type ScanResult, type WalkedDir } from '../sync/scan/scan.ts';
 
 // Events for a file come in bursts while it is written: look at it this long after the last one.
 export const SETTLE_MS = 200;

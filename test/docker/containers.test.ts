@@ -2,7 +2,7 @@
 // engine are in test/e2e/stack.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createDockerRunner } from '../../lib/docker/cli.ts';
+import { createDockerRunner } from '../../lib/docker/runner.ts';
 import { inspectContainer } from '../../lib/docker/containers.ts';
 import { DockerCliMissingError } from '../../lib/errors.ts';
 

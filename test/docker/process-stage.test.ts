@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../lib/config/load.ts';
-import { createDockerRunner } from '../../lib/docker/cli.ts';
+import { createDockerRunner } from '../../lib/docker/runner.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createProcessStage } from '../../lib/docker/process-stage.ts';

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords } from '../../lib/report/records.ts';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
-import { QUOTE } from '../../lib/sync/names.ts';
+import { QUOTE } from '../../lib/sync/scan/names.ts';
 import { listBucket, PROJECT_ROOT, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 import { eachServer } from '../support/servers.ts';
 

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import type { LocalS3Server } from '../../lib/dev/s3rver.ts';
 import { needing } from '../support/requires.ts';
 import { createSandbox, listBucket, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 

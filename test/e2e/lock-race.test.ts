@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linuxProcesses } from '../../lib/sync/processes.ts';
+import { linuxProcesses } from '../../lib/lock/proc.ts';
 import { PROJECT_ROOT, tempDir } from '../support/env.ts';
 
 const ROUNDS = 50;

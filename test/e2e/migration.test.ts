@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
 import { EXIT_CODES } from '../../lib/errors.ts';
-import { HashCache } from '../../lib/sync/cache.ts';
+import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { listBucket, PROJECT_ROOT, runScript, syncOnce, tempDir, TSX_LOADER, writeFile, type Sandbox, untilPrinted } from '../support/env.ts';
 import { boto3Installed, uploadWithBoto3 } from '../support/other-clients.ts';
 import { objectBytesSent, startFaultProxy, type FaultProxy } from '../support/proxy.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import type { LocalS3Server } from '../../lib/dev/s3rver.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords, RUN_RECORDS_FILE } from '../../lib/report/records.ts';
 import { launchChromium, chromiumAvailable } from '../support/browser.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LocalS3Server } from '../../lib/dev/s3-server.ts';
+import type { LocalS3Server } from '../../lib/dev/s3rver.ts';
 import { createSandbox, listBucket, PROJECT_ROOT, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 
 const test = suite('production install (npm ci --omit=dev)');

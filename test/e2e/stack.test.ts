@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HashCache } from '../../lib/sync/cache.ts';
+import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords } from '../../lib/report/records.ts';

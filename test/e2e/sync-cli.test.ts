@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
-import { HashCache } from '../../lib/sync/cache.ts';
+import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
 import { listBucket, PROJECT_ROOT, runScript, TSX_LOADER, writeFile, type Sandbox, readLogs, waitFor, untilPrinted } from '../support/env.ts';
@@ -91,7 +91,7 @@ test('a live lock makes a run exit with the lock exit code once SYNC_LOCK_WAIT_S
   writeFile(sb.downloads, 'a.txt', 'a');
   // A real process holding the lock through the real acquireLock, as a running sync does.
   const holder = execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e',
-    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); const h = await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); process.on('SIGTERM', () => { h.release(); process.exit(0); }); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
+    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/lock/lock.ts'))}); const h = await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); process.on('SIGTERM', () => { h.release(); process.exit(0); }); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
   await new Promise<void>((resolve) => holder.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
   const held = await runScript('sync.ts', [], { ...sb.env, SYNC_LOCK_WAIT_SECONDS: '0' });
   assert.is(held.exitCode, EXIT_CODES.lockHeld, held.all);
@@ -107,7 +107,7 @@ test('a live lock makes a run exit with the lock exit code once SYNC_LOCK_WAIT_S
   assert.is((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).length, 1);
   writeFile(sb.downloads, 'b.txt', 'b');
   const holder2 = execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e',
-    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/sync/lock.ts'))}); await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
+    `const m = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'lib/lock/lock.ts'))}); await m.acquireLock(${JSON.stringify(sb.env.SYNC_LOCK_FILE)}); console.log('held'); setInterval(() => {}, 1000);`], { reject: false });
   await new Promise<void>((resolve) => holder2.stdout?.on('data', (d: Buffer) => d.toString().includes('held') && resolve()));
   holder2.kill('SIGKILL');
   await holder2;

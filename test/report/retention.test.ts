@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { appendRunRecord, readRunRecords } from '../../lib/report/records.ts';
 import { CRON_LOG_KEEP_BYTES, CRON_LOG_MAX_BYTES, pruneCachesAside, pruneLogs } from '../../lib/report/retention.ts';
 import { failedRunSummary } from '../../lib/report/summary.ts';
-import { HashCache } from '../../lib/sync/cache.ts';
+import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { tempDir } from '../support/env.ts';
 
 const now = new Date(2026, 10, 25, 3, 0, 0);

@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StorageUnreachableError } from '../../lib/errors.ts';
 import { buildSummary, failedRunSummary, MAX_LISTED_OBJECTS, type SummaryInput } from '../../lib/report/summary.ts';
-import type { PlanItem, TransferItem } from '../../lib/sync/plan.ts';
-import type { ScannedFile } from '../../lib/sync/scan.ts';
-import type { TransferOutcome } from '../../lib/sync/transfer.ts';
+import type { PlanItem, TransferItem } from '../../lib/sync/plan/plan.ts';
+import type { ScannedFile } from '../../lib/sync/scan/scan.ts';
+import type { TransferOutcome } from '../../lib/sync/transfer/transfer.ts';
 
 const file = (rel: string): ScannedFile => ({ source: { name: 'd', path: '/dl', keySegment: '' }, absPath: `/dl/${rel}`, fsPath: `/dl/${rel}`, relPath: rel, size: 5, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1 });
 const item = (rel: string): TransferItem => ({ action: 'transfer', file: file(rel), key: rel });

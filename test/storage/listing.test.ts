@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createStorage } from '../../lib/storage/client.ts';
 import { listQuery, parseListPage } from '../../lib/storage/listing.ts';
-import { forEachConcurrent } from '../../lib/sync/pool.ts';
+import { forEachConcurrent } from '../../lib/sync/transfer/pool.ts';
 import type { Sandbox } from '../support/env.ts';
 import { eachServer } from '../support/servers.ts';
 

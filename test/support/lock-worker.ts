@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LockHeldError } from '../../lib/errors.ts';
-import { acquireLock } from '../../lib/sync/lock.ts';
+import { acquireLock } from '../../lib/lock/lock.ts';
 
 const [lockFile, barrier, id, rounds, workers] = process.argv.slice(2) as [string, string, string, string, string];
 const waitFor = async (test: () => boolean) => {

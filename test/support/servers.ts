@@ -4,7 +4,7 @@
 // and [rgw]; a server that cannot run here fails its tests under CI=true and skips them elsewhere.
 import { suite, type Test } from 'uvu';
 import { rgwInstalled, startRgw, type RgwServer } from '../../lib/dev/rgw.ts';
-import { S3RVER_KEY, startS3Server, type LocalS3Server } from '../../lib/dev/s3-server.ts';
+import { S3RVER_KEY, startS3Server, type LocalS3Server } from '../../lib/dev/s3rver.ts';
 import { needing, type Availability } from './requires.ts';
 import { createSandbox, tempDir, type Sandbox } from './env.ts';
 

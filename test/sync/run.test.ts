@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
-import { contentReader } from '../../lib/sync/hash.ts';
+import { contentReader } from '../../lib/sync/transfer/hash.ts';
 import { createMemoryLogger, type LogEntry, type Logger } from '../../lib/log/logger.ts';
 import { listBucket, readCache, syncOnce, tempDir, writeFile, type Sandbox } from '../support/env.ts';
 import { startFaultProxy } from '../support/proxy.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
-import { sha256File } from '../../../lib/sync/hash.ts';
+import { sha256File } from '../../../lib/sync/transfer/hash.ts';
 
 export async function hashSpeed(dir: string): Promise<{ opensslGBs: number; oursGBs: number }> {
   const file = path.join(dir, 'hash-1gib.bin');

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { freePort, startRgw } from '../../../lib/dev/rgw.ts';
-import { S3RVER_KEY } from '../../../lib/dev/s3-server.ts';
+import { S3RVER_KEY } from '../../../lib/dev/s3rver.ts';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
 import type { BenchServer } from './tools.ts';
 

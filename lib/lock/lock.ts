@@ -1,0 +1,209 @@
+// One run at a time. The lock file names its owner beyond the PID (host, boot id, the process's
+// start time in clock ticks from /proc/<pid>/stat, a nonce), so a lock left by a dead process, by
+// a process whose PID was reused, or from before a reboot is recognised as stale. It is created
+// whole and atomically (a complete temp file link()ed into place: the lock never exists empty),
+// and a stale lock is replaced under a short takeover mutex, only if it is still the very file
+// that was judged stale, so two takers can never both win.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts';
+import { LockHeldError } from '../errors.ts';
+import type { Logger } from '../log/logger.ts';
+import { linuxProcesses, type Processes } from './proc.ts';
+
+export interface LockInfo {
+  readonly pid: number;
+  readonly host: string;
+  readonly startedAt: string;
+  // Missing in locks written by versions before the owner identity.
+  readonly bootId?: string;
+  readonly startTicks?: number;
+  readonly nonce?: string;
+}
+
+export interface HeldLock {
+  readonly file: string;
+  readonly takenOverFrom?: LockInfo;
+  release(): void;
+}
+
+export interface LockOptions {
+  readonly processes?: Processes;
+  readonly now?: Now;
+  readonly sleep?: Sleep;
+  readonly log?: Logger;
+  // While a live run holds the lock, wait this long for it before giving up (0: give up at once).
+  readonly waitMs?: number;
+}
+
+export type Verdict = { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
+
+// Whether the owner a lock names still holds it. Pure but for the process table it is given.
+export function judgeLock(holder: LockInfo | undefined, procs: Processes): Verdict {
+  if (!holder) return { kind: 'stale', why: 'unreadable lock file' };
+  if (holder.host !== procs.host) return { kind: 'foreign' };
+  if (holder.bootId && holder.bootId !== procs.bootId()) return { kind: 'stale', why: 'left before a reboot' };
+  const proc = procs.info(holder.pid);
+  if (!proc) return { kind: 'stale', why: `pid ${holder.pid} is gone` };
+  if (holder.startTicks !== undefined) {
+    return proc.startTicks === holder.startTicks ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} now belongs to another process` };
+  }
+  // A lock from before owner identities: the owner was a node process that started before it.
+  const startedBefore = proc.startedAtMs <= Date.parse(holder.startedAt) + 1000;
+  return startedBefore && /\bnode\b/.test(proc.command) ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} is not the process that took it` };
+}
+
+interface OnDisk {
+  readonly text: string;
+  readonly ino: number;
+  readonly info: LockInfo | undefined;
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const o = JSON.parse(text) as LockInfo;
+    return Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === 'string' ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOnDisk(file: string): OnDisk | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const text = fs.readFileSync(fd, 'utf8');
+    return { text, ino: fs.fstatSync(fd).ino, info: parseLock(text) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readLock(file: string): LockInfo | 'unreadable' | undefined {
+  try {
+    const d = readOnDisk(file);
+    return d ? (d.info ?? 'unreadable') : undefined;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+// link() fails when the target exists: the atomic "create if absent" for a complete file.
+function linkInto(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+// Remove `file` only if it is still the file that was read (same inode, same bytes).
+function unlinkIfSame(file: string, seen: OnDisk): boolean {
+  const now = readOnDisk(file);
+  if (!now || now.ino !== seen.ino || now.text !== seen.text) return false;
+  fs.rmSync(file, { force: true });
+  return true;
+}
+
+// Run `fn` while holding `<file>.takeover`; false when another taker holds it right now.
+function underTakeoverMutex(file: string, tmp: string, procs: Processes, fn: () => boolean): boolean {
+  const mutex = `${file}.takeover`;
+  if (!linkInto(tmp, mutex)) {
+    const holder = readOnDisk(mutex);
+    if (!holder || judgeLock(holder.info, procs).kind !== 'stale' || !unlinkIfSame(mutex, holder) || !linkInto(tmp, mutex)) return false;
+  }
+  const mine = readOnDisk(mutex)!;
+  try {
+    return fn();
+  } finally {
+    unlinkIfSame(mutex, mine);
+  }
+}
+
+function replaceIfSame(file: string, judged: OnDisk, tmp: string): boolean {
+  const current = readOnDisk(file);
+  if (current && (current.ino !== judged.ino || current.text !== judged.text)) return false;
+  if (current) fs.rmSync(file, { force: true });
+  return linkInto(tmp, file);
+}
+
+function heldLock(file: string, text: string, takenOverFrom?: LockInfo): HeldLock {
+  let released = false;
+  return {
+    file,
+    ...(takenOverFrom ? { takenOverFrom } : {}),
+    release() {
+      if (released) return;
+      released = true;
+      const d = readOnDisk(file);
+      if (d?.text === text) fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+// Waits a little while a live run holds the lock: true to look again, false once `waitMs` is spent.
+function lockWaiter(file: string, options: LockOptions): (holder: LockInfo) => Promise<boolean> {
+  const now = options.now ?? systemNow;
+  const deadline = now().getTime() + (options.waitMs ?? 0);
+  let said = false;
+  return async (holder) => {
+    const left = deadline - now().getTime();
+    if (left <= 0) return false;
+    if (!said) options.log?.write({ kind: 'lock.waiting', file, pid: holder.pid, startedAt: holder.startedAt, waitSeconds: Math.round(left / 1000) });
+    said = true;
+    await (options.sleep ?? realSleep)(Math.min(left, 200));
+    return true;
+  };
+}
+
+// Take the lock, or throw LockHeldError naming the live owner.
+export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
+  const procs = options.processes ?? linuxProcesses();
+  const me = procs.info(procs.pid);
+  const info: LockInfo = { pid: procs.pid, host: procs.host, bootId: procs.bootId(), ...(me ? { startTicks: me.startTicks } : {}), startedAt: (options.now ?? systemNow)().toISOString(), nonce: crypto.randomBytes(6).toString('hex') };
+  const text = JSON.stringify(info);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${procs.pid}.${info.nonce}.tmp`;
+  fs.writeFileSync(tmp, text);
+  const wait = lockWaiter(file, options);
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (linkInto(tmp, file)) return heldLock(file, text);
+      const current = readOnDisk(file);
+      if (!current) continue;
+      const verdict = judgeLock(current.info, procs);
+      if (verdict.kind === 'live' && (await wait(current.info!))) {
+        attempt--; // waiting for a live run is not contention
+        continue;
+      }
+      if (verdict.kind === 'live') throw new LockHeldError(`another sync is running (pid ${current.info!.pid}, started ${current.info!.startedAt}${options.waitMs ? `; waited ${Math.round(options.waitMs / 1000)} s` : ''}); lock file ${file}`);
+      if (verdict.kind === 'foreign') {
+        throw new LockHeldError(`the lock is held by pid ${current.info!.pid} on host ${current.info!.host} (started ${current.info!.startedAt}); remove ${file} if that run is gone`);
+      }
+      if (underTakeoverMutex(file, tmp, procs, () => replaceIfSame(file, current, tmp))) {
+        const from = current.info ?? { pid: 0, host: '?', startedAt: '?' };
+        options.log?.write({ kind: 'lock.stale', file, pid: from.pid, startedAt: from.startedAt, why: verdict.why });
+        return heldLock(file, text, from);
+      }
+      await (options.sleep ?? realSleep)(2 + Math.random() * 10);
+    }
+    throw new LockHeldError(`could not take the lock ${file}: other runs keep taking it`);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+export type TakeLock = (file: string) => Promise<HeldLock>;
+
+// Take the configured lock, waiting SYNC_LOCK_WAIT_SECONDS for a live holder (or `custom`, a test's).
+export function takeConfiguredLock(config: { readonly lockFile: string; readonly lockWaitMs: number }, log: Logger, custom?: TakeLock): Promise<HeldLock> {
+  return (custom ?? ((f: string) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
+}

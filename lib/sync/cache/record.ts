@@ -1,0 +1,30 @@
+// Stage 4, record: a file whose object is verified in the bucket (uploaded, adopted, deduplicated
+// or found unchanged) becomes a cache entry at once, appended to the journal before the file
+// counts as done; the run ends with a new snapshot. Both pass through the dry-run gate.
+import { systemNow, type Now } from '../../clock.ts';
+import type { Gate } from '../../gate.ts';
+import type { CacheEntry, CacheVia, HashCache } from './cache.ts';
+import type { ScannedFile } from '../scan/scan.ts';
+
+export interface Recorder {
+  record(file: ScannedFile, sha256: string, key: string, via: CacheVia): Promise<void>;
+  // Write the snapshot (the journal's entries folded in).
+  finish(): Promise<void>;
+}
+
+export function cacheEntryFor(file: ScannedFile, sha256: string, key: string, via: CacheVia, at: Date): CacheEntry {
+  return { path: file.absPath, key, sha256, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, ino: file.ino, recordedAt: at.toISOString(), via };
+}
+
+export function createRecorder(cache: HashCache, deps: { gate: Gate; now?: Now }): Recorder {
+  const now = deps.now ?? systemNow;
+  return {
+    async record(file, sha256, key, via) {
+      const entry = cacheEntryFor(file, sha256, key, via, now());
+      await deps.gate.run('record in the cache', { path: entry.path, key: entry.key }, () => cache.record(entry));
+    },
+    async finish() {
+      await deps.gate.run('write the cache snapshot', { file: cache.file }, () => cache.compact());
+    },
+  };
+}

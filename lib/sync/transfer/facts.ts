@@ -1,0 +1,87 @@
+// Gathering the facts decideFile asks for: what the hash implies (a cache entry holding the
+// bytes, an upload of them in flight, other objects that may hold them), what the bucket holds
+// under the key, and whether an object without our sha256 holds the bytes (its ETag).
+import type { ObjectInfo } from '../../storage/client.ts';
+import type { FileFacts, RemoteFacts, SourceFacts } from '../plan/decide.ts';
+import { etagForm, matchesEtag } from './etag.ts';
+import type { TransferDeps } from './transfer.ts';
+
+export interface InFlight {
+  has(sha256: string): boolean;
+  wait(sha256: string): Promise<string | null>;
+}
+
+// Other objects that may hold the bytes: the file's own object under the key it was recorded
+// with (a changed prefix), then what the old system's cache points at.
+function sourcesFor(facts: FileFacts, sha256: string, deps: TransferDeps): SourceFacts[] {
+  const { cached, key, file } = facts;
+  const own = cached && cached.sha256 === sha256 && cached.key !== key && cached.via !== 'dedup' ? [{ key: cached.key, role: 'own' as const }] : [];
+  const legacy = deps.legacy?.sourcesFor(file.relPath, sha256) ?? [];
+  const seen = new Set([key]);
+  return [...own, ...legacy].filter((s) => !seen.has(s.key) && seen.add(s.key));
+}
+
+// The facts that follow from knowing the hash. An original's own claim is not "another upload".
+export function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, inFlight: InFlight, ownClaim = false): FileFacts {
+  const holder = deps.cache.findContent(sha256);
+  const sources = sourcesFor(facts, sha256, deps);
+  return {
+    ...facts,
+    sha256,
+    ...(holder ? { contentHolder: holder } : {}),
+    ...(!ownClaim && inFlight.has(sha256) ? { inFlight: 'running' as const } : {}),
+    ...(sources.length ? { sources } : {}),
+  };
+}
+
+const remoteOf = (st: ObjectInfo | null): RemoteFacts | null => st && { size: st.size, etag: st.etag, encrypted: st.encrypted, ...(st.sha256 ? { sha256: st.sha256 } : {}) };
+
+// The object under the key: from the listing when it answers, otherwise (or for a listed object
+// of the file's size, whose sha256 the listing does not show) a HEAD, or the HEAD sent ahead.
+export async function gatherRemote(facts: FileFacts, deps: TransferDeps, sentAhead?: Promise<ObjectInfo | null>): Promise<FileFacts> {
+  const hinted = facts.remote === undefined ? deps.hint?.lookup(facts.key) : undefined;
+  const remote = hinted !== undefined ? hinted : remoteOf(await (sentAhead ?? deps.storage.stat(facts.key)));
+  const owner = deps.cache.ownerOfKey(facts.key);
+  return { ...facts, remote, ...(owner ? { keyOwner: owner } : {}) };
+}
+
+// Whether `etag` (of the object under `key`) is that of the file's bytes: computed for the
+// usual part sizes, then for the one the server states.
+async function proves(etag: string | undefined, key: string, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<boolean> {
+  const source = { ...(body ? { body } : {}), fsPath: facts.file.fsPath, size: facts.file.size };
+  if (await matchesEtag(etag, source, undefined, deps.buffers)) return true;
+  if (etagForm(etag).kind !== 'multipart') return false;
+  const stated = await deps.storage.partSize(key);
+  return stated !== undefined && (await matchesEtag(etag, source, stated, deps.buffers));
+}
+
+// The HEAD the decision will ask for, sent before the file is read: the listing shows an object
+// of the file's size under its key (a lost cache, a bucket taken over), whose sha256 only a HEAD
+// tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
+export function headAhead(facts: FileFacts, deps: TransferDeps): Promise<ObjectInfo | null> | undefined {
+  if (facts.force) return undefined;
+  const listed = deps.hint?.lookup(facts.key);
+  if (!listed || listed.size !== facts.file.size) return undefined;
+  const head = deps.storage.stat(facts.key);
+  head.catch(() => undefined); // awaited when the decision asks; a file that ends before never does
+  return head;
+}
+
+export async function gatherProof(facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<FileFacts> {
+  return { ...facts, proof: await proves(facts.remote?.etag, facts.key, facts, body, deps) };
+}
+
+// The first source not looked at yet: stat'ed, and proven by its sha256 or its ETag.
+export async function gatherSource(facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<FileFacts> {
+  const sources = [...(facts.sources ?? [])];
+  const i = sources.findIndex((s) => s.proven === undefined);
+  const s = sources[i]!;
+  const st = await deps.storage.stat(s.key);
+  const proven = !!st && st.size === facts.file.size && (st.sha256 ? st.sha256 === facts.sha256 : !st.encrypted && (await proves(st.etag, s.key, facts, body, deps)));
+  sources[i] = { ...s, proven, ...(st ? { etag: st.etag } : {}) };
+  return { ...facts, sources };
+}
+
+export async function gatherInFlight(facts: FileFacts, inFlight: InFlight): Promise<FileFacts> {
+  return { ...facts, inFlight: { uploadedAs: await inFlight.wait(facts.sha256!) } };
+}

@@ -1,0 +1,242 @@
+// Stage 3, transfer: the I/O for each file that needs more than `stat`: gather the facts
+// decideFile asks for (./facts.ts: hash, an upload of the same bytes in flight, the bucket, an
+// ETag proof, other objects holding the bytes), then do what it decides (./act.ts: upload,
+// claim, copy on the server) or record. Each success is handed to the recorder (stage 4)
+// before the file counts as done. Bounded concurrency; a file that fails is reported and left
+// for the next run; an unreachable server stops the stage.
+import { describeError, StorageUnreachableError } from '../../errors.ts';
+import type { Gate } from '../../gate.ts';
+import type { LogEntry, Logger } from '../../log/logger.ts';
+import type { ObjectInfo, Storage } from '../../storage/client.ts';
+import type { CacheView } from '../cache/cache.ts';
+import { claimObject, copyFromSource, uploadFile } from './act.ts';
+import { decideFile, type Decision, type FileFacts, type NeedFact } from '../plan/decide.ts';
+import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
+import type { TransferItem } from '../plan/plan.ts';
+import type { ContentReader } from './hash.ts';
+import type { LegacyHints } from '../cache/legacy.ts';
+import type { ListingHint } from './listing-hint.ts';
+import type { BufferPool } from './buffers.ts';
+import { forEachConcurrent, semaphore } from './pool.ts';
+import { findTwins, type EarlyHash } from './twins.ts';
+import type { Recorder } from '../cache/record.ts';
+
+export type TransferOutcome =
+  | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
+  | { readonly status: 'would-upload'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'deduplicated'; readonly item: TransferItem; readonly sha256: string; readonly sameAs: string }
+  | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string }
+  // Adopted after adding our sha256 to an object that held the bytes without it.
+  | { readonly status: 'claimed'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'would-claim'; readonly item: TransferItem; readonly sha256: string }
+  // Copied on the server from another key holding the bytes.
+  | { readonly status: 'copied'; readonly item: TransferItem; readonly sha256: string; readonly from: string; readonly pruned: boolean }
+  | { readonly status: 'would-copy'; readonly item: TransferItem; readonly sha256: string; readonly from: string }
+  | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
+  | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }
+  | { readonly status: 'failed'; readonly item: TransferItem; readonly error: string }
+  | { readonly status: 'not-attempted'; readonly item: TransferItem };
+
+export interface TransferDeps {
+  readonly storage: Storage;
+  readonly cache: CacheView & { isReferenced(key: string): boolean };
+  readonly recorder: Recorder;
+  readonly read: ContentReader;
+  // Files up to this size are held in memory by `read` and sent as one request.
+  readonly inMemoryMaxBytes: number;
+  // What a listing said the bucket holds (for many new files), instead of a HEAD each.
+  readonly hint?: ListingHint;
+  // The old system's cache: where it may have put a file's bytes.
+  readonly legacy?: LegacyHints;
+  // After a copy to a new key, remove the old key (once nothing else points at it).
+  readonly pruneOldKeys?: boolean;
+  // Memory for contents in flight (upload parts, read chunks); without, they are allocated.
+  readonly buffers?: BufferPool;
+  readonly gate: Gate;
+  readonly log: Logger;
+  readonly force: boolean;
+  // Uploads in parallel; files looked at in parallel (default: as many as uploads).
+  readonly concurrency: number;
+  readonly checkers?: number;
+  // Runs an upload's sending in one of `concurrency` slots (set by transferFiles).
+  readonly uploadSlot?: <T>(send: () => Promise<T>) => Promise<T>;
+  readonly onProgress?: (done: { files: number; bytes: number }) => void;
+  // True once no further file should be started (watch mode stopping); those left are not attempted.
+  readonly stop?: () => boolean;
+}
+
+export interface TransferResult {
+  readonly outcomes: TransferOutcome[];
+  // Set when the server became unreachable and the remaining files were not attempted.
+  readonly unreachable?: StorageUnreachableError;
+}
+
+// Uploads of content in flight in this run, by SHA-256: a second file with the same bytes waits
+// for the first and records a dedup instead of sending them again.
+class InFlightUploads {
+  private readonly running = new Map<string, Promise<string | null>>();
+  has(sha256: string): boolean {
+    return this.running.has(sha256);
+  }
+  wait(sha256: string): Promise<string | null> {
+    return this.running.get(sha256) ?? Promise.resolve(null);
+  }
+  // Announce an upload; settle it with the key the content ended up under, or null.
+  claim(sha256: string): (key: string | null) => void {
+    let settle!: (key: string | null) => void;
+    this.running.set(sha256, new Promise((resolve) => (settle = resolve)));
+    return (key) => settle(key);
+  }
+}
+
+// Files are looked at by `checkers` lanes; their uploads take one of `concurrency` slots (as
+// rclone's checkers and transfers), so HEADs, proofs and server-side copies are not held up
+// behind uploads. Memory is taken before a slot, never while holding one (no lane waits for
+// memory that lanes waiting for its slot hold).
+export async function transferFiles(items: readonly TransferItem[], transferDeps: TransferDeps): Promise<TransferResult> {
+  const deps: TransferDeps = { ...transferDeps, uploadSlot: transferDeps.uploadSlot ?? semaphore(transferDeps.concurrency) };
+  const lanes = Math.max(deps.concurrency, deps.checkers ?? deps.concurrency);
+  const outcomes: TransferOutcome[] = new Array(items.length);
+  const twins = await findTwins(items, deps.read, lanes);
+  const inFlight = new InFlightUploads();
+  // Originals announce their upload before anything starts, so their copies wait for them.
+  const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
+  let unreachable: StorageUnreachableError | undefined;
+  const done = { files: 0, bytes: 0 };
+  await forEachConcurrent(
+    items,
+    lanes,
+    async (item, i) => {
+      const start: Start = { early: twins.hashes.get(item), claim: claims.get(item) };
+      const outcome = await transferOne(item, deps, inFlight, start).catch((e: unknown): TransferOutcome => {
+        if (!(e instanceof StorageUnreachableError)) return { status: 'failed', item, error: describeError(e) };
+        unreachable ??= e;
+        return { status: 'not-attempted', item };
+      });
+      outcomes[i] = outcome;
+      const entry = logEntryFor(outcome);
+      if (entry) deps.log.write(entry);
+      done.files++;
+      if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
+      deps.onProgress?.({ ...done });
+    },
+    () => unreachable !== undefined || deps.stop?.() === true,
+  );
+  for (const settle of claims.values()) settle(null); // originals never reached: their copies go on alone
+  for (let i = 0; i < items.length; i++) outcomes[i] ??= { status: 'not-attempted', item: items[i]! };
+  return { outcomes, ...(unreachable ? { unreachable } : {}) };
+}
+
+// What is known before a file's turn: its hash if it was taken ahead, its claim if it is an original.
+interface Start {
+  readonly early: EarlyHash | undefined;
+  readonly claim: ((key: string | null) => void) | undefined;
+}
+
+// Ask decideFile, gather what it needs, ask again, until it decides. The content's claim is
+// settled with the key that holds it afterwards (also in a dry run, so a copy there is reported
+// as the dedup it would be), or null.
+async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads, start: Start): Promise<TransferOutcome> {
+  if (start.early && 'error' in start.early) throw new Error(start.early.error);
+  let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
+  const head = headAhead(facts, deps);
+  if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
+  let body: Buffer | undefined; // the bytes read for the hash, sent as they are
+  let release: (() => void) | undefined; // gives the body's memory back
+  let settle = start.claim;
+  try {
+    for (;;) {
+      const d = decideFile(facts);
+      if (d.action !== 'need') {
+        settle ??= d.action === 'upload' ? inFlight.claim(facts.sha256!) : undefined;
+        const outcome = await act(item, facts, d, body, deps);
+        settle?.(heldUnder(outcome));
+        return outcome;
+      }
+      if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
+      if (d.fact === 'hash') {
+        const content = await deps.read(item.file);
+        ({ body, release } = content);
+        facts = withHash(facts, content.sha256, deps, inFlight);
+      } else {
+        // Waiting for another upload of the same bytes: their memory is not held meanwhile.
+        if (d.fact === 'in-flight') {
+          release?.();
+          [body, release] = [undefined, undefined];
+        }
+        facts = await gather(d.fact, facts, body, deps, inFlight, head);
+      }
+    }
+  } finally {
+    release?.();
+    settle?.(null); // a no-op once settled; frees waiters if this file failed
+  }
+}
+
+function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps, inFlight: InFlightUploads, head?: Promise<ObjectInfo | null>): Promise<FileFacts> {
+  if (fact === 'in-flight') return gatherInFlight(facts, inFlight);
+  if (fact === 'remote') return gatherRemote(facts, deps, head);
+  if (fact === 'proof') return gatherProof(facts, body, deps);
+  return gatherSource(facts, body, deps);
+}
+
+async function act(item: TransferItem, facts: FileFacts, d: Exclude<Decision, { action: 'need' }>, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
+  const sha256 = facts.sha256!;
+  switch (d.action) {
+    case 'skip':
+      return { status: 'unchanged', item, sha256: item.cached!.sha256 };
+    case 'conflict':
+      return { status: 'conflict', item, detail: d.detail };
+    case 'upload':
+      return uploadFile(item, sha256, body, deps);
+    case 'claim':
+      return claimObject(item, sha256, facts.remote!.etag!, deps);
+    case 'copy':
+      return copyFromSource(item, sha256, d.from, d.etag, deps);
+    case 'record':
+      await deps.recorder.record(item.file, sha256, d.key, d.via);
+      if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
+      return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
+  }
+}
+
+// The key that holds the bytes after an outcome (what copies of them waiting in this run dedup onto).
+function heldUnder(o: TransferOutcome): string | null {
+  switch (o.status) {
+    case 'deduplicated':
+      return o.sameAs;
+    case 'uploaded': case 'would-upload': case 'adopted': case 'claimed': case 'would-claim': case 'copied': case 'would-copy': case 'unchanged':
+      return o.item.key;
+    default:
+      return null;
+  }
+}
+
+function logEntryFor(o: TransferOutcome): LogEntry | undefined {
+  const base = { path: o.item.file.absPath, key: o.item.key };
+  switch (o.status) {
+    case 'uploaded':
+      return { kind: 'upload.done', ...base, bytes: o.bytes, sha256: o.sha256 };
+    case 'would-upload':
+      return undefined;
+    case 'deduplicated':
+      return { kind: 'upload.dedup', ...base, sha256: o.sha256, sameAs: o.sameAs };
+    case 'adopted':
+      return { kind: 'upload.adopted', ...base };
+    case 'claimed':
+      return { kind: 'upload.claimed', ...base };
+    case 'copied':
+      return { kind: 'upload.copied', ...base, from: o.from, pruned: o.pruned };
+    case 'would-claim':
+    case 'would-copy':
+      return undefined;
+    case 'unchanged':
+      return { kind: 'upload.unchanged', ...base };
+    case 'conflict':
+      return { kind: 'upload.conflict', ...base, detail: o.detail };
+    case 'failed':
+      return { kind: 'upload.failed', ...base, error: o.error };
+    case 'not-attempted':
+      return { kind: 'upload.not-attempted', ...base };
+  }
+}
