@@ -2,7 +2,7 @@
 // The loader reads this table; the README's configuration table and .env.example are checked
 // against it (test/config/docs.test.ts), so the three cannot drift apart.
 import path from 'node:path';
-import { checkSchedule, isValidTimeZone } from '../cron/schedule.ts';
+import { checkCronSchedule, isValidTimeZone } from './cron-schedule.ts';
 import { parseSources, type SourceDir } from './sources.ts';
 import * as v from './values.ts';
 
@@ -102,7 +102,7 @@ export const CONFIG_KEYS = {
   SYNC_METRICS_FILE: key('', 'Prometheus text file written atomically after every run (for node_exporter\'s textfile collector, e.g. `/var/lib/node_exporter/textfile/telegram_sync.prom`); empty = none', (raw, ctx) => (raw.trim() ? pathIn(raw, ctx) : '')),
   SYNC_METRICS_LISTEN: key('', '`--watch`: serve `/metrics`, `/healthz` and `/status` on `host:port`; `on` = `127.0.0.1:9464`; empty = off', v.listenAddress),
   CRON_SCHEDULE: key('0 3 * * *', 'schedule `install-cron` uses (five fields or `@daily`-style); `--schedule` overrides', (raw, ctx) => {
-    const check = checkSchedule(raw);
+    const check = checkCronSchedule(raw);
     if (!check.ok) ctx.problem(check.problem);
     return raw.trim();
   }),

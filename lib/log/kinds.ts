@@ -1,9 +1,15 @@
 // Every kind of log entry, as one union keyed by `kind`, and one formatter per kind: a renamed or
 // mistyped kind breaks the build, not a dashboard (zx's LogEntry in src/log.ts is the model).
-import type { ScanSkipReason } from '../sync/scan/scan.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
+
+// Why a directory entry is not a candidate for the scan. The first five mean "not meant to be
+// synced"; `symlink-loop` (a link back to a parent, whose files are synced through the real path)
+// and `vanished` (gone between listing and stat) leave nothing behind either. `unreadable` and
+// `broken-link` are failures: something that may be a download could not be read.
+export const SCAN_SKIP_REASONS = ['hidden', 'partial', 'excluded', 'unstable', 'not-regular', 'symlink-loop', 'vanished', 'unreadable', 'broken-link'] as const;
+export type ScanSkipReason = (typeof SCAN_SKIP_REASONS)[number];
 
 type ScanSkipEntry = { [R in ScanSkipReason]: { readonly kind: `scan.${R}`; readonly path: string; readonly detail?: string } }[ScanSkipReason];
 
@@ -93,8 +99,7 @@ const scanFormat: KindFormat<ScanSkipEntry> = {
   message: (e) => `skipped ${e.path}`,
   fields: (e) => without(e, 'path'),
 };
-const SCAN_REASONS: readonly ScanSkipReason[] = ['hidden', 'partial', 'excluded', 'unstable', 'not-regular', 'symlink-loop', 'vanished', 'unreadable', 'broken-link'];
-const scanFormats = Object.fromEntries(SCAN_REASONS.map((r) => [`scan.${r}`, scanFormat])) as { [K in ScanSkipEntry['kind']]: KindFormat<EntryOf<K>> };
+const scanFormats = Object.fromEntries(SCAN_SKIP_REASONS.map((r) => [`scan.${r}`, scanFormat])) as { [K in ScanSkipEntry['kind']]: KindFormat<EntryOf<K>> };
 
 export const LOG_KINDS: { readonly [K in LogKind]: KindFormat<EntryOf<K>> } = {
   'run.start': {

@@ -1,6 +1,6 @@
 // Nothing grows forever: dated logs and run records older than the retention are removed at the
-// start of a run, cron.log is cut to its tail when it gets large, and only the newest few
-// damaged caches moved aside are kept.
+// start of a run, and cron.log is cut to its tail when it gets large. (Damaged caches moved aside
+// are kept to the newest few by lib/sync/cache/aside.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
 import { RUN_RECORDS_FILE } from './records.ts';
@@ -9,7 +9,6 @@ import type { RunSummary } from './summary.ts';
 const DATED_LOG = /^telegram_sync_(\d{4})(\d{2})(\d{2})\.(log|jsonl)$/;
 export const CRON_LOG_MAX_BYTES = 8 * 1024 * 1024;
 export const CRON_LOG_KEEP_BYTES = 1024 * 1024;
-export const CACHES_ASIDE_KEPT = 3;
 
 export interface Pruned {
   readonly logFiles: number;
@@ -103,20 +102,4 @@ export function pruneLogs(logDir: string, o: { days: number; now: Date }): Prune
   const old = oldLogFiles(logDir, cutoffMs);
   for (const name of old) fs.rmSync(path.join(logDir, name), { force: true });
   return { logFiles: old.length, runRecords: pruneRunRecords(logDir, cutoffMs), cronLogCut: cutCronLog(logDir) };
-}
-
-// Damaged caches moved aside (<cache>.unreadable-<ms>): keep the newest few for a post-mortem.
-export function pruneCachesAside(cacheFile: string, keep = CACHES_ASIDE_KEPT): string[] {
-  const dir = path.dirname(cacheFile);
-  const prefix = `${path.basename(cacheFile)}.unreadable-`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
-  } catch {
-    return [];
-  }
-  const byAge = names.sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length)));
-  const gone = byAge.slice(keep);
-  for (const n of gone) fs.rmSync(path.join(dir, n), { force: true });
-  return gone;
 }

@@ -1,9 +1,10 @@
 // Stage 6, report: the run summary, built from what each stage returned. It is what the run
 // record stores, what --json prints and what decides the exit code (./exit.ts).
-import type { PlanItem } from '../sync/plan/plan.ts';
+import type { PlanItem } from '../sync/plan/types.ts';
 import { processingFailed, type ProcessingReport } from '../sync/process/processing.ts';
-import { FAILED_SKIPS, type ScanResult } from '../sync/scan/scan.ts';
-import type { TransferResult } from '../sync/transfer/transfer.ts';
+import { FAILED_SKIPS } from '../sync/scan/scan.ts';
+import type { ScanResult } from '../sync/scan/types.ts';
+import type { TransferResult } from '../sync/transfer/types.ts';
 
 export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error';
 
@@ -102,7 +103,6 @@ function readScan(t: Tally, scan: ScanResult): void {
 
 function readPlan(t: Tally, plan: readonly PlanItem[]): void {
   for (const item of plan) {
-    if (item.action === 'skip') t.skip(item.reason);
     if (item.action === 'conflict') {
       t.conflicts++;
       t.problem(item.file.absPath, 'conflict', `maps to ${item.key} like ${item.with.join(', ')}`);

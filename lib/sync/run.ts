@@ -16,11 +16,15 @@ import { contentReader, type ContentReader } from './transfer/hash.ts';
 import { readLock, takeConfiguredLock, type HeldLock } from '../lock/lock.ts';
 import { loadLegacyCache, type LegacyHints } from './cache/legacy.ts';
 import { listBucketHint } from './transfer/listing-hint.ts';
-import { planUploads, settledCheck, type PlanItem, type PlanOptions, type TransferItem } from './plan/plan.ts';
+import { planUploads } from './plan/plan.ts';
+import type { PlanItem, TransferItem } from './plan/types.ts';
+import { unchangedCheck } from './plan/unchanged.ts';
 import { skipProcessing, type ProcessingReport, type ProcessStage } from './process/processing.ts';
 import { createRecorder } from './cache/record.ts';
-import { scanDownloads, type ScanOptions, type ScanResult, type SettledCheck } from './scan/scan.ts';
-import { transferFiles, type TransferResult } from './transfer/transfer.ts';
+import { scanDownloads } from './scan/scan.ts';
+import type { ScanOptions, ScanResult, SettledCheck } from './scan/types.ts';
+import { transferFiles } from './transfer/transfer.ts';
+import type { TransferResult } from './transfer/types.ts';
 
 export interface SyncOptions {
   readonly force: boolean;
@@ -92,7 +96,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     // The cache is read and indexed while the scan waits for its stats (they overlap).
     const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun });
     cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
-    const scan = await scanStage(run, cacheReady.then((c) => settledCheck(c, planOptions(run))));
+    const scan = await scanStage(run, cacheReady.then((c) => unchangedCheck(c, { prefix: config.storage.prefix, force: run.force })));
     cache = await cacheReady;
     const plan = planStage(run, scan, cache);
     await bucketReady;
@@ -144,7 +148,7 @@ async function ensureBucket(run: Run): Promise<void> {
   });
 }
 
-// Files the plan would skip unchanged are told apart as the scan meets them (`settled`).
+// Unchanged files are settled as the scan meets them (the one place the rule is applied).
 async function scanStage(run: Run, settled: Promise<SettledCheck | undefined>): Promise<ScanResult> {
   const { config, log, now } = run;
   const options: ScanOptions = { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now, settled };
@@ -154,10 +158,8 @@ async function scanStage(run: Run, settled: Promise<SettledCheck | undefined>): 
   return scan;
 }
 
-const planOptions = (run: Run): PlanOptions => ({ prefix: run.config.storage.prefix, force: run.force });
-
 function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
-  const plan = planUploads(scan.files, cache, { ...planOptions(run), ...(scan.settled ? { settled: scan.settled } : {}) });
+  const plan = planUploads(scan.files, cache, { prefix: run.config.storage.prefix, ...(scan.settled ? { settled: scan.settled } : {}) });
   for (const item of plan) {
     if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with, ...(item.heldBy ? { heldBy: item.heldBy } : {}) });
     if (item.action === 'invalid') run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });

@@ -5,7 +5,7 @@
 // at all: the periodic rescan is the safety net.
 import fs from 'node:fs';
 import { WatchLimitError } from '../errors.ts';
-import type { WalkedDir } from '../sync/scan/scan.ts';
+import type { WalkedDir } from '../sync/scan/types.ts';
 
 export type WatchFn = (path: string | Buffer, options: { encoding: 'buffer'; persistent: boolean }, listener: (event: string, name: Buffer | null) => void) => fs.FSWatcher;
 

@@ -5,7 +5,8 @@ import type { Timers } from './debounce.ts';
 import { Pending, type PendingName } from './pending.ts';
 import { textToName } from '../sync/scan/names.ts';
 import { placeOf } from '../sync/scan/places.ts';
-import { FAILED_SKIPS, scanNames, type ScanOptions, type ScanResult, type WalkedDir } from '../sync/scan/scan.ts';
+import { FAILED_SKIPS, scanNames } from '../sync/scan/scan.ts';
+import type { ScanOptions, ScanResult, WalkedDir } from '../sync/scan/types.ts';
 
 // Events for a file come in bursts while it is written: look at it this long after the last one.
 export const SETTLE_MS = 200;

@@ -1,7 +1,7 @@
 // Names the watch has heard of and not yet judged, each with when to look at it: shortly after
 // its last event (events come in bursts while a file is written), or when the scan said it will
 // have been still long enough (SYNC_STABLE_SECONDS after its ctime).
-import type { WalkedDir } from '../sync/scan/scan.ts';
+import type { WalkedDir } from '../sync/scan/types.ts';
 
 export interface PendingName {
   readonly dir: WalkedDir;

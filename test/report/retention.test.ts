@@ -3,9 +3,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendRunRecord, readRunRecords } from '../../lib/report/records.ts';
-import { CRON_LOG_KEEP_BYTES, CRON_LOG_MAX_BYTES, pruneCachesAside, pruneLogs } from '../../lib/report/retention.ts';
+import { CRON_LOG_KEEP_BYTES, CRON_LOG_MAX_BYTES, pruneLogs } from '../../lib/report/retention.ts';
 import { failedRunSummary } from '../../lib/report/summary.ts';
-import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { tempDir } from '../support/env.ts';
 
 const now = new Date(2026, 10, 25, 3, 0, 0);
@@ -36,18 +35,6 @@ test('a large cron.log is cut to its tail; a small one is left alone', () => {
   assert.is(text.length, CRON_LOG_KEEP_BYTES);
   assert.ok(text.endsWith('the last line\n'));
   assert.not.ok(pruneLogs(dir, { days: 30, now }).cronLogCut);
-});
-
-test('damaged caches moved aside: only the newest three are kept', () => {
-  const dir = tempDir('ret');
-  const cacheFile = path.join(dir, 'file_hashes.json');
-  for (const ms of [1000, 2000, 3000, 4000]) fs.writeFileSync(`${cacheFile}.unreadable-${ms}`, 'x');
-  fs.writeFileSync(cacheFile, 'damaged again');
-  HashCache.open(cacheFile);
-  const aside = fs.readdirSync(dir).filter((n) => n.includes('.unreadable-')).sort();
-  assert.is(aside.length, 3);
-  assert.not.ok(aside.includes('file_hashes.json.unreadable-1000') || aside.includes('file_hashes.json.unreadable-2000'));
-  assert.equal(pruneCachesAside(cacheFile, 3), []);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { WatchLimitError } from '../../lib/errors.ts';
-import type { WalkedDir } from '../../lib/sync/scan/scan.ts';
+import type { WalkedDir } from '../../lib/sync/scan/types.ts';
 import { createDirWatchers, type WatchFn } from '../../lib/watch/dir-watchers.ts';
 import { tempDir, waitFor } from '../support/env.ts';
 

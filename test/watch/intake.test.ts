@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
-import type { WalkedDir } from '../../lib/sync/scan/scan.ts';
+import type { WalkedDir } from '../../lib/sync/scan/types.ts';
 import { realTimers } from '../../lib/watch/debounce.ts';
 import { Intake } from '../../lib/watch/intake.ts';
 import { tempDir, waitFor, writeFile } from '../support/env.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Pending } from '../../lib/watch/pending.ts';
-import type { WalkedDir } from '../../lib/sync/scan/scan.ts';
+import type { WalkedDir } from '../../lib/sync/scan/types.ts';
 
 const dir = { source: { name: 'd', path: '/d', keySegment: '' }, place: { fs: '/d', text: '/d', rel: '', rawRel: undefined }, ancestors: new Set<string>() } satisfies WalkedDir;
 const name = (n: string) => Buffer.from(n);

@@ -3,35 +3,10 @@
 // moment leaves a cache the next run can read, losing at most the uploads still in flight.
 import fs from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
-import type { CachedStat } from '../plan/decide.ts';
-import { pruneCachesAside } from '../../report/retention.ts';
+import type { CachedStat, CacheEntry, CacheView } from './types.ts';
+import { moveCacheAside } from './aside.ts';
 import { afterLine, entryAt, statAt, indexSnapshot, linesAt, parseVersion1, snapshotOf, writeSnapshotFile, type Snapshot } from './snapshot.ts';
 import { openJournal, readJournal } from './journal.ts';
-
-export type CacheVia = 'upload' | 'adopted' | 'dedup' | 'rehash' | 'copied';
-
-export interface CacheEntry {
-  readonly path: string;
-  // The object that holds this content (for a dedup entry, the other file's key).
-  readonly key: string;
-  readonly sha256: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-  readonly ino: number;
-  readonly recordedAt: string;
-  readonly via: CacheVia;
-}
-
-export interface CacheView {
-  get(filePath: string): CacheEntry | undefined;
-  // What decideFile's first rule reads of the entry for this path (cheaper than the entry).
-  statOf(filePath: string): CachedStat | undefined;
-  // An entry whose object really holds this content (uploaded or adopted, not a dedup pointer).
-  findContent(sha256: string): CacheEntry | undefined;
-  // The entry that put content under `key`, if any.
-  ownerOfKey(key: string): CacheEntry | undefined;
-}
 
 export class HashCache implements CacheView {
   // An entry, or (read from the snapshot and not changed since) the offset of its line in `snap`.
@@ -214,9 +189,7 @@ export class HashCache implements CacheView {
 
   private setAside(e: Error): void {
     if (this.readOnly) return this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message });
-    const aside = `${this.file}.unreadable-${Date.now()}`;
-    fs.renameSync(this.file, aside);
-    pruneCachesAside(this.file);
+    const aside = moveCacheAside(this.file);
     this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message, aside });
   }
 

@@ -2,7 +2,7 @@
 // verified, read back and folded into the snapshot by the next run. A crash can cut its last line.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CacheEntry } from './cache.ts';
+import type { CacheEntry } from './types.ts';
 import { isEntry } from './snapshot.ts';
 
 // The journal's entries (none when there is no journal), and how many lines were torn (cut

@@ -3,8 +3,9 @@
 // counts as done; the run ends with a new snapshot. Both pass through the dry-run gate.
 import { systemNow, type Now } from '../../clock.ts';
 import type { Gate } from '../../gate.ts';
-import type { CacheEntry, CacheVia, HashCache } from './cache.ts';
-import type { ScannedFile } from '../scan/scan.ts';
+import type { HashCache } from './cache.ts';
+import type { CacheEntry, CacheVia } from './types.ts';
+import type { ScannedFile } from '../scan/types.ts';
 
 export interface Recorder {
   record(file: ScannedFile, sha256: string, key: string, via: CacheVia): Promise<void>;

@@ -7,8 +7,7 @@
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CacheEntry, CacheVia } from './cache.ts';
-import type { CachedStat } from '../plan/decide.ts';
+import type { CachedStat, CacheEntry, CacheVia } from './types.ts';
 
 export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
 const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);

@@ -1,8 +1,9 @@
 // The one decision: what to do with a file, from everything known about it. Pure: the transfer
 // stage gathers the facts a decision asks for (hash, in-flight upload, bucket) and asks again,
 // so every rule lives here and is tested as a table (rclone's NeedTransfer is the model).
-import type { CacheEntry } from '../cache/cache.ts';
-import type { ScannedFile } from '../scan/scan.ts';
+import type { CacheEntry } from '../cache/types.ts';
+import type { ScannedFile } from '../scan/types.ts';
+import { coversKey } from './unchanged.ts';
 
 export interface RemoteFacts {
   readonly size: number;
@@ -55,8 +56,6 @@ export interface FileFacts {
 export type NeedFact = 'hash' | 'in-flight' | 'remote' | 'proof' | 'source';
 
 export type Decision =
-  // Not read at all: size, mtime, ctime and inode match the entry recorded under this key.
-  | { readonly action: 'skip'; readonly reason: 'unchanged' }
   // A fact is missing: gather it and decide again.
   | { readonly action: 'need'; readonly fact: NeedFact }
   // Nothing to send: record the file as held by `key` (via says why).
@@ -68,30 +67,10 @@ export type Decision =
   | { readonly action: 'upload' }
   | { readonly action: 'conflict'; readonly detail: string };
 
-// Same size, mtime, ctime and inode: the file was not touched since it was recorded.
-export function isSameStat(a: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>, b: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
-}
-
-// The entry still covers the file's object: recorded under the key the file maps to now (a
-// dedup entry points at another file's object, whatever the key).
-export function coversKey(entry: Pick<CacheEntry, 'key' | 'via'>, key: string): boolean {
-  return entry.key === key || entry.via === 'dedup';
-}
-
-// What the first rule reads of a cache entry (the scan asks it of every file, before any hash).
-export type CachedStat = Pick<CacheEntry, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'key' | 'via'>;
-
-// Not touched since it was recorded, and recorded under the key it maps to now: skipped unread.
-export function isUnchanged(entry: CachedStat, file: Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>, key: string): boolean {
-  return isSameStat(entry, file) && coversKey(entry, key);
-}
-
 // --force ignores what the cache and the bucket say (every file is sent again), but the same
 // bytes are still sent once per run: a copy waits for its original and records a dedup.
 export function decideFile(f: FileFacts): Decision {
   const { file, key, cached } = f;
-  if (!f.force && cached && isUnchanged(cached, file, key)) return { action: 'skip', reason: 'unchanged' };
   if (f.sha256 === undefined) return { action: 'need', fact: 'hash' };
   if (!f.force && cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
   if (!f.force && f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };

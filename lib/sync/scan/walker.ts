@@ -6,7 +6,7 @@ import { systemNow, type Now } from '../../clock.ts';
 import { createExcludeMatcher, isPartialName } from './filters.ts';
 import { Lookahead } from './lookahead.ts';
 import { listDirectory, type Place } from './places.ts';
-import type { ScannedFile, ScanOptions, ScanResult, ScanSkip, ScanSkipReason, SettledCheck, WalkedDir } from './scan.ts';
+import type { ScannedFile, ScanOptions, ScanResult, ScanSkip, ScanSkipReason, SettledCheck, WalkedDir } from './types.ts';
 import type { StatMany, StatResult } from './stat-worker.ts';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,9 +4,9 @@
 import { VerificationError } from '../../errors.ts';
 import { contentTypeFor, objectMetadata } from '../../storage/metadata.ts';
 import { etagForm, matchesEtag } from './etag.ts';
-import type { TransferItem } from '../plan/plan.ts';
-import type { ScannedFile } from '../scan/scan.ts';
-import type { TransferDeps, TransferOutcome } from './transfer.ts';
+import type { TransferItem } from '../plan/types.ts';
+import type { ScannedFile } from '../scan/types.ts';
+import type { TransferDeps, TransferOutcome } from './types.ts';
 
 // The name the file had on disk, as bytes (the key segment of its download directory first).
 function originalNameBytes(file: ScannedFile): Buffer {

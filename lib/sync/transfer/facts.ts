@@ -4,12 +4,8 @@
 import type { ObjectInfo } from '../../storage/client.ts';
 import type { FileFacts, RemoteFacts, SourceFacts } from '../plan/decide.ts';
 import { etagForm, matchesEtag } from './etag.ts';
-import type { TransferDeps } from './transfer.ts';
-
-export interface InFlight {
-  has(sha256: string): boolean;
-  wait(sha256: string): Promise<string | null>;
-}
+import type { InFlight } from './in-flight.ts';
+import type { TransferDeps } from './types.ts';
 
 // Other objects that may hold the bytes: the file's own object under the key it was recorded
 // with (a changed prefix), then what the old system's cache points at.

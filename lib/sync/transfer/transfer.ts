@@ -5,89 +5,16 @@
 // before the file counts as done. Bounded concurrency; a file that fails is reported and left
 // for the next run; an unreachable server stops the stage.
 import { describeError, StorageUnreachableError } from '../../errors.ts';
-import type { Gate } from '../../gate.ts';
-import type { LogEntry, Logger } from '../../log/logger.ts';
-import type { ObjectInfo, Storage } from '../../storage/client.ts';
-import type { CacheView } from '../cache/cache.ts';
-import { claimObject, copyFromSource, uploadFile } from './act.ts';
+import type { LogEntry } from '../../log/logger.ts';
+import type { ObjectInfo } from '../../storage/client.ts';
 import { decideFile, type Decision, type FileFacts, type NeedFact } from '../plan/decide.ts';
+import type { TransferItem } from '../plan/types.ts';
+import { claimObject, copyFromSource, uploadFile } from './act.ts';
 import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
-import type { TransferItem } from '../plan/plan.ts';
-import type { ContentReader } from './hash.ts';
-import type { LegacyHints } from '../cache/legacy.ts';
-import type { ListingHint } from './listing-hint.ts';
-import type { BufferPool } from './buffers.ts';
+import { InFlightUploads } from './in-flight.ts';
 import { forEachConcurrent, semaphore } from './pool.ts';
 import { findTwins, type EarlyHash } from './twins.ts';
-import type { Recorder } from '../cache/record.ts';
-
-export type TransferOutcome =
-  | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
-  | { readonly status: 'would-upload'; readonly item: TransferItem; readonly sha256: string }
-  | { readonly status: 'deduplicated'; readonly item: TransferItem; readonly sha256: string; readonly sameAs: string }
-  | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string }
-  // Adopted after adding our sha256 to an object that held the bytes without it.
-  | { readonly status: 'claimed'; readonly item: TransferItem; readonly sha256: string }
-  | { readonly status: 'would-claim'; readonly item: TransferItem; readonly sha256: string }
-  // Copied on the server from another key holding the bytes.
-  | { readonly status: 'copied'; readonly item: TransferItem; readonly sha256: string; readonly from: string; readonly pruned: boolean }
-  | { readonly status: 'would-copy'; readonly item: TransferItem; readonly sha256: string; readonly from: string }
-  | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
-  | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }
-  | { readonly status: 'failed'; readonly item: TransferItem; readonly error: string }
-  | { readonly status: 'not-attempted'; readonly item: TransferItem };
-
-export interface TransferDeps {
-  readonly storage: Storage;
-  readonly cache: CacheView & { isReferenced(key: string): boolean };
-  readonly recorder: Recorder;
-  readonly read: ContentReader;
-  // Files up to this size are held in memory by `read` and sent as one request.
-  readonly inMemoryMaxBytes: number;
-  // What a listing said the bucket holds (for many new files), instead of a HEAD each.
-  readonly hint?: ListingHint;
-  // The old system's cache: where it may have put a file's bytes.
-  readonly legacy?: LegacyHints;
-  // After a copy to a new key, remove the old key (once nothing else points at it).
-  readonly pruneOldKeys?: boolean;
-  // Memory for contents in flight (upload parts, read chunks); without, they are allocated.
-  readonly buffers?: BufferPool;
-  readonly gate: Gate;
-  readonly log: Logger;
-  readonly force: boolean;
-  // Uploads in parallel; files looked at in parallel (default: as many as uploads).
-  readonly concurrency: number;
-  readonly checkers?: number;
-  // Runs an upload's sending in one of `concurrency` slots (set by transferFiles).
-  readonly uploadSlot?: <T>(send: () => Promise<T>) => Promise<T>;
-  readonly onProgress?: (done: { files: number; bytes: number }) => void;
-  // True once no further file should be started (watch mode stopping); those left are not attempted.
-  readonly stop?: () => boolean;
-}
-
-export interface TransferResult {
-  readonly outcomes: TransferOutcome[];
-  // Set when the server became unreachable and the remaining files were not attempted.
-  readonly unreachable?: StorageUnreachableError;
-}
-
-// Uploads of content in flight in this run, by SHA-256: a second file with the same bytes waits
-// for the first and records a dedup instead of sending them again.
-class InFlightUploads {
-  private readonly running = new Map<string, Promise<string | null>>();
-  has(sha256: string): boolean {
-    return this.running.has(sha256);
-  }
-  wait(sha256: string): Promise<string | null> {
-    return this.running.get(sha256) ?? Promise.resolve(null);
-  }
-  // Announce an upload; settle it with the key the content ended up under, or null.
-  claim(sha256: string): (key: string | null) => void {
-    let settle!: (key: string | null) => void;
-    this.running.set(sha256, new Promise((resolve) => (settle = resolve)));
-    return (key) => settle(key);
-  }
-}
+import type { TransferDeps, TransferOutcome, TransferResult } from './types.ts';
 
 // Files are looked at by `checkers` lanes; their uploads take one of `concurrency` slots (as
 // rclone's checkers and transfers), so HEADs, proofs and server-side copies are not held up
@@ -183,8 +110,6 @@ function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer 
 async function act(item: TransferItem, facts: FileFacts, d: Exclude<Decision, { action: 'need' }>, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
   const sha256 = facts.sha256!;
   switch (d.action) {
-    case 'skip':
-      return { status: 'unchanged', item, sha256: item.cached!.sha256 };
     case 'conflict':
       return { status: 'conflict', item, detail: d.detail };
     case 'upload':

@@ -5,7 +5,7 @@
 import { describeError } from '../../errors.ts';
 import { pickOriginal } from '../plan/decide.ts';
 import type { ContentReader } from './hash.ts';
-import type { TransferItem } from '../plan/plan.ts';
+import type { TransferItem } from '../plan/types.ts';
 import { forEachConcurrent } from './pool.ts';
 
 export type EarlyHash = { readonly sha256: string } | { readonly error: string };

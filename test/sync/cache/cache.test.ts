@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HashCache, type CacheEntry } from '../../../lib/sync/cache/cache.ts';
+import { HashCache } from '../../../lib/sync/cache/cache.ts';
+import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
 import { createMemoryLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from '../../support/env.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CacheEntry } from '../../../lib/sync/cache/cache.ts';
+import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
 import { openJournal, readJournal } from '../../../lib/sync/cache/journal.ts';
 import { tempDir } from '../../support/env.ts';
 

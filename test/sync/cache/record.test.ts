@@ -6,7 +6,7 @@ import { createGate } from '../../../lib/gate.ts';
 import { createMemoryLogger } from '../../../lib/log/logger.ts';
 import { HashCache } from '../../../lib/sync/cache/cache.ts';
 import { cacheEntryFor, createRecorder } from '../../../lib/sync/cache/record.ts';
-import type { ScannedFile } from '../../../lib/sync/scan/scan.ts';
+import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 import { tempDir } from '../../support/env.ts';
 
 const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.txt', fsPath: '/dl/a.txt', relPath: 'a.txt', size: 3, mtimeMs: 10, ctimeMs: 20, ino: 30, dev: 1 };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CacheEntry } from '../../../lib/sync/cache/cache.ts';
+import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
 import { entryAt, formatSnapshot, indexSnapshot, parseSnapshot, snapshotOf, SNAPSHOT_HEADER, statAt } from '../../../lib/sync/cache/snapshot.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({

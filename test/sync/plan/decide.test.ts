@@ -1,9 +1,9 @@
 // decideFile as a table: one row per rule, each with the facts it sees and what it decides.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CacheEntry } from '../../../lib/sync/cache/cache.ts';
-import { decideFile, isSameStat, isUnchanged, pickOriginal, type Decision, type FileFacts } from '../../../lib/sync/plan/decide.ts';
-import type { ScannedFile } from '../../../lib/sync/scan/scan.ts';
+import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
+import { decideFile, pickOriginal, type Decision, type FileFacts } from '../../../lib/sync/plan/decide.ts';
+import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 
 const file: ScannedFile = { source: { name: 'd', path: '/dl', keySegment: '' }, absPath: '/dl/a.jpg', fsPath: '/dl/a.jpg', relPath: 'a.jpg', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, dev: 1 };
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({ path: file.absPath, key: 'a.jpg', sha256: 'S', size: 10, mtimeMs: 1, ctimeMs: 2, ino: 3, recordedAt: '', via: 'upload', ...over });
@@ -12,8 +12,7 @@ const hashed = (over: Partial<FileFacts> = {}): FileFacts => ({ ...base, sha256:
 const checked = (over: Partial<FileFacts> = {}): FileFacts => hashed({ remote: null, ...over });
 
 const rows: Array<[string, FileFacts, Decision]> = [
-  ['stat matches the entry under this key: not read', { ...base, cached: entry() }, { action: 'skip', reason: 'unchanged' }],
-  ['stat matches a dedup entry (another file holds the content): not read', { ...base, cached: entry({ key: 'b.jpg', via: 'dedup' }) }, { action: 'skip', reason: 'unchanged' }],
+  ['a matching stat is the scan\'s to settle (./unchanged.ts): a file passed on is hashed', { ...base, cached: entry() }, { action: 'need', fact: 'hash' }],
   ['no entry: hash it', base, { action: 'need', fact: 'hash' }],
   ['stat changed: hash it', { ...base, cached: entry({ ctimeMs: 9 }) }, { action: 'need', fact: 'hash' }],
   ['recorded under another key (prefix changed): hash it', { ...base, cached: entry({ key: 'old/a.jpg' }) }, { action: 'need', fact: 'hash' }],
@@ -69,18 +68,16 @@ test('pickOriginal: no daemon suffix, then the earliest ctime, then the shortest
   for (const [[want], files] of table) assert.is(pickOriginal(files.map(([r, c]) => f(r, c))).relPath, want);
 });
 
-test('isUnchanged: the same stat and an entry that covers the key (its own, or a dedup pointing anywhere)', () => {
-  const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };
-  assert.ok(isUnchanged({ ...s, key: 'k', via: 'upload' }, s, 'k'));
-  assert.not.ok(isUnchanged({ ...s, key: 'old/k', via: 'upload' }, s, 'k'));
-  assert.ok(isUnchanged({ ...s, key: 'other', via: 'dedup' }, s, 'k'));
-  assert.not.ok(isUnchanged({ ...s, key: 'k', via: 'upload' }, { ...s, ctimeMs: 5 }, 'k'));
-});
-
-test('isSameStat compares size, mtime, ctime and inode', () => {
-  const s = { size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4 };
-  assert.ok(isSameStat(s, { ...s }));
-  for (const k of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) assert.not.ok(isSameStat(s, { ...s, [k]: 99 }));
+test('pickOriginal: no daemon suffix, then the earliest ctime, then the shortest path, then path order', () => {
+  const f = (relPath: string, ctimeMs = 1) => ({ relPath, absPath: `/dl/${relPath}`, ctimeMs });
+  const table: Array<[string[], Array<[string, number]>]> = [
+    [['Song name.mp3'], [['Song name-a1B2c3D4.mp3', 1], ['Song name.mp3', 2]]],
+    [['a.jpg'], [['b.jpg', 5], ['a.jpg', 3]]],
+    [['x.jpg'], [['x copy.jpg', 1], ['x.jpg', 1]]],
+    [['a.jpg'], [['b.jpg', 1], ['a.jpg', 1]]],
+    [['clip-00000001.mp4'], [['clip-00000001.mp4', 9], ['clip-a1b2c3d4.mp4', 9]]],
+  ];
+  for (const [[want], files] of table) assert.is(pickOriginal(files.map(([r, c]) => f(r, c))).relPath, want);
 });
 
 test.run();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../../lib/config/table.ts';
-import { scanDownloads, type ScannedFile } from '../../../lib/sync/scan/scan.ts';
+import { scanDownloads } from '../../../lib/sync/scan/scan.ts';
+import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
 
 const opts = { partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: ['skip me/**'] as string[], stableAfterMs: 0 };

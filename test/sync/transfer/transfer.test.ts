@@ -8,9 +8,10 @@ import { createMemoryLogger } from '../../../lib/log/logger.ts';
 import { createStorage } from '../../../lib/storage/client.ts';
 import { HashCache } from '../../../lib/sync/cache/cache.ts';
 import { contentReader } from '../../../lib/sync/transfer/hash.ts';
-import type { TransferItem } from '../../../lib/sync/plan/plan.ts';
+import type { TransferItem } from '../../../lib/sync/plan/types.ts';
 import { createRecorder } from '../../../lib/sync/cache/record.ts';
-import { transferFiles, type TransferDeps } from '../../../lib/sync/transfer/transfer.ts';
+import { transferFiles } from '../../../lib/sync/transfer/transfer.ts';
+import type { TransferDeps } from '../../../lib/sync/transfer/types.ts';
 import { listBucket, writeFile, type Sandbox } from '../../support/env.ts';
 import { eachServer } from '../../support/servers.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { contentReader } from '../../../lib/sync/transfer/hash.ts';
-import type { TransferItem } from '../../../lib/sync/plan/plan.ts';
+import type { TransferItem } from '../../../lib/sync/plan/types.ts';
 import { findTwins } from '../../../lib/sync/transfer/twins.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
 import fs from 'node:fs';
