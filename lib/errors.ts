@@ -32,11 +32,13 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
 };
 
 
-// Base class: `exitCode` says how a script should end, `retryable` whether trying again can help
-// (read by the retry loop in lib/storage/retry.ts, as rclone's fserrors.ShouldRetry is).
+// Base class: `exitCode` says how a script should end, `retryable` whether trying the same thing
+// again soon can help (read by withRetry in lib/retry.ts, as rclone's fserrors.ShouldRetry is),
+// `fatal` that no retry, now or later, can: a person has to mend it (rclone's FatalError).
 export class SyncError extends Error {
   readonly exitCode: number = EXIT_CODES.internal;
   readonly retryable: boolean = false;
+  readonly fatal: boolean = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -45,6 +47,7 @@ export class SyncError extends Error {
 
 export class ConfigError extends SyncError {
   override readonly exitCode = EXIT_CODES.config;
+  override readonly fatal = true;
   readonly problems: readonly string[];
   constructor(problems: readonly string[], heading = 'Invalid configuration') {
     super(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -54,11 +57,18 @@ export class ConfigError extends SyncError {
 
 export class UsageError extends SyncError {
   override readonly exitCode = EXIT_CODES.config;
+  override readonly fatal = true;
 }
 
+// A live run holds the lock: waiting for it can help.
 export class LockHeldError extends SyncError {
   override readonly exitCode = EXIT_CODES.lockHeld;
-  override readonly retryable = true;
+  override readonly retryable: boolean = true;
+}
+
+// The lock names a run on another host: waiting here cannot tell when it ends.
+export class ForeignLockError extends LockHeldError {
+  override readonly retryable = false;
 }
 
 export class StorageUnreachableError extends SyncError {
@@ -70,6 +80,7 @@ export class StorageUnreachableError extends SyncError {
 // The S3 server refused the credentials or their rights: a configuration problem, not a file's.
 export class StorageAuthError extends SyncError {
   override readonly exitCode = EXIT_CODES.config;
+  override readonly fatal = true;
 }
 
 export class StorageError extends SyncError {
@@ -98,9 +109,7 @@ export class DockerError extends SyncError {
 
 export class DockerCliMissingError extends DockerError {}
 
-export class DockerDaemonUnreachableError extends DockerError {
-  override readonly retryable = true;
-}
+export class DockerDaemonUnreachableError extends DockerError {}
 
 export class ContainerMissingError extends DockerError {}
 
@@ -108,6 +117,15 @@ export class ContainerStartError extends DockerError {}
 
 export class ProcessingError extends SyncError {
   override readonly exitCode = EXIT_CODES.processing;
+}
+
+// A notification that could not be delivered (logged; it never changes a run's exit code).
+export class DeliveryError extends SyncError {
+  override readonly retryable: boolean;
+  constructor(message: string, options: { cause?: unknown; retryable: boolean }) {
+    super(message, options);
+    this.retryable = options.retryable;
+  }
 }
 
 export class CronError extends SyncError {
@@ -122,6 +140,7 @@ export class ServiceError extends SyncError {
 // `--watch` cannot watch the download tree: the kernel's inotify limits are reached.
 export class WatchLimitError extends SyncError {
   override readonly exitCode = EXIT_CODES.watch;
+  override readonly fatal = true;
 }
 
 // The exit code a script should end with for any thrown value.

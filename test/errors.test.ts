@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  ConfigError, ContainerMissingError, CronError, describeError, DockerDaemonUnreachableError, EXIT_CODES, exitCodeFor, LockHeldError, PartialFailureError,
+  ConfigError, ContainerMissingError, CronError, describeError, DockerDaemonUnreachableError, EXIT_CODES, exitCodeFor, ForeignLockError, LockHeldError, PartialFailureError,
   ProcessingError, StorageError, StorageUnreachableError, SyncError, UploadError, UsageError, VerificationError,
 } from '../lib/errors.ts';
 
@@ -24,10 +24,14 @@ test('every error class maps to its exit code; anything else is internal', () =>
   for (const [e, code] of cases) assert.is(exitCodeFor(e), code, String(e));
 });
 
-test('errors say whether a retry can help; names are the class names', () => {
+test('errors say whether a retry can help, and whether only a person can; names are the class names', () => {
   assert.ok(new StorageUnreachableError('x').retryable);
-  assert.ok(new DockerDaemonUnreachableError('x').retryable);
+  assert.ok(new LockHeldError('x').retryable, 'a live run: waiting for it can help');
+  assert.not.ok(new ForeignLockError('x').retryable, 'another host: waiting here cannot tell');
+  assert.not.ok(new DockerDaemonUnreachableError('x').retryable, 'nothing retries docker calls');
   assert.not.ok(new ConfigError(['x']).retryable);
+  assert.ok(new ConfigError(['x']).fatal);
+  assert.not.ok(new StorageUnreachableError('x').fatal);
   assert.ok(new StorageError('x', { retryable: true, code: 'SlowDown' }).retryable);
   assert.is(new UploadError('x').name, 'UploadError');
   assert.instance(new UploadError('x'), SyncError);

@@ -8,8 +8,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts';
-import { LockHeldError } from '../errors.ts';
+import { ForeignLockError, LockHeldError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { withRetry } from '../retry.ts';
 import { linuxProcesses, type Processes } from './proc.ts';
 
 export interface LockInfo {
@@ -149,56 +150,89 @@ function heldLock(file: string, text: string, takenOverFrom?: LockInfo): HeldLoc
   };
 }
 
-// Waits a little while a live run holds the lock: true to look again, false once `waitMs` is spent.
-function lockWaiter(file: string, options: LockOptions): (holder: LockInfo) => Promise<boolean> {
-  const now = options.now ?? systemNow;
-  const deadline = now().getTime() + (options.waitMs ?? 0);
-  let said = false;
-  return async (holder) => {
-    const left = deadline - now().getTime();
-    if (left <= 0) return false;
-    if (!said) options.log?.write({ kind: 'lock.waiting', file, pid: holder.pid, startedAt: holder.startedAt, waitSeconds: Math.round(left / 1000) });
-    said = true;
-    await (options.sleep ?? realSleep)(Math.min(left, 200));
-    return true;
-  };
-}
+// How long a run waits between looks at a lock a live run holds (the one retry policy's backoff).
+const LOCK_WAIT = { baseMs: 100, maxMs: 1000 } as const;
 
-// Take the lock, or throw LockHeldError naming the live owner.
+// Take the lock, or throw LockHeldError naming the live owner once `waitMs` is spent waiting for
+// it (a lock of another host is not waited for: ForeignLockError at once).
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
   const procs = options.processes ?? linuxProcesses();
   const me = procs.info(procs.pid);
-  const info: LockInfo = { pid: procs.pid, host: procs.host, bootId: procs.bootId(), ...(me ? { startTicks: me.startTicks } : {}), startedAt: (options.now ?? systemNow)().toISOString(), nonce: crypto.randomBytes(6).toString('hex') };
+  const info: LockInfo = {
+    pid: procs.pid,
+    host: procs.host,
+    bootId: procs.bootId(),
+    ...(me ? { startTicks: me.startTicks } : {}),
+    startedAt: (options.now ?? systemNow)().toISOString(),
+    nonce: crypto.randomBytes(6).toString('hex'),
+  };
   const text = JSON.stringify(info);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${procs.pid}.${info.nonce}.tmp`;
   fs.writeFileSync(tmp, text);
-  const wait = lockWaiter(file, options);
+  const waitMs = options.waitMs ?? 0;
   try {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if (linkInto(tmp, file)) return heldLock(file, text);
-      const current = readOnDisk(file);
-      if (!current) continue;
-      const verdict = judgeLock(current.info, procs);
-      if (verdict.kind === 'live' && (await wait(current.info!))) {
-        attempt--; // waiting for a live run is not contention
-        continue;
-      }
-      if (verdict.kind === 'live') throw new LockHeldError(`another sync is running (pid ${current.info!.pid}, started ${current.info!.startedAt}${options.waitMs ? `; waited ${Math.round(options.waitMs / 1000)} s` : ''}); lock file ${file}`);
-      if (verdict.kind === 'foreign') {
-        throw new LockHeldError(`the lock is held by pid ${current.info!.pid} on host ${current.info!.host} (started ${current.info!.startedAt}); remove ${file} if that run is gone`);
-      }
-      if (underTakeoverMutex(file, tmp, procs, () => replaceIfSame(file, current, tmp))) {
-        const from = current.info ?? { pid: 0, host: '?', startedAt: '?' };
-        options.log?.write({ kind: 'lock.stale', file, pid: from.pid, startedAt: from.startedAt, why: verdict.why });
-        return heldLock(file, text, from);
-      }
-      await (options.sleep ?? realSleep)(2 + Math.random() * 10);
-    }
-    throw new LockHeldError(`could not take the lock ${file}: other runs keep taking it`);
+    return await withRetry(() => tryLock({ file, tmp, text, procs, options }), {
+      ...LOCK_WAIT,
+      retries: Infinity,
+      deadlineMs: waitMs,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      onRetry: (e, attempt) => {
+        if (attempt > 1 || !(e instanceof LiveLockError)) return;
+        const { pid, startedAt } = e.holder;
+        options.log?.write({ kind: 'lock.waiting', file, pid, startedAt, waitSeconds: Math.round(waitMs / 1000) });
+      },
+    });
+  } catch (e) {
+    throw e instanceof LiveLockError && waitMs > 0 ? new LiveLockError(e.holder, file, waitMs) : e;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+// A live run on this host holds the lock (waiting for it can help: LockHeldError is retryable).
+class LiveLockError extends LockHeldError {
+  constructor(
+    readonly holder: LockInfo,
+    file: string,
+    waitedMs = 0,
+  ) {
+    const waited = waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s` : '';
+    super(`another sync is running (pid ${holder.pid}, started ${holder.startedAt}${waited}); lock file ${file}`);
+  }
+}
+
+interface Attempt {
+  readonly file: string;
+  readonly tmp: string;
+  readonly text: string;
+  readonly procs: Processes;
+  readonly options: LockOptions;
+}
+
+// One look at the lock: take it when it is free or stale (racing other takers: a bounded
+// compare-and-swap loop, not a wait), or throw saying who holds it.
+async function tryLock(a: Attempt): Promise<HeldLock> {
+  const { file, tmp, text, procs, options } = a;
+  for (let race = 0; race < 50; race++) {
+    if (linkInto(tmp, file)) return heldLock(file, text);
+    const current = readOnDisk(file);
+    if (!current) continue;
+    const verdict = judgeLock(current.info, procs);
+    if (verdict.kind === 'live') throw new LiveLockError(current.info!, file);
+    if (verdict.kind === 'foreign') {
+      const { pid, host, startedAt } = current.info!;
+      throw new ForeignLockError(`the lock is held by pid ${pid} on host ${host} (started ${startedAt}); remove ${file} if that run is gone`);
+    }
+    if (underTakeoverMutex(file, tmp, procs, () => replaceIfSame(file, current, tmp))) {
+      const from = current.info ?? { pid: 0, host: '?', startedAt: '?' };
+      options.log?.write({ kind: 'lock.stale', file, pid: from.pid, startedAt: from.startedAt, why: verdict.why });
+      return heldLock(file, text, from);
+    }
+    await (options.sleep ?? realSleep)(2 + Math.random() * 10);
+  }
+  throw new LockHeldError(`could not take the lock ${file}: other runs keep taking it`);
 }
 
 export type TakeLock = (file: string) => Promise<HeldLock>;

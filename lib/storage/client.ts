@@ -9,7 +9,8 @@ import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError, U
 import { SHA256_META } from './metadata.ts';
 import { copyObject, statedPartSize, type CopyRequest } from './copy.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
-import { classifyStorageError, withRetry, type RetryOptions } from './retry.ts';
+import { withRetry, type RetryPolicy } from '../retry.ts';
+import { classifyStorageError } from './classify.ts';
 import { putBuffer, putFileInParts, putProbe, type PutResult, type UploadTarget, type VerifyMode } from './upload.ts';
 
 export type { PutResult, VerifyMode } from './upload.ts';
@@ -49,11 +50,11 @@ export interface Storage {
 }
 
 export interface StorageOptions {
-  readonly retry: RetryOptions;
+  readonly retry: RetryPolicy;
 }
 
 // The storage a configuration describes, with its retry settings.
-export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>, onRetry?: RetryOptions['onRetry']): Storage {
+export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>, onRetry?: RetryPolicy['onRetry']): Storage {
   return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) } });
 }
 
@@ -90,7 +91,7 @@ export function createMinioClient(cfg: StorageConfig, Client: typeof Minio.Clien
     partSize: cfg.partSizeBytes,
     pathStyle: true,
     // Its own retry re-sends a stream body it has already consumed, and prints to the console:
-    // ours (lib/storage/retry.ts) reopens the file for each attempt instead.
+    // ours (lib/retry.ts) reopens the file for each attempt instead.
     retryOptions: { disableRetry: true },
   });
 }

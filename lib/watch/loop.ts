@@ -4,7 +4,8 @@
 // catches events the kernel dropped. Processing is debounced; jobs run one at a time.
 import { systemNow, type Now } from '../clock.ts';
 import type { Config } from '../config/load.ts';
-import { describeError, EXIT_CODES, exitCodeFor, SyncError } from '../errors.ts';
+import { describeError, EXIT_CODES, exitCodeFor } from '../errors.ts';
+import { isFatal, retryDelayMs } from '../retry.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Storage } from '../storage/client.ts';
@@ -41,7 +42,10 @@ export interface WatchEnd {
   readonly error?: unknown;
 }
 
-const [BATCH_MAX, RETRY_MIN_MS, RETRY_MAX_MS] = [1000, 2000, 5 * 60_000];
+const BATCH_MAX = 1000;
+// A batch or rescan that could not run is tried again after 2 s, doubling up to 5 min (the one
+// retry policy's backoff, without jitter: the log says when the next try comes).
+const WATCH_RETRY = { baseMs: 2000, maxMs: 5 * 60_000, jitter: false } as const;
 
 type Job = { readonly kind: 'rescan'; readonly reason: string } | { readonly kind: 'batch' } | { readonly kind: 'process' };
 
@@ -58,7 +62,7 @@ export class Watch {
   private busy: Promise<void> | undefined;
   private lock: HeldLock | undefined;
   private rescanTimer: unknown;
-  private retryMs = RETRY_MIN_MS;
+  private failures = 0;
   private stopping = false;
   private ended = false;
 
@@ -174,7 +178,7 @@ export class Watch {
     } catch (e) {
       deps.onRun?.(undefined, e);
       // Bad credentials, a watch limit: waiting does not mend them; the service manager shows the error.
-      if (e instanceof SyncError && (e.exitCode === EXIT_CODES.config || e.exitCode === EXIT_CODES.watch)) throw e;
+      if (isFatal(e)) throw e;
       return undefined;
     } finally {
       this.lock = undefined;
@@ -209,9 +213,7 @@ export class Watch {
   }
 
   private backoff(): number {
-    const ms = this.retryMs;
-    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
-    return ms;
+    return retryDelayMs(++this.failures, WATCH_RETRY);
   }
 
   private async batch(): Promise<void> {
@@ -224,7 +226,7 @@ export class Watch {
       },
     }));
     if (summary?.status === 'ok') {
-      this.retryMs = RETRY_MIN_MS;
+      this.failures = 0;
       return;
     }
     // The lock stayed taken, the server is down, a file failed: the same names again after a while.

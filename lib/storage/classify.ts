@@ -1,7 +1,6 @@
-// Retries for S3 requests. The minio client retries almost nothing (no network errors at all),
-// so every request goes through withRetry; whether a retry can help is decided by the error
-// (SyncError.retryable), which classifyStorageError sets from what the server or network said.
-import { sleep as realSleep, type Sleep } from '../clock.ts';
+// What an S3 request's failure means: the minio client retries almost nothing (no network errors
+// at all), so every request goes through the one retry policy (lib/retry.ts), which reads the
+// error's `retryable`; classifyStorageError sets it from what the server or the network said.
 import { StorageError, StorageUnreachableError, SyncError } from '../errors.ts';
 
 export const NETWORK_ERROR_CODES = new Set([
@@ -53,31 +52,4 @@ export function classifyStorageError(
   if (code && AUTH_ERROR_CODES.has(code) && o.auth) return o.auth(code, e);
   const ErrorClass = o.as ?? StorageError;
   return new ErrorClass(o.failure ?? `${o.what} failed`, { cause: e, retryable: isTransientError(e), ...(code ? { code } : {}) });
-}
-
-export interface RetryOptions {
-  readonly retries: number;
-  readonly baseMs: number;
-  readonly maxMs?: number;
-  readonly sleep?: Sleep;
-  readonly onRetry?: (e: unknown, attempt: number, delayMs: number) => void;
-}
-
-export const isRetryable = (e: unknown): boolean => e instanceof SyncError && e.retryable;
-
-// Run fn; while it throws an error that says a retry can help, wait baseMs, 2*baseMs, 4*baseMs …
-// (capped, with jitter) and try again. The last error is thrown as it is.
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const wait = options.sleep ?? realSleep;
-  const maxMs = options.maxMs ?? 30_000;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (e) {
-      if (attempt >= options.retries || !isRetryable(e)) throw e;
-      const delay = Math.min(maxMs, options.baseMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-      options.onRetry?.(e, attempt + 1, Math.round(delay));
-      await wait(delay);
-    }
-  }
 }

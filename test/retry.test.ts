@@ -1,7 +1,9 @@
+// lib/retry.ts: the one retry policy, read from the errors themselves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StorageError, StorageUnreachableError, UploadError } from '../../lib/errors.ts';
-import { classifyStorageError, isTransientError, isUnreachableError, withRetry } from '../../lib/storage/retry.ts';
+import { ConfigError, LockHeldError, StorageError, WatchLimitError } from '../lib/errors.ts';
+import { isFatal, retryDelayMs, withRetry } from '../lib/retry.ts';
+import { classifyStorageError } from '../lib/storage/classify.ts';
 
 const err = (code: string) => Object.assign(new Error(code), { code });
 const where = { what: 'upload of k', where: 'http://127.0.0.1:9' };
@@ -37,22 +39,44 @@ test('a success after a retry returns the value; errors that are not retryable a
   assert.is(raw, 1, 'the loop reads SyncError.retryable; an unclassified error is not guessed at');
 });
 
-test('classification: transient, unreachable, and the error class asked for', () => {
-  assert.ok(isTransientError(err('InternalError')));
-  assert.ok(isTransientError(new Error('wrapped', { cause: err('ETIMEDOUT') })));
-  assert.not.ok(isTransientError(err('NoSuchBucket')));
-  assert.ok(isTransientError(new Error('Request failed after 0 retries: Error: Retryable HTTP status: 503')));
-  assert.ok(isUnreachableError(err('ECONNREFUSED')));
-  assert.not.ok(isUnreachableError(err('ECONNRESET')));
-  const refused = classifyStorageError(err('ECONNREFUSED'), where);
-  assert.instance(refused, StorageUnreachableError);
-  assert.ok(refused.retryable);
-  assert.match(refused.message, /S3 server http:\/\/127\.0\.0\.1:9 unreachable during upload of k/);
-  const denied = classifyStorageError(err('AccessDenied'), { ...where, as: UploadError });
-  assert.instance(denied, UploadError);
-  assert.not.ok(denied.retryable);
-  assert.is((denied as UploadError).code, 'AccessDenied');
-  assert.is(classifyStorageError(denied, where), denied, 'already classified: kept');
+test('a deadline bounds the retries: the last wait is cut to it, then the error is thrown', async () => {
+  let clock = 0;
+  const waits: number[] = [];
+  let calls = 0;
+  const policy = {
+    retries: Infinity,
+    baseMs: 100,
+    maxMs: 400,
+    jitter: false,
+    deadlineMs: 1000,
+    now: () => new Date(clock),
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      clock += ms;
+    },
+  };
+  await withRetry(async () => {
+    calls++;
+    throw new LockHeldError('held');
+  }, policy).catch((e: unknown) => assert.instance(e, LockHeldError));
+  assert.equal(waits, [100, 200, 400, 300]);
+  assert.is(calls, 5);
+});
+
+test('the backoff doubles from its base to its cap; without jitter it is exact', () => {
+  const policy = { baseMs: 2000, maxMs: 300_000, jitter: false };
+  assert.equal([1, 2, 3, 8, 9, 20].map((n) => retryDelayMs(n, policy)), [2000, 4000, 8000, 256_000, 300_000, 300_000]);
+  for (let i = 0; i < 50; i++) {
+    const d = retryDelayMs(1, { baseMs: 1000 });
+    assert.ok(d >= 750 && d <= 1250, String(d));
+  }
+});
+
+test('fatal errors are the ones a person must mend', () => {
+  assert.ok(isFatal(new ConfigError(['x'])));
+  assert.ok(isFatal(new WatchLimitError('limit')));
+  assert.not.ok(isFatal(new StorageError('503', { retryable: true })));
+  assert.not.ok(isFatal(new Error('plain')));
 });
 
 test.run();
