@@ -5,6 +5,8 @@ import { UsageError } from './errors.ts';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
+export type ParsedFlags<T extends FlagSpec> = ReturnType<typeof parseFlags<T>>;
+
 export function parseFlags<T extends FlagSpec>(argv: readonly string[], options: T) {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;

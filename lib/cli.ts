@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, describeError, exitCodeFor } from './errors.ts';
+import { parseFlags, type FlagSpec, type ParsedFlags } from './args.ts';
+import { ConfigError, describeError, EXIT_CODES, exitCodeFor } from './errors.ts';
 
 function scriptIndex(scriptPath: string): number {
   const real = (p: string) => {
@@ -40,4 +41,27 @@ export async function runMainWith(argv: string[], main: (argv: string[]) => Prom
     process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
     process.exitCode = exitCodeFor(e);
   }
+}
+
+// A command: its help, its flags, and what it does with them. A script is then three lines:
+// `export const main = (argv, env, deps) => runCommand(COMMAND, argv, env, deps)` and runMain.
+export interface Command<F extends FlagSpec, D = Record<string, never>> {
+  readonly help: string;
+  readonly flags: F;
+  run(flags: ParsedFlags<F>, env: NodeJS.ProcessEnv, deps: D): Promise<number>;
+}
+
+// Parse the flags (an unknown one is a UsageError), answer --help, else run the command.
+export async function runCommand<F extends FlagSpec, D extends { readonly out?: NodeJS.WritableStream }>(
+  command: Command<F, D>,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  deps: D,
+): Promise<number> {
+  const flags = parseFlags(argv, { ...command.flags, help: { type: 'boolean', default: false } });
+  if ((flags as { help?: boolean }).help) {
+    (deps.out ?? process.stdout).write(`${command.help}\n`);
+    return EXIT_CODES.ok;
+  }
+  return command.run(flags as unknown as ParsedFlags<F>, env, deps);
 }

@@ -1,67 +1,9 @@
-// Install, show or remove the nightly sync in the user's crontab.
+// Install, show or remove the nightly sync in the user's crontab (lib/commands/install-cron.ts).
 // Usage: npx zx scripts/install-cron.ts [--schedule "0 3 * * *"] [--tz ZONE] [--config PATH] [--print | --dry-run | --uninstall]
-import { CONFIG_FLAGS, configFileOf, parseFlags } from '../lib/args.ts';
-import { isEntryPoint, runMain } from '../lib/cli.ts';
-import { PROJECT_ROOT, type ConfigOverrides } from '../lib/config/load.ts';
-import type { CrontabIO } from '../lib/cron/crontab.ts';
-import { buildEntry, cronSettings, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../lib/cron/entry.ts';
-import { EXIT_CODES } from '../lib/errors.ts';
+import { isEntryPoint, runCommand, runMain } from '../lib/cli.ts';
+import { INSTALL_CRON, type InstallCronDeps } from '../lib/commands/install-cron.ts';
 
-export const HELP = `Usage: npx zx scripts/install-cron.ts [options]
-
-Installs the sync in your crontab (daily at 3:00 unless CRON_SCHEDULE or --schedule says otherwise),
-between marker comments; installing again replaces it in place; your other lines are kept as they are.
-
-Options:
-  --schedule "EXPR"  five-field cron schedule or @daily/@hourly/...  (overrides CRON_SCHEDULE)
-  --tz ZONE          write CRON_TZ=ZONE for the entry (overrides CRON_TZ)
-  --config PATH      the installed job reads its settings from PATH instead of .env
-  --print            show the entry and the next runs; install nothing (works without a configuration)
-  --dry-run          show the whole crontab that would result; install nothing (likewise)
-  --uninstall        remove our entry (and only it)
-  --help             show this help`;
-
-export interface InstallCronDeps {
-  readonly crontab?: CrontabIO;
-  readonly out?: NodeJS.WritableStream;
-  readonly now?: () => Date;
-  readonly root?: string;
-}
-
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deps: InstallCronDeps = {}): Promise<number> {
-  const out = deps.out ?? process.stdout;
-  const root = deps.root ?? PROJECT_ROOT;
-  const flags = parseFlags(argv, {
-    schedule: { type: 'string' },
-    tz: { type: 'string' },
-    ...CONFIG_FLAGS,
-    print: { type: 'boolean', default: false },
-    'dry-run': { type: 'boolean', default: false },
-    uninstall: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
-  if (flags.help) {
-    out.write(HELP + '\n');
-    return EXIT_CODES.ok;
-  }
-  const target = { root, crontab: deps.crontab ?? systemCrontab(), out, dryRun: flags['dry-run'] };
-  if (flags.uninstall) {
-    await uninstallEntry(target);
-    return EXIT_CODES.ok;
-  }
-  const configFile = configFileOf(flags);
-  const overrides: ConfigOverrides = {
-    ...(flags.schedule !== undefined ? { CRON_SCHEDULE: { flag: '--schedule', value: flags.schedule } } : {}),
-    ...(flags.tz !== undefined ? { CRON_TZ: { flag: '--tz', value: flags.tz } } : {}),
-  };
-  // Showing the entry needs only the schedule; installing needs a configuration the job can run with.
-  const settings = cronSettings({ env, root, configFile, overrides, complete: !flags.print && !flags['dry-run'] });
-  if (settings.warning) process.stderr.write(settings.warning);
-  const entry = buildEntry({ root, settings, ...(configFile ? { configFile: configFile.file } : {}) });
-  out.write(`${flags.print ? '' : 'entry:\n'}${entry}`);
-  out.write(describeNextRuns(settings.cronSchedule, settings.cronTz, deps.now?.()));
-  if (!flags.print) await installEntry(target, entry, settings.logDir);
-  return EXIT_CODES.ok;
-}
+export const main = (argv: string[], env = process.env, deps: InstallCronDeps = {}) =>
+  runCommand(INSTALL_CRON, argv, env, deps);
 
 if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, (argv) => main(argv));

@@ -5,7 +5,9 @@ import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROJECT_ROOT } from '../lib/config/load.ts';
-import { EXIT_CODES } from '../lib/errors.ts';
+import { runCommand, type Command } from '../lib/cli.ts';
+import { EXIT_CODES, UsageError } from '../lib/errors.ts';
+import { Writable } from 'node:stream';
 import { tempDir, TSX_LOADER } from './support/env.ts';
 
 const dir = tempDir('cli');
@@ -42,6 +44,25 @@ test('runMain: the return value is the exit code; errors end with the code from 
     assert.is(i.stdout, 'imported', 'importing a script does not run it');
   }
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('runCommand: --help prints the help and runs nothing; flags reach run parsed; an unknown flag is a usage error', async () => {
+  const runs: unknown[] = [];
+  const command: Command<{ readonly n: { readonly type: 'string' } }, { readonly out?: NodeJS.WritableStream }> = {
+    help: 'Usage: probe [--n N]',
+    flags: { n: { type: 'string' } },
+    run: async (flags, env) => (runs.push([flags.n, env.X]), 7),
+  };
+  let printed = '';
+  const out = new Writable({ write: (c, _e, cb) => ((printed += String(c)), cb()) });
+  assert.is(await runCommand(command, ['--help'], {}, { out }), EXIT_CODES.ok);
+  assert.equal([printed, runs], ['Usage: probe [--n N]\n', []]);
+  assert.is(await runCommand(command, ['--n', '3'], { X: 'y' }, {}), 7);
+  assert.equal(runs, [['3', 'y']]);
+  await runCommand(command, ['--nn', '3'], {}, {}).then(
+    () => assert.unreachable(),
+    (e: unknown) => assert.instance(e, UsageError),
+  );
 });
 
 test.run();

@@ -1,5 +1,5 @@
 // lib/cron/entry.ts without touching a crontab; installing into the real crontab is in
-// test/e2e/install-cron.test.ts.
+// test/commands/install-cron.test.ts.
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
