@@ -55,7 +55,7 @@ export const CONFIG_KEYS = {
   SYNC_CHECKERS: key('8', 'files looked at in parallel (hashed, checked in the bucket, copied on the server); at least `SYNC_CONCURRENCY`, as rclone\'s `--checkers`', v.wholeNumber(1, 256)),
   SYNC_STABLE_SECONDS: key('60', 'a file is complete once its size and ctime have not changed for this long', v.secondsAsMs(0, 7 * 24 * 3600)),
   SYNC_PARTIAL_SUFFIXES: key(DEFAULT_PARTIAL_SUFFIXES.join(','), 'suffixes of in-progress downloads, never uploaded', v.suffixes),
-  SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir) to skip; `*`, `**`, `?`; without `/` a pattern matches at any depth', v.list),
+  SYNC_EXCLUDE: key('', 'glob patterns (relative to a download dir, matched by picomatch) to skip: `*` `?` within a name, `**` across folders, `[abc]`, `{jpg,png}`; without `/` a pattern matches a name at any depth (as in .gitignore), with `/` the whole path; `!pattern` takes back an earlier exclusion; a matching folder is skipped whole', v.list),
   SYNC_PART_SIZE_MB: key('16', 'multipart part size in MiB (min 5)', (raw) => v.wholeNumber(5, 5 * 1024)(raw) * 1024 * 1024),
   SYNC_MEMORY_MB: key('32', 'memory for file contents in flight (small files held between hashing and sending, upload parts); work waits for it; at least twice `SYNC_PART_SIZE_MB`', (raw, ctx) => {
     const mib = v.wholeNumber(10, 64 * 1024)(raw);

@@ -9,6 +9,7 @@ import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError, U
 import { SHA256_META } from './metadata.ts';
 import { copyObject, statedPartSize, type CopyRequest } from './copy.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
+import { readText, sendSigned } from './signed-request.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { classifyStorageError } from './classify.ts';
 import { putBuffer, putFileInParts, putProbe, type PutResult, type UploadTarget, type VerifyMode } from './upload.ts';
@@ -184,8 +185,8 @@ async function* listPages(r: Requests, prefix: string): AsyncIterable<ListedObje
   let token: string | undefined;
   do {
     const page = await r.request(`listing of ${prefix || 'the bucket'}`, async () => {
-      const res = await (await r.mc()).makeRequestAsync({ method: 'GET', bucketName: r.cfg.bucket, query: listQuery(prefix, token) });
-      return parseListPage(await readBody(res));
+      const res = await sendSigned(await r.mc(), { method: 'GET', bucketName: r.cfg.bucket, query: listQuery(prefix, token) });
+      return parseListPage(await readText(res));
     });
     yield* page.objects;
     token = page.next;
@@ -199,12 +200,6 @@ function bucketCreationProblem(code: string | undefined, cfg: StorageConfig, whe
   }
   if (code === 'InvalidBucketName') return new ConfigError([`MINIO_BUCKET: the S3 server ${where} refused the name ${JSON.stringify(cfg.bucket)} (InvalidBucketName)`]);
   return undefined;
-}
-
-async function readBody(res: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function uploadHeaders(metadata: Record<string, string>, contentType: string): Record<string, string> {

@@ -5,6 +5,8 @@
 // RGW before Reef reads x-amz-copy-if-match instead (both are sent). s3rver honours neither,
 // which is why the caller also checks the copy's ETag afterwards.
 import type * as Minio from 'minio';
+import { parseS3Xml, textOf, unquoteEtag } from './s3-xml.ts';
+import { readText, sendSigned } from './signed-request.ts';
 
 export interface CopyRequest {
   readonly from: string;
@@ -21,12 +23,6 @@ export function copySourceOf(bucket: string, key: string): string {
   return `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-async function readText(res: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const quoted = (etag: string) => `"${etag.replace(/^"|"$/g, '')}"`;
 
 // Copy; resolves with the new object's ETag (as the server answers it, quotes removed).
@@ -39,12 +35,12 @@ export async function copyObject(client: Minio.Client, bucket: string, region: s
   };
   if (c.contentType) headers['content-type'] = c.contentType;
   for (const [k, v] of Object.entries(c.metadata ?? {})) headers[`x-amz-meta-${k}`] = v;
-  const res = await client.makeRequestAsync({ method: 'PUT', bucketName: bucket, objectName: c.to, headers }, '', [200], region);
+  const res = await sendSigned(client, { method: 'PUT', bucketName: bucket, objectName: c.to, headers }, [200], region);
   // A copy can fail after a 200 with an <Error> body.
-  const body = await readText(res);
-  const code = /<Error>[\s\S]*?<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  const answer = parseS3Xml(await readText(res));
+  const code = textOf(answer.Error, 'Code');
   if (code) throw Object.assign(new Error(`copy of ${c.from} to ${c.to} failed: ${code}`), { code });
-  return (/<ETag>([^<]*)<\/ETag>/.exec(body)?.[1] ?? '').replace(/&quot;|"/g, '');
+  return unquoteEtag(textOf(answer.CopyObjectResult, 'ETag'));
 }
 
 // The size of part 1 as the server states it (HEAD ?partNumber=1), when it does: a server that
@@ -52,7 +48,8 @@ export async function copyObject(client: Minio.Client, bucket: string, region: s
 // answers with the whole object, which says nothing about the parts.
 export async function statedPartSize(client: Minio.Client, bucket: string, key: string, region: string): Promise<number | undefined> {
   try {
-    const res = await client.makeRequestAsync({ method: 'HEAD', bucketName: bucket, objectName: key, query: 'partNumber=1' }, '', [200, 206], region);
+    const head = { method: 'HEAD', bucketName: bucket, objectName: key, query: 'partNumber=1' } as const;
+    const res = await sendSigned(client, head, [200, 206], region);
     res.resume();
     const size = Number(res.headers['content-length']);
     return res.headers['x-amz-mp-parts-count'] !== undefined && size > 0 ? size : undefined;

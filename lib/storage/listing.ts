@@ -3,6 +3,7 @@
 // with '%' throws URIError and a '+' turns into a space. Here a key is decoded only when the
 // answer says <EncodingType>url</EncodingType>. A listing is a hint: it says what exists, and
 // statObject is what proves it.
+import { parseS3Xml, textOf, unquoteEtag, type XmlNode } from './s3-xml.ts';
 
 export interface ListedObject {
   readonly key: string;
@@ -17,37 +18,23 @@ export interface ListPage {
   readonly next?: string;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeXmlText(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return ENTITIES[e] ?? all;
-  });
-}
-
-const tag = (xml: string, name: string): string | undefined => {
-  const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
-  return m ? decodeXmlText(m[1]!) : undefined;
-};
-
 // One ListBucketResult page.
 export function parseListPage(xml: string): ListPage {
-  if (!/<ListBucketResult[\s>]/.test(xml)) throw new Error(`not a ListBucketResult: ${xml.slice(0, 200)}`);
-  const urlEncoded = tag(xml, 'EncodingType')?.toLowerCase() === 'url';
-  const decodeKey = (k: string) => (urlEncoded ? decodeURIComponent(k.replace(/\+/g, ' ')) : k);
-  const objects: ListedObject[] = [];
-  for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-    const c = m[1]!;
-    objects.push({
-      key: decodeKey(tag(c, 'Key') ?? ''),
-      size: Number(tag(c, 'Size') ?? 0),
-      lastModified: new Date(tag(c, 'LastModified') ?? 0),
-      etag: (tag(c, 'ETag') ?? '').replace(/^"|"$/g, ''),
-    });
+  const result = parseS3Xml(xml).ListBucketResult;
+  if (result === undefined || typeof result === 'string' || Array.isArray(result)) {
+    throw new Error(`not a ListBucketResult: ${xml.slice(0, 200)}`);
   }
-  const truncated = tag(xml, 'IsTruncated') === 'true';
-  const next = tag(xml, 'NextContinuationToken');
+  const urlEncoded = textOf(result, 'EncodingType')?.toLowerCase() === 'url';
+  const decodeKey = (k: string) => (urlEncoded ? decodeURIComponent(k.replace(/\+/g, ' ')) : k);
+  const contents = ((result as XmlNode).Contents ?? []) as readonly XmlNode[];
+  const objects = contents.map((c) => ({
+    key: decodeKey(textOf(c, 'Key') ?? ''),
+    size: Number(textOf(c, 'Size') ?? 0),
+    lastModified: new Date(textOf(c, 'LastModified') ?? 0),
+    etag: unquoteEtag(textOf(c, 'ETag')),
+  }));
+  const truncated = textOf(result, 'IsTruncated') === 'true';
+  const next = textOf(result, 'NextContinuationToken');
   return { objects, ...(truncated && next ? { next } : {}) };
 }
 

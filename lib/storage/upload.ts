@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type * as Minio from 'minio';
 import { VerificationError } from '../errors.ts';
+import { drain, sendSignedBody } from './signed-request.ts';
 
 export type VerifyMode = 'payload-hash' | 'etag-md5';
 
@@ -31,19 +32,10 @@ const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const unquote = (etag: string | string[] | undefined) => String(etag ?? '').replace(/^"|"$/g, '');
 
-async function drain(res: NodeJS.ReadableStream): Promise<void> {
-  for await (const _ of res) void _;
-}
-
 // One signed PUT of `body` (an object, or a part when `query` names one); returns its ETag.
 async function signedPut(t: UploadTarget, key: string, body: Buffer, bodySha256: string, headers: Record<string, string>, query = ''): Promise<string> {
-  const res = await (await t.client()).makeRequestStreamAsync(
-    { method: 'PUT', bucketName: t.bucket, objectName: key, ...(query ? { query } : {}), headers: { ...headers, 'content-length': String(body.length) } },
-    body,
-    t.useSSL ? '' : bodySha256,
-    [200],
-    t.region,
-  );
+  const request = { method: 'PUT', bucketName: t.bucket, objectName: key, ...(query ? { query } : {}), headers: { ...headers, 'content-length': String(body.length) } } as const;
+  const res = await sendSignedBody(await t.client(), request, body, t.useSSL ? '' : bodySha256, [200], t.region);
   const etag = unquote(res.headers.etag);
   await drain(res);
   if ((await t.verifyMode()) === 'etag-md5' && etag !== md5(body)) {
@@ -107,7 +99,8 @@ export async function putProbe(client: Minio.Client, bucket: string, region: str
   const key = `.telegram-sync-probe-${crypto.randomBytes(6).toString('hex')}`;
   const body = Buffer.from('telegram-sync payload-hash probe');
   try {
-    const res = await client.makeRequestStreamAsync({ method: 'PUT', bucketName: bucket, objectName: key, headers: { 'content-length': String(body.length) } }, body, sha256(Buffer.from('not the body')), [200], region);
+    const request = { method: 'PUT', bucketName: bucket, objectName: key, headers: { 'content-length': String(body.length) } } as const;
+    const res = await sendSignedBody(client, request, body, sha256(Buffer.from('not the body')), [200], region);
     await drain(res);
   } catch (e) {
     if (PAYLOAD_MISMATCH.has((e as { code?: string }).code ?? '')) return 'refused';

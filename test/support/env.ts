@@ -8,6 +8,7 @@ import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../lib/config/load.ts';
 import { startS3Server, S3RVER_KEY } from '../../lib/dev/s3rver.ts';
 import { listQuery, parseListPage } from '../../lib/storage/listing.ts';
+import { readText, sendSigned } from '../../lib/storage/signed-request.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger, type Logger } from '../../lib/log/logger.ts';
 import { createStorage } from '../../lib/storage/client.ts';
@@ -115,10 +116,8 @@ export async function listBucket(client: Minio.Client, bucket: string): Promise<
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const res = await client.makeRequestAsync({ method: 'GET', bucketName: bucket, query: listQuery('', token) });
-    let xml = '';
-    for await (const c of res) xml += c;
-    const page = parseListPage(xml);
+    const res = await sendSigned(client, { method: 'GET', bucketName: bucket, query: listQuery('', token) });
+    const page = parseListPage(await readText(res));
     keys.push(...page.objects.map((o) => o.key));
     token = page.next;
   } while (token);

@@ -1,28 +1,24 @@
 // Which names are candidates at all, by name alone: partial downloads (by suffix) and the
-// operator's excludes (globs over the path relative to a download directory).
-// Compile a glob (* within a segment, ** across segments, ?) to a RegExp over '/'-separated paths.
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'u');
-}
+// operator's excludes (SYNC_EXCLUDE: globs over the path relative to a download directory).
+import picomatch from 'picomatch';
 
-// A pattern without '/' matches a name at any depth (as in .gitignore); with '/', the whole relative path.
+// SYNC_EXCLUDE, matched with picomatch: `*` and `?` within a name, `**` across folders, `[abc]`,
+// `{jpg,png}`. As in .gitignore: a pattern without `/` matches a name at any depth, one with a
+// `/` (a leading `/` included) the whole relative path; a trailing `/` is dropped (a folder
+// that matches is skipped whole, so nothing under it can come back); `!pattern` takes back an
+// exclusion an earlier pattern made; the last pattern that matches decides.
 export function createExcludeMatcher(patterns: readonly string[]): (relPath: string) => boolean {
-  const compiled = patterns.map((p) => ({ re: globToRegExp(p.replace(/^\/+/, '')), anyDepth: !p.includes('/') }));
+  const rules = patterns.map((raw) => {
+    const negated = raw.startsWith('!');
+    const glob = (negated ? raw.slice(1) : raw).replace(/\/+$/, '');
+    const anyDepth = !glob.includes('/');
+    const isMatch = picomatch(glob.replace(/^\/+/, ''), { dot: true, basename: anyDepth });
+    return { negated, isMatch };
+  });
   return (relPath) => {
-    const base = relPath.slice(relPath.lastIndexOf('/') + 1);
-    return compiled.some(({ re, anyDepth }) => re.test(relPath) || (anyDepth && re.test(base)));
+    let excluded = false;
+    for (const r of rules) if (r.isMatch(relPath)) excluded = !r.negated;
+    return excluded;
   };
 }
 
