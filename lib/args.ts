@@ -25,10 +25,22 @@ export interface ConfigFileFlag {
 }
 
 // The configuration file the flags name, resolved against the current directory.
-export function configFileOf(flags: { readonly config?: string | undefined; readonly 'env-file'?: string | undefined }, cwd = process.cwd()): ConfigFileFlag | undefined {
-  if (flags.config !== undefined && flags['env-file'] !== undefined) throw new UsageError('--config and --env-file name the same thing: give one');
-  const given = flags.config !== undefined ? { value: flags.config, flag: '--config' } : flags['env-file'] !== undefined ? { value: flags['env-file'], flag: '--env-file' } : undefined;
-  if (given?.flag === '--env-file') process.stderr.write('note: --env-file is deprecated (Node 20 reads it itself and exits 9 when the file is missing): use --config\n');
+export function configFileOf(
+  flags: { readonly config?: string | undefined; readonly 'env-file'?: string | undefined },
+  cwd = process.cwd(),
+): ConfigFileFlag | undefined {
+  if (flags.config !== undefined && flags['env-file'] !== undefined)
+    throw new UsageError('--config and --env-file name the same thing: give one');
+  const given =
+    flags.config !== undefined
+      ? { value: flags.config, flag: '--config' }
+      : flags['env-file'] !== undefined
+        ? { value: flags['env-file'], flag: '--env-file' }
+        : undefined;
+  if (given?.flag === '--env-file')
+    process.stderr.write(
+      'note: --env-file is deprecated (Node 20 reads it itself and exits 9 when the file is missing): use --config\n',
+    );
   return given && { file: path.resolve(cwd, given.value), flag: given.flag };
 }
 

@@ -31,7 +31,6 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   11: 'the systemd unit could not be installed',
 };
 
-
 // Base class: `exitCode` says how a script should end, `retryable` whether trying the same thing
 // again soon can help (read by withRetry in lib/retry.ts, as rclone's fserrors.ShouldRetry is),
 // `fatal` that no retry, now or later, can: a person has to mend it (rclone's FatalError).
@@ -50,7 +49,9 @@ export class ConfigError extends SyncError {
   override readonly fatal = true;
   readonly problems: readonly string[];
   constructor(problems: readonly string[], heading = 'Invalid configuration') {
-    super(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.problems = problems;
   }
 }
@@ -155,7 +156,9 @@ export function describeError(error: unknown): string {
   for (let depth = 0; current && depth < 5; depth++) {
     if (current instanceof Error) {
       const code = (current as { code?: unknown }).code;
-      parts.push(`${current.message}${typeof code === 'string' && !current.message.includes(code) ? ` [${code}]` : ''}`);
+      parts.push(
+        `${current.message}${typeof code === 'string' && !current.message.includes(code) ? ` [${code}]` : ''}`,
+      );
       current = current.cause;
     } else if (typeof current === 'string') {
       parts.push(current);

@@ -6,7 +6,12 @@ export interface Progress {
   finish(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream, totalFiles: number, now: () => number = Date.now, everyMs = 250): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream,
+  totalFiles: number,
+  now: () => number = Date.now,
+  everyMs = 250,
+): Progress {
   if (!stream.isTTY || totalFiles === 0) return { update() {}, finish() {} };
   const started = now();
   let last = 0;

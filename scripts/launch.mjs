@@ -16,7 +16,9 @@ const SCRIPTS = ['sync', 'test-sync', 'install-cron'];
 function stampOfSources() {
   const h = crypto.createHash('sha1');
   const walk = (dir) => {
-    for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of fs
+      .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory()) walk(rel);
       else if (/\.(ts|mjs)$/.test(e.name) || e.name === 'package-lock.json') {
@@ -39,14 +41,25 @@ async function build(stamp) {
   const entries = path.join(tmp, 'entries');
   fs.mkdirSync(entries, { recursive: true });
   for (const name of SCRIPTS) {
-    fs.writeFileSync(path.join(entries, `${name}.ts`), `export { main } from '../../../scripts/${name}.ts';\nexport { runMainWith } from '../../../lib/cli.ts';\n`);
+    fs.writeFileSync(
+      path.join(entries, `${name}.ts`),
+      `export { main } from '../../../scripts/${name}.ts';\nexport { runMainWith } from '../../../lib/cli.ts';\n`,
+    );
   }
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: SCRIPTS.map((n) => path.join(entries, `${n}.ts`)),
-    outdir: tmp, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error',
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
     chunkNames: 'chunks/[name]-[hash]',
-    banner: { js: "import { createRequire as __tgsyncRequire } from 'node:module'; const require = __tgsyncRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __tgsyncRequire } from 'node:module'; const require = __tgsyncRequire(import.meta.url);",
+    },
   });
   fs.rmSync(entries, { recursive: true, force: true });
   try {
@@ -54,7 +67,8 @@ async function build(stamp) {
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true }); // another run built the same sources meanwhile
   }
-  for (const old of fs.readdirSync(dist)) if (old !== stamp && !old.includes('.tmp-')) fs.rmSync(path.join(dist, old), { recursive: true, force: true });
+  for (const old of fs.readdirSync(dist))
+    if (old !== stamp && !old.includes('.tmp-')) fs.rmSync(path.join(dist, old), { recursive: true, force: true });
 }
 
 // The script's module: from the bundle, or (when it cannot be built here) through tsx.
@@ -68,7 +82,10 @@ async function load(name) {
     process.stderr.write(`note: running scripts/${name}.ts through tsx (no bundle: ${e.message})\n`);
     const { register } = await import('tsx/esm/api');
     register();
-    const [mod, cli] = await Promise.all([import(pathToFileURL(path.join(ROOT, 'scripts', `${name}.ts`)).href), import(pathToFileURL(path.join(ROOT, 'lib/cli.ts')).href)]);
+    const [mod, cli] = await Promise.all([
+      import(pathToFileURL(path.join(ROOT, 'scripts', `${name}.ts`)).href),
+      import(pathToFileURL(path.join(ROOT, 'lib/cli.ts')).href),
+    ]);
     return { main: mod.main, runMainWith: cli.runMainWith };
   }
 }

@@ -8,7 +8,10 @@ const spec = { force: { type: 'boolean', default: false }, concurrency: { type: 
 test('known flags parse; unknown flags and stray arguments are usage errors that point to --help', () => {
   assert.equal({ ...parseFlags(['--force', '--concurrency', '3'], spec) }, { force: true, concurrency: '3' });
   for (const argv of [['--frobnicate'], ['stray'], ['--concurrency']]) {
-    assert.throws(() => parseFlags(argv, spec), (e: unknown) => e instanceof UsageError && /see --help/.test((e as Error).message));
+    assert.throws(
+      () => parseFlags(argv, spec),
+      (e: unknown) => e instanceof UsageError && /see --help/.test((e as Error).message),
+    );
   }
 });
 

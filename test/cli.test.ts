@@ -18,14 +18,23 @@ let n = 0;
 function script(body: string): string {
   const file = path.join(dir, `script-${++n}.mts`);
   const lib = (m: string) => JSON.stringify(path.join(PROJECT_ROOT, 'lib', m));
-  fs.writeFileSync(file, `import { isEntryPoint, runMain } from ${lib('cli.ts')};\nimport { ConfigError } from ${lib('errors.ts')};\n${body}\n`);
+  fs.writeFileSync(
+    file,
+    `import { isEntryPoint, runMain } from ${lib('cli.ts')};\nimport { ConfigError } from ${lib('errors.ts')};\n${body}\n`,
+  );
   return file;
 }
 
 test('runMain: the return value is the exit code; errors end with the code from the table and a plain message', async () => {
-  const ok = script(`if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async (argv) => { console.log(JSON.stringify(argv)); return 0; });`);
-  const bad = script(`if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async () => { throw new ConfigError(['X: expected a, got b']); });`);
-  const bug = script(`if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async () => { throw new Error('oops', { cause: new Error('deeper') }); });`);
+  const ok = script(
+    `if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async (argv) => { console.log(JSON.stringify(argv)); return 0; });`,
+  );
+  const bad = script(
+    `if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async () => { throw new ConfigError(['X: expected a, got b']); });`,
+  );
+  const bug = script(
+    `if (isEntryPoint(import.meta.url)) await runMain(import.meta.url, async () => { throw new Error('oops', { cause: new Error('deeper') }); });`,
+  );
   const imported = script(`export const x = 1;\nif (isEntryPoint(import.meta.url)) { console.log('ran as entry'); }`);
   {
     const r = await execa(process.execPath, ['--import', 'tsx', ok, '--a', 'b'], { reject: false });
@@ -39,7 +48,17 @@ test('runMain: the return value is the exit code; errors end with the code from 
     const b = await execa(process.execPath, ['--import', 'tsx', bug], { reject: false });
     assert.is(b.exitCode, EXIT_CODES.internal);
     assert.match(b.stderr, /^error: oops: caused by: deeper/);
-    const i = await execa(process.execPath, ['--import', TSX_LOADER, '--input-type=module', '-e', `await import(${JSON.stringify(imported)}); console.log('imported')`], { reject: false, cwd: dir, env: noLoaderEnv, extendEnv: false });
+    const i = await execa(
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(imported)}); console.log('imported')`,
+      ],
+      { reject: false, cwd: dir, env: noLoaderEnv, extendEnv: false },
+    );
     assert.is(i.exitCode, 0, i.stderr);
     assert.is(i.stdout, 'imported', 'importing a script does not run it');
   }

@@ -1,8 +1,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  ConfigError, ContainerMissingError, CronError, describeError, DockerDaemonUnreachableError, EXIT_CODES, exitCodeFor, ForeignLockError, LockHeldError, PartialFailureError,
-  ProcessingError, StorageError, StorageUnreachableError, SyncError, UploadError, UsageError, VerificationError,
+  ConfigError,
+  ContainerMissingError,
+  CronError,
+  describeError,
+  DockerDaemonUnreachableError,
+  EXIT_CODES,
+  exitCodeFor,
+  ForeignLockError,
+  LockHeldError,
+  PartialFailureError,
+  ProcessingError,
+  StorageError,
+  StorageUnreachableError,
+  SyncError,
+  UploadError,
+  UsageError,
+  VerificationError,
 } from '../lib/errors.ts';
 
 test('every error class maps to its exit code; anything else is internal', () => {
@@ -41,7 +56,10 @@ test('a config error lists every problem; describeError follows causes and their
   const c = new ConfigError(['A: expected x, got y', 'B: expected z, got nothing']);
   assert.is(c.message, 'Invalid configuration (2 problems):\n  - A: expected x, got y\n  - B: expected z, got nothing');
   const cause = Object.assign(new Error('connect failed'), { code: 'ECONNREFUSED' });
-  assert.is(describeError(new StorageUnreachableError('S3 down', { cause })), 'S3 down: caused by: connect failed [ECONNREFUSED]');
+  assert.is(
+    describeError(new StorageUnreachableError('S3 down', { cause })),
+    'S3 down: caused by: connect failed [ECONNREFUSED]',
+  );
   assert.is(describeError('plain'), 'plain');
 });
 

@@ -16,7 +16,10 @@ test('a dry run does not run it, returns undefined, and logs what it would do', 
   const v = await createGate({ dryRun: true, log }).run('create bucket', { bucket: 'b' }, async () => void ran++);
   assert.is(v, undefined);
   assert.is(ran, 0);
-  assert.equal(log.records.map((r) => [r.kind, r.msg, r.bucket]), [['dry-run', 'would create bucket', 'b']]);
+  assert.equal(
+    log.records.map((r) => [r.kind, r.msg, r.bucket]),
+    [['dry-run', 'would create bucket', 'b']],
+  );
 });
 
 test.run();

@@ -36,18 +36,28 @@ function functionSizes(file: string): Array<{ where: string; lines: number }> {
 const sources = [...tsFiles('lib'), ...tsFiles('scripts')];
 
 test('every lib module has a test file at the mirrored path (lib/a/b.ts ↔ test/a/b.test.ts)', () => {
-  const missing = tsFiles('lib').map((f) => f.replace(/^lib\//, 'test/').replace(/\.ts$/, '.test.ts')).filter((t) => !fs.existsSync(path.join(PROJECT_ROOT, t)));
+  const missing = tsFiles('lib')
+    .map((f) => f.replace(/^lib\//, 'test/').replace(/\.ts$/, '.test.ts'))
+    .filter((t) => !fs.existsSync(path.join(PROJECT_ROOT, t)));
   assert.equal(missing, []);
 });
 
 test(`no function over ${MAX_FUNCTION_LINES} lines in lib/ and scripts/`, () => {
-  const long = sources.flatMap(functionSizes).filter((f) => f.lines > MAX_FUNCTION_LINES).map((f) => `${f.where} (${f.lines} lines)`);
+  const long = sources
+    .flatMap(functionSizes)
+    .filter((f) => f.lines > MAX_FUNCTION_LINES)
+    .map((f) => `${f.where} (${f.lines} lines)`);
   assert.equal(long, []);
 });
 
 test(`no module over ${MAX_MODULE_LINES} lines in lib/ and scripts/`, () => {
-  const long = sources.map((f) => ({ f, lines: fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8').split('\n').length })).filter((m) => m.lines > MAX_MODULE_LINES);
-  assert.equal(long.map((m) => `${m.f} (${m.lines} lines)`), []);
+  const long = sources
+    .map((f) => ({ f, lines: fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8').split('\n').length }))
+    .filter((m) => m.lines > MAX_MODULE_LINES);
+  assert.equal(
+    long.map((m) => `${m.f} (${m.lines} lines)`),
+    [],
+  );
 });
 
 test.run();

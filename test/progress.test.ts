@@ -22,7 +22,10 @@ test('on a terminal: files, bytes and rate, redrawn in place and cleared at the 
   t = 2000;
   p.update({ files: 3, bytes: 4 * 1024 * 1024 });
   p.finish();
-  assert.is(text(), '\r\x1b[K1/3 files, 1.0 MiB uploaded, 1.0 MiB/s\r\x1b[K3/3 files, 4.0 MiB uploaded, 2.0 MiB/s\r\x1b[K');
+  assert.is(
+    text(),
+    '\r\x1b[K1/3 files, 1.0 MiB uploaded, 1.0 MiB/s\r\x1b[K3/3 files, 4.0 MiB uploaded, 2.0 MiB/s\r\x1b[K',
+  );
 });
 
 test('under cron (no TTY): no progress noise at all', () => {

@@ -12,10 +12,13 @@ test('errors that say a retry can help are retried with growing delays, then giv
   const delays: number[] = [];
   let calls = 0;
   try {
-    await withRetry(async () => {
-      calls++;
-      throw classifyStorageError(err('ECONNRESET'), where);
-    }, { retries: 3, baseMs: 100, sleep: async (ms) => void delays.push(ms) });
+    await withRetry(
+      async () => {
+        calls++;
+        throw classifyStorageError(err('ECONNRESET'), where);
+      },
+      { retries: 3, baseMs: 100, sleep: async (ms) => void delays.push(ms) },
+    );
     assert.unreachable();
   } catch (e) {
     assert.instance(e, StorageError);
@@ -29,13 +32,24 @@ test('errors that say a retry can help are retried with growing delays, then giv
 
 test('a success after a retry returns the value; errors that are not retryable are not retried', async () => {
   let n = 0;
-  const v = await withRetry(async () => (n++ === 0 ? Promise.reject(classifyStorageError(err('SlowDown'), where)) : 'ok'), { retries: 2, baseMs: 1, sleep: async () => {} });
+  const v = await withRetry(
+    async () => (n++ === 0 ? Promise.reject(classifyStorageError(err('SlowDown'), where)) : 'ok'),
+    { retries: 2, baseMs: 1, sleep: async () => {} },
+  );
   assert.is(v, 'ok');
   let m = 0;
-  await withRetry(async () => (m++, Promise.reject(classifyStorageError(err('AccessDenied'), where))), { retries: 5, baseMs: 1, sleep: async () => {} }).catch(() => {});
+  await withRetry(async () => (m++, Promise.reject(classifyStorageError(err('AccessDenied'), where))), {
+    retries: 5,
+    baseMs: 1,
+    sleep: async () => {},
+  }).catch(() => {});
   assert.is(m, 1);
   let raw = 0;
-  await withRetry(async () => (raw++, Promise.reject(err('ECONNRESET'))), { retries: 5, baseMs: 1, sleep: async () => {} }).catch(() => {});
+  await withRetry(async () => (raw++, Promise.reject(err('ECONNRESET'))), {
+    retries: 5,
+    baseMs: 1,
+    sleep: async () => {},
+  }).catch(() => {});
   assert.is(raw, 1, 'the loop reads SyncError.retryable; an unclassified error is not guessed at');
 });
 
@@ -65,7 +79,10 @@ test('a deadline bounds the retries: the last wait is cut to it, then the error 
 
 test('the backoff doubles from its base to its cap; without jitter it is exact', () => {
   const policy = { baseMs: 2000, maxMs: 300_000, jitter: false };
-  assert.equal([1, 2, 3, 8, 9, 20].map((n) => retryDelayMs(n, policy)), [2000, 4000, 8000, 256_000, 300_000, 300_000]);
+  assert.equal(
+    [1, 2, 3, 8, 9, 20].map((n) => retryDelayMs(n, policy)),
+    [2000, 4000, 8000, 256_000, 300_000, 300_000],
+  );
   for (let i = 0; i < 50; i++) {
     const d = retryDelayMs(1, { baseMs: 1000 });
     assert.ok(d >= 750 && d <= 1250, String(d));

@@ -35,8 +35,15 @@ export const DEMO: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     try {
       const settings = demoSettings(server, downloads);
       const configFile = path.join(DEMO_DIR, 'demo.env');
-      fs.writeFileSync(configFile, Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''));
-      say(`S3 server (${server.kind}) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}`);
+      fs.writeFileSync(
+        configFile,
+        Object.entries(settings)
+          .map(([k, v]) => `${k}=${v}\n`)
+          .join(''),
+      );
+      say(
+        `S3 server (${server.kind}) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}`,
+      );
       const failed = await syncTwice(configFile, settings);
       if (failed) return failed;
       await listBucket(configFile);

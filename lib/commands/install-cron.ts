@@ -4,7 +4,14 @@ import { CONFIG_FLAGS, configFileOf } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { PROJECT_ROOT, type ConfigOverrides } from '../config/load.ts';
 import type { CrontabIO } from '../cron/crontab.ts';
-import { buildEntry, cronSettings, describeNextRuns, installEntry, systemCrontab, uninstallEntry } from '../cron/entry.ts';
+import {
+  buildEntry,
+  cronSettings,
+  describeNextRuns,
+  installEntry,
+  systemCrontab,
+  uninstallEntry,
+} from '../cron/entry.ts';
 import { EXIT_CODES } from '../errors.ts';
 
 const HELP = `Usage: npx zx scripts/install-cron.ts [options]

@@ -55,25 +55,45 @@ export const INSTALL_SERVICE: Command<typeof FLAGS, InstallServiceDeps> = {
     const out = deps.out ?? process.stdout;
     const root = deps.root ?? PROJECT_ROOT;
     if (flags.system && flags.user) throw new UsageError('--system and --user: give one');
-    if (!/^[A-Za-z0-9:_.@-]+\.service$/.test(flags.name)) throw new UsageError(`--name: expected a unit name ending in .service, got ${JSON.stringify(flags.name)}`);
-    const scope: ServiceScope = flags.system || (!flags.user && (deps.uid ?? process.getuid?.() ?? 1) === 0) ? 'system' : 'user';
-    if (flags['run-as'] !== undefined && scope === 'user') throw new UsageError('--run-as: a user unit runs as its user; use --system');
-    const runAs = flags['run-as'] ?? (scope === 'system' && env.SUDO_USER && env.SUDO_USER !== 'root' ? env.SUDO_USER : undefined);
+    if (!/^[A-Za-z0-9:_.@-]+\.service$/.test(flags.name))
+      throw new UsageError(`--name: expected a unit name ending in .service, got ${JSON.stringify(flags.name)}`);
+    const scope: ServiceScope =
+      flags.system || (!flags.user && (deps.uid ?? process.getuid?.() ?? 1) === 0) ? 'system' : 'user';
+    if (flags['run-as'] !== undefined && scope === 'user')
+      throw new UsageError('--run-as: a user unit runs as its user; use --system');
+    const runAs =
+      flags['run-as'] ?? (scope === 'system' && env.SUDO_USER && env.SUDO_USER !== 'root' ? env.SUDO_USER : undefined);
     const target = {
-      unit: flags.name, scope, out, dryRun: flags['dry-run'],
+      unit: flags.name,
+      scope,
+      out,
+      dryRun: flags['dry-run'],
       unitDir: flags['unit-dir'] ?? defaultUnitDir(scope, env, os.homedir()),
-      systemctl: deps.systemctl ?? realRunner, analyze: realRunner,
+      systemctl: deps.systemctl ?? realRunner,
+      analyze: realRunner,
     };
     if (flags.uninstall) {
       await uninstallUnit(target);
       return EXIT_CODES.ok;
     }
     const configFile = configFileOf(flags);
-    const { values, warning } = loadKeysForInstall(['SYNC_STOP_TIMEOUT_SECONDS', 'SYNC_LOG_DIR'], { env, root, configFile, overrides: {}, complete: !flags.print });
+    const { values, warning } = loadKeysForInstall(['SYNC_STOP_TIMEOUT_SECONDS', 'SYNC_LOG_DIR'], {
+      env,
+      root,
+      configFile,
+      overrides: {},
+      complete: !flags.print,
+    });
     if (warning) process.stderr.write(warning);
     const text = renderUnit(loadUnitTemplate(root), {
-      project: root, unit: flags.name, scope, node: process.execPath, args: configFile ? ['--config', configFile.file] : [],
-      stopTimeoutMs: values.SYNC_STOP_TIMEOUT_SECONDS, logDir: values.SYNC_LOG_DIR, ...(runAs ? { runAs } : {}),
+      project: root,
+      unit: flags.name,
+      scope,
+      node: process.execPath,
+      args: configFile ? ['--config', configFile.file] : [],
+      stopTimeoutMs: values.SYNC_STOP_TIMEOUT_SECONDS,
+      logDir: values.SYNC_LOG_DIR,
+      ...(runAs ? { runAs } : {}),
     });
     if (flags.print) out.write(text);
     else await installUnit(target, text, !flags['no-start']);

@@ -30,7 +30,9 @@ export const S3_SERVER: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
     const port = parsePositiveInt(flags.port, '--port') ?? 9000;
     const server = await startDevServer({ rgw: flags.rgw, directory, port });
     out.write(`${server.kind} listening on ${server.endpoint}, data in ${server.directory}\n`);
-    out.write(`MINIO_ENDPOINT=${server.endpoint}\nMINIO_ACCESS_KEY=${server.accessKey}\nMINIO_SECRET_KEY=${server.secretKey}\n`);
+    out.write(
+      `MINIO_ENDPOINT=${server.endpoint}\nMINIO_ACCESS_KEY=${server.accessKey}\nMINIO_SECRET_KEY=${server.secretKey}\n`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -5,7 +5,12 @@ import { CONFIG_FLAGS, configFileOf, type ParsedFlags } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { configFileOptions, loadConfig, secretsOf, type Config } from '../config/load.ts';
 import { createDockerRunnerFor } from '../docker/runner.ts';
-import { createEnsureContainersStage, createProcessStage, markProcessingOwed, type ProcessMode } from '../docker/process-stage.ts';
+import {
+  createEnsureContainersStage,
+  createProcessStage,
+  markProcessingOwed,
+  type ProcessMode,
+} from '../docker/process-stage.ts';
 import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../errors.ts';
 import { createGate, type Gate } from '../gate.ts';
 import { createLogger, redactError, type Logger } from '../log/logger.ts';
@@ -43,7 +48,9 @@ Options:
                      PROCESS_DEBOUNCE_SECONDS); SIGTERM/SIGINT stop it, SIGHUP rescans now
   --help             show this help
 
-Exit codes: ${Object.entries(EXIT_CODES).map(([k, v]) => `${v} ${k}`).join(', ')}`;
+Exit codes: ${Object.entries(EXIT_CODES)
+  .map(([k, v]) => `${v} ${k}`)
+  .join(', ')}`;
 
 const FLAGS = {
   force: { type: 'boolean', default: false },
@@ -67,7 +74,15 @@ export function checkSyncFlags(flags: Flags): void {
   if (processFlags.filter(Boolean).length > 1) {
     throw new UsageError('--no-process, --process-always and --process-only exclude each other');
   }
-  const oneShotOnly = ['force', 'dry-run', 'json', 'process-only', 'process-always', 'import-legacy-cache', 'prune-old-keys'] as const;
+  const oneShotOnly = [
+    'force',
+    'dry-run',
+    'json',
+    'process-only',
+    'process-always',
+    'import-legacy-cache',
+    'prune-old-keys',
+  ] as const;
   const notWithWatch = oneShotOnly.filter((f) => flags[f]);
   if (flags.watch && notWithWatch.length) {
     throw new UsageError(`--watch does not go with ${notWithWatch.map((f) => `--${f}`).join(', ')}`);
@@ -90,7 +105,8 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
   flags: FLAGS,
   async run(flags, env) {
     checkSyncFlags(flags);
-    const overrides = flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {};
+    const overrides =
+      flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {};
     const config = loadConfig({ env, ...configFileOptions(configFileOf(flags)), overrides });
     const runId = newRunId(new Date());
     const console = flags.json ? process.stderr : process.stdout;
@@ -103,7 +119,8 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     } catch (e) {
       const error = redactError(e, secretsOf(config));
       // A usage mistake is answered on the terminal; everything else a run can meet is notified.
-      if (monitor && !flags.watch && !(error instanceof UsageError)) await monitor.afterRun(outcomeOfError('sync', error));
+      if (monitor && !flags.watch && !(error instanceof UsageError))
+        await monitor.afterRun(outcomeOfError('sync', error));
       throw error;
     } finally {
       log.close();
@@ -133,13 +150,29 @@ async function watchMode(w: Wiring): Promise<number> {
   const monitor = w.monitor!;
   const server = config.monitor.listen ? await startWatchMonitorServer(config, monitor, log) : undefined;
   const onRun = (summary: RunSummary | undefined, error?: unknown) =>
-    void monitor.afterRun(summary ? outcomeOfRun('watch', summary, errorForSummary(summary)?.exitCode ?? EXIT_CODES.ok) : outcomeOfError('watch', redactError(error, secretsOf(config))));
-  const end = await watchUntilSignalled(config, { storage, log, gate: w.gate, prepare: w.prepare, process: w.process, onUploaded: () => markProcessingOwed(config, w.gate), onRun }, {
-    exit: (code) => {
-      log.close();
-      process.exit(code);
+    void monitor.afterRun(
+      summary
+        ? outcomeOfRun('watch', summary, errorForSummary(summary)?.exitCode ?? EXIT_CODES.ok)
+        : outcomeOfError('watch', redactError(error, secretsOf(config))),
+    );
+  const end = await watchUntilSignalled(
+    config,
+    {
+      storage,
+      log,
+      gate: w.gate,
+      prepare: w.prepare,
+      process: w.process,
+      onUploaded: () => markProcessingOwed(config, w.gate),
+      onRun,
     },
-  });
+    {
+      exit: (code) => {
+        log.close();
+        process.exit(code);
+      },
+    },
+  );
   if (end.error) await monitor.afterRun(outcomeOfError('watch', redactError(end.error, secretsOf(config))));
   await monitor.settled();
   await server?.close();
@@ -153,7 +186,12 @@ async function watchMode(w: Wiring): Promise<number> {
 }
 
 async function processOnly(w: Wiring): Promise<number> {
-  const report = await runProcessingOnly(w.config, { log: w.log, gate: w.gate, prepare: w.prepare, process: w.process });
+  const report = await runProcessingOnly(w.config, {
+    log: w.log,
+    gate: w.gate,
+    prepare: w.prepare,
+    process: w.process,
+  });
   if (w.flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
   if (!report.ran && !w.gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
@@ -165,7 +203,12 @@ async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
   const storage = storageFor(config, log);
   let progress: Progress | undefined;
   const legacy = w.flags['import-legacy-cache'];
-  const options = { force: w.flags.force, runId, pruneOldKeys: w.flags['prune-old-keys'], ...(legacy ? { legacyCacheFile: path.resolve(legacy) } : {}) };
+  const options = {
+    force: w.flags.force,
+    runId,
+    pruneOldKeys: w.flags['prune-old-keys'],
+    ...(legacy ? { legacyCacheFile: path.resolve(legacy) } : {}),
+  };
   const summary = await runSync(config, options, {
     storage,
     log,

@@ -47,17 +47,37 @@ export const TEST_SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
     const configFile = configFileOf(flags);
     const overrides: ConfigOverrides = {
       ...(flags.since !== undefined ? { HEALTH_WINDOW_HOURS: { flag: '--since', value: flags.since } } : {}),
-      ...(flags['max-age'] !== undefined ? { HEALTH_MAX_AGE_HOURS: { flag: '--max-age', value: flags['max-age'] } } : {}),
+      ...(flags['max-age'] !== undefined
+        ? { HEALTH_MAX_AGE_HOURS: { flag: '--max-age', value: flags['max-age'] } }
+        : {}),
     };
     const config = loadConfig({ env, ...configFileOptions(configFile), overrides });
     // The sync it runs is checked here: only test-sync's own verdict is notified.
     const syncEnv = { ...env, NOTIFY_TELEGRAM_BOT_TOKEN: '', NOTIFY_TELEGRAM_CHAT_ID: '', NOTIFY_WEBHOOK_URL: '' };
-    const report = await runHealthCheck(config, { env: syncEnv, ...(configFile ? { configFile: configFile.file } : {}), sync: !flags['no-sync'], showSyncOutput: !flags.json });
+    const report = await runHealthCheck(config, {
+      env: syncEnv,
+      ...(configFile ? { configFile: configFile.file } : {}),
+      sync: !flags['no-sync'],
+      showSyncOutput: !flags.json,
+    });
     process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
-    if (flags.html) writeStatusPage(path.resolve(flags.html), { generatedAt: new Date(), records: readRunRecords(config.logDir), checks: report.checks, host: os.hostname() });
+    if (flags.html)
+      writeStatusPage(path.resolve(flags.html), {
+        generatedAt: new Date(),
+        records: readRunRecords(config.logDir),
+        checks: report.checks,
+        host: os.hostname(),
+      });
     const exitCode = report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
-    const log = createLogger({ dir: config.logDir, console: process.stderr, secrets: secretsOf(config), name: 'telegram_sync_health' });
-    await createMonitor(config, { log }).afterRun(outcomeOfHealth(report, exitCode)).finally(() => log.close());
+    const log = createLogger({
+      dir: config.logDir,
+      console: process.stderr,
+      secrets: secretsOf(config),
+      name: 'telegram_sync_health',
+    });
+    await createMonitor(config, { log })
+      .afterRun(outcomeOfHealth(report, exitCode))
+      .finally(() => log.close());
     return exitCode;
   },
 };

@@ -20,13 +20,18 @@ export function isValidTimeZone(tz: string): boolean {
 export function checkCronSchedule(schedule: string, tz?: string): ScheduleCheck {
   const s = schedule.trim();
   if (!s) return { ok: false, problem: 'expected a cron schedule like "0 3 * * *", got nothing' };
-  if (tz && !isValidTimeZone(tz)) return { ok: false, problem: `expected an IANA time zone like "Europe/Berlin", got ${JSON.stringify(tz)}` };
+  if (tz && !isValidTimeZone(tz))
+    return { ok: false, problem: `expected an IANA time zone like "Europe/Berlin", got ${JSON.stringify(tz)}` };
   if (s.startsWith('@')) {
-    if (!MACROS.has(s)) return { ok: false, problem: `expected one of ${[...MACROS].join(' ')}, got ${JSON.stringify(s)}` };
+    if (!MACROS.has(s))
+      return { ok: false, problem: `expected one of ${[...MACROS].join(' ')}, got ${JSON.stringify(s)}` };
   } else {
     const fields = s.split(/\s+/);
     if (fields.length !== 5) {
-      return { ok: false, problem: `expected 5 fields (${FIELD_NAMES.join(', ')}), got ${fields.length} in ${JSON.stringify(s)}` };
+      return {
+        ok: false,
+        problem: `expected 5 fields (${FIELD_NAMES.join(', ')}), got ${fields.length} in ${JSON.stringify(s)}`,
+      };
     }
   }
   try {

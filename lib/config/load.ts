@@ -119,10 +119,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 // Read and validate some keys only (e.g. what install-cron --print needs without a configuration).
-export function loadKeys<K extends ConfigKey>(keys: readonly K[], options: LoadConfigOptions = {}): Pick<ConfigValues, K> {
+export function loadKeys<K extends ConfigKey>(
+  keys: readonly K[],
+  options: LoadConfigOptions = {},
+): Pick<ConfigValues, K> {
   const root = options.root ?? PROJECT_ROOT;
   const problems: string[] = [];
-  const fileValues = readEnvFile(path.resolve(root, options.envFile ?? '.env'), options.envFileRequired ? (options.envFileFlag ?? '--config') : undefined, problems);
+  const fileValues = readEnvFile(
+    path.resolve(root, options.envFile ?? '.env'),
+    options.envFileRequired ? (options.envFileFlag ?? '--config') : undefined,
+    problems,
+  );
   const env = options.env ?? process.env;
   const raw = (k: string): string => env[k] ?? fileValues[k] ?? CONFIG_KEYS[k as ConfigKey]?.default ?? '';
   const values = parseAll(keys, raw, root, options.overrides ?? {}, problems);
@@ -135,7 +142,10 @@ function readEnvFile(file: string, requiredBy: string | undefined, problems: str
     return dotenv.parse(fs.readFileSync(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (requiredBy || code !== 'ENOENT') problems.push(`${requiredBy ?? '.env'}: expected a readable file, got ${JSON.stringify(file)} (${code === 'ENOENT' ? 'not found' : code})`);
+    if (requiredBy || code !== 'ENOENT')
+      problems.push(
+        `${requiredBy ?? '.env'}: expected a readable file, got ${JSON.stringify(file)} (${code === 'ENOENT' ? 'not found' : code})`,
+      );
     return {};
   }
 }
@@ -143,7 +153,16 @@ function readEnvFile(file: string, requiredBy: string | undefined, problems: str
 // A few keys for an installer. With `complete`, the whole configuration must load (installing a
 // job that cannot run helps nobody); without, only these keys must, and a configuration that is
 // missing or broken comes back as a warning listing every problem.
-export function loadKeysForInstall<K extends ConfigKey>(keys: readonly K[], o: { env: NodeJS.ProcessEnv; root: string; configFile: { file: string; flag: string } | undefined; overrides: ConfigOverrides; complete: boolean }): { values: Pick<ConfigValues, K>; warning?: string } {
+export function loadKeysForInstall<K extends ConfigKey>(
+  keys: readonly K[],
+  o: {
+    env: NodeJS.ProcessEnv;
+    root: string;
+    configFile: { file: string; flag: string } | undefined;
+    overrides: ConfigOverrides;
+    complete: boolean;
+  },
+): { values: Pick<ConfigValues, K>; warning?: string } {
   const options = { env: o.env, root: o.root, overrides: o.overrides, ...configFileOptions(o.configFile) };
   try {
     loadConfig(options);
@@ -157,12 +176,20 @@ export function loadKeysForInstall<K extends ConfigKey>(keys: readonly K[], o: {
 }
 
 // Options for loadConfig from a --config (or --env-file) flag.
-export function configFileOptions(f: { file: string; flag: string } | undefined): Pick<LoadConfigOptions, 'envFile' | 'envFileRequired' | 'envFileFlag'> {
+export function configFileOptions(
+  f: { file: string; flag: string } | undefined,
+): Pick<LoadConfigOptions, 'envFile' | 'envFileRequired' | 'envFileFlag'> {
   return f ? { envFile: f.file, envFileRequired: true, envFileFlag: f.flag } : {};
 }
 
 // Every key through its parser; each problem reads "KEY: expected X, got Y".
-function parseAll<K extends ConfigKey>(keys: readonly K[], raw: (k: string) => string, root: string, overrides: ConfigOverrides, problems: string[]): Pick<ConfigValues, K> {
+function parseAll<K extends ConfigKey>(
+  keys: readonly K[],
+  raw: (k: string) => string,
+  root: string,
+  overrides: ConfigOverrides,
+  problems: string[],
+): Pick<ConfigValues, K> {
   const values: Record<string, unknown> = {};
   for (const name of keys) {
     const spec = CONFIG_KEYS[name];
@@ -201,7 +228,12 @@ function assemble(v: ConfigValues): Config {
     concurrency: v.SYNC_CONCURRENCY,
     checkers: Math.max(v.SYNC_CHECKERS, v.SYNC_CONCURRENCY),
     lockWaitMs: v.SYNC_LOCK_WAIT_SECONDS,
-    watch: { rescanMs: v.SYNC_WATCH_RESCAN_MINUTES, stopTimeoutMs: v.SYNC_STOP_TIMEOUT_SECONDS, processDebounceMs: v.PROCESS_DEBOUNCE_SECONDS, processMinIntervalMs: v.PROCESS_MIN_INTERVAL_SECONDS },
+    watch: {
+      rescanMs: v.SYNC_WATCH_RESCAN_MINUTES,
+      stopTimeoutMs: v.SYNC_STOP_TIMEOUT_SECONDS,
+      processDebounceMs: v.PROCESS_DEBOUNCE_SECONDS,
+      processMinIntervalMs: v.PROCESS_MIN_INTERVAL_SECONDS,
+    },
     memoryBytes: v.SYNC_MEMORY_MB,
     stableAfterMs: v.SYNC_STABLE_SECONDS,
     partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,
@@ -214,7 +246,9 @@ function assemble(v: ConfigValues): Config {
       processCommand: v.PROCESS_COMMAND,
       processTimeoutMs: v.PROCESS_TIMEOUT_SECONDS,
       startTimeoutMs: v.CONTAINER_START_TIMEOUT_SECONDS,
-      cliEnv: Object.fromEntries(Object.entries({ DOCKER_HOST: v.DOCKER_HOST, DOCKER_CONTEXT: v.DOCKER_CONTEXT }).filter(([, x]) => x)),
+      cliEnv: Object.fromEntries(
+        Object.entries({ DOCKER_HOST: v.DOCKER_HOST, DOCKER_CONTEXT: v.DOCKER_CONTEXT }).filter(([, x]) => x),
+      ),
     },
     health: {
       model: v.HEALTH_MODEL,
@@ -224,7 +258,9 @@ function assemble(v: ConfigValues): Config {
       maxAgeMs: v.HEALTH_MAX_AGE_HOURS,
     },
     monitor: {
-      telegram: v.NOTIFY_TELEGRAM_BOT_TOKEN ? { token: v.NOTIFY_TELEGRAM_BOT_TOKEN, chatId: v.NOTIFY_TELEGRAM_CHAT_ID, apiUrl: v.NOTIFY_TELEGRAM_API_URL } : undefined,
+      telegram: v.NOTIFY_TELEGRAM_BOT_TOKEN
+        ? { token: v.NOTIFY_TELEGRAM_BOT_TOKEN, chatId: v.NOTIFY_TELEGRAM_CHAT_ID, apiUrl: v.NOTIFY_TELEGRAM_API_URL }
+        : undefined,
       webhookUrl: v.NOTIFY_WEBHOOK_URL,
       on: v.NOTIFY_ON,
       repeatMs: v.NOTIFY_REPEAT_MINUTES * 60,

@@ -23,7 +23,8 @@ export function parseSources(raw: string, root: string, problem: (text: string) 
     const m = /^([^/=]+)=(.+)$/.exec(entry);
     const dir = path.resolve(root, m ? m[2]! : entry);
     const name = m ? m[1]!.trim() : path.basename(dir);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) problem(`expected an existing directory, got ${got(dir)}`);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+      problem(`expected an existing directory, got ${got(dir)}`);
     if (m && (!/^[\w .@-]+$/.test(name) || name === '.' || name === '..')) {
       problem(`expected a name of letters, digits, space, . _ @ - for ${got(dir)}, got ${got(name)}`);
     }
@@ -38,7 +39,8 @@ function checkDistinct(sources: readonly SourceDir[], problem: (text: string) =>
   for (const s of sources) {
     if (!s.keySegment) continue;
     const other = seenSegments.get(s.keySegment);
-    if (other !== undefined) problem(`expected distinct names, got ${got(s.name)} for both ${got(other)} and ${got(s.path)}`);
+    if (other !== undefined)
+      problem(`expected distinct names, got ${got(s.name)} for both ${got(other)} and ${got(s.path)}`);
     seenSegments.set(s.keySegment, s.path);
   }
   for (const a of sources) {

@@ -14,10 +14,14 @@ export function parseList(raw: string): string[] {
     } catch {
       throw new Expected('a JSON array of strings');
     }
-    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) throw new Expected('a JSON array of strings');
+    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string'))
+      throw new Expected('a JSON array of strings');
     return parsed.map((v) => v.trim()).filter(Boolean);
   }
-  return trimmed.split(',').map((v) => v.trim()).filter(Boolean);
+  return trimmed
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 // Split a command line on whitespace, or take a JSON array as it is (for arguments with spaces).
@@ -37,21 +41,28 @@ export function parseDurationMs(text: string, bareUnit: 'h' | 's' = 'h'): number
 
 export const text = (raw: string): string => raw.trim();
 
-export const required = (what: string) => (raw: string): string => {
-  const v = raw.trim();
-  if (!v) throw new Expected(what);
-  return v;
-};
+export const required =
+  (what: string) =>
+  (raw: string): string => {
+    const v = raw.trim();
+    if (!v) throw new Expected(what);
+    return v;
+  };
 
-export const wholeNumber = (min: number, max: number) => (raw: string): number => {
-  const v = raw.trim();
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max) throw new Expected(`a whole number from ${min} to ${max}`);
-  return n;
-};
+export const wholeNumber =
+  (min: number, max: number) =>
+  (raw: string): number => {
+    const v = raw.trim();
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new Expected(`a whole number from ${min} to ${max}`);
+    return n;
+  };
 
 // Whole seconds in the range, as milliseconds.
-export const secondsAsMs = (min: number, max: number) => (raw: string): number => wholeNumber(min, max)(raw) * 1000;
+export const secondsAsMs =
+  (min: number, max: number) =>
+  (raw: string): number =>
+    wholeNumber(min, max)(raw) * 1000;
 
 export const duration = (raw: string): number => {
   const ms = parseDurationMs(raw);
@@ -63,11 +74,14 @@ export const list = (raw: string): string[] => parseList(raw);
 
 export const command = (raw: string): string[] => parseCommand(raw);
 
-export const identifier = (dotted: boolean) => (raw: string): string => {
-  const v = raw.trim();
-  if (v && !(dotted ? /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/ : /^[A-Za-z_]\w*$/).test(v)) throw new Expected(dotted ? 'app_label.Model or a table name' : 'a field name');
-  return v;
-};
+export const identifier =
+  (dotted: boolean) =>
+  (raw: string): string => {
+    const v = raw.trim();
+    if (v && !(dotted ? /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/ : /^[A-Za-z_]\w*$/).test(v))
+      throw new Expected(dotted ? 'app_label.Model or a table name' : 'a field name');
+    return v;
+  };
 
 export interface Endpoint {
   readonly endPoint: string;
@@ -83,18 +97,31 @@ export const endpoint = (raw: string): Endpoint => {
   } catch {
     /* reported below */
   }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname || (url.pathname !== '/' && url.pathname !== '')) {
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    !url.hostname ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
     throw new Expected('a URL like http://127.0.0.1:9000 (scheme, host, optional port, no path)');
   }
   const useSSL = url.protocol === 'https:';
-  return { useSSL, endPoint: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : useSSL ? 443 : 80 };
+  return {
+    useSSL,
+    endPoint: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+  };
 };
 
 // S3's bucket naming rules (MinIO's and Ceph RGW's are a subset): 3-63 lowercase letters, digits,
 // dots and hyphens, starting and ending with a letter or digit, no ".." or "." next to "-", not
 // an IP address, none of AWS's reserved prefixes and suffixes.
 const BUCKET_RULES: Array<[RegExp, string, boolean]> = [
-  [/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit', true],
+  [
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    '3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit',
+    true,
+  ],
   [/\.\.|\.-|-\./, 'no ".." and no "." next to "-"', false],
   [/^\d+\.\d+\.\d+\.\d+$/, 'a name that is not an IP address', false],
   [/^(xn--|sthree-)|(-s3alias|--ol-s3)$/, 'no reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3)', false],
@@ -102,7 +129,8 @@ const BUCKET_RULES: Array<[RegExp, string, boolean]> = [
 
 export const bucketName = (raw: string): string => {
   const v = required('a bucket name')(raw);
-  for (const [re, rule, mustMatch] of BUCKET_RULES) if (re.test(v) !== mustMatch) throw new Expected(`an S3 bucket name: ${rule}`);
+  for (const [re, rule, mustMatch] of BUCKET_RULES)
+    if (re.test(v) !== mustMatch) throw new Expected(`an S3 bucket name: ${rule}`);
   return v;
 };
 
@@ -110,14 +138,16 @@ export const bucketName = (raw: string): string => {
 export const keyPrefix = (raw: string): string => {
   let prefix = raw.trim().replace(/^\/+/, '');
   if (prefix && !prefix.endsWith('/')) prefix += '/';
-  if (prefix.split('/').some((seg) => seg === '..' || seg === '.')) throw new Expected('a key prefix without . or .. segments');
+  if (prefix.split('/').some((seg) => seg === '..' || seg === '.'))
+    throw new Expected('a key prefix without . or .. segments');
   return prefix;
 };
 
 export const suffixes = (raw: string): string[] => {
   const all = parseList(raw).map((s) => s.toLowerCase());
   const bad = all.filter((s) => !s.startsWith('.'));
-  if (bad.length) throw new Expected(`suffixes starting with "." (not ${bad.map((s) => JSON.stringify(s)).join(', ')})`);
+  if (bad.length)
+    throw new Expected(`suffixes starting with "." (not ${bad.map((s) => JSON.stringify(s)).join(', ')})`);
   return all;
 };
 
@@ -131,7 +161,8 @@ export const httpUrl = (raw: string): string => {
   } catch {
     /* reported below */
   }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) throw new Expected('an http:// or https:// URL');
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
+    throw new Expected('an http:// or https:// URL');
   return v.replace(/\/+$/, '');
 };
 

@@ -90,12 +90,19 @@ export interface CrontabIO {
   remove(): Promise<void>;
 }
 
-type Exec = (file: string, args: string[], options?: { input?: string }) => Promise<{ exitCode?: number; stdout: string; stderr: string; code?: string }>;
+type Exec = (
+  file: string,
+  args: string[],
+  options?: { input?: string },
+) => Promise<{ exitCode?: number; stdout: string; stderr: string; code?: string }>;
 
 export function createCrontabIO(exec: Exec, binary = 'crontab'): CrontabIO {
   const run = async (args: string[], input?: string) => {
     const notFound = (cause?: unknown) =>
-      new CronError(`the crontab program was not found (${binary}); install Debian's cron package: apt-get install cron`, { cause });
+      new CronError(
+        `the crontab program was not found (${binary}); install Debian's cron package: apt-get install cron`,
+        { cause },
+      );
     let r: Awaited<ReturnType<Exec>>;
     try {
       r = await exec(binary, args, input === undefined ? {} : { input });
@@ -114,11 +121,15 @@ export function createCrontabIO(exec: Exec, binary = 'crontab'): CrontabIO {
     },
     async write(content) {
       const r = await run(['-'], content);
-      if (r.exitCode !== 0) throw new CronError(`crontab refused the new table (exit ${r.exitCode}); nothing was changed: ${r.stderr.trim()}`);
+      if (r.exitCode !== 0)
+        throw new CronError(
+          `crontab refused the new table (exit ${r.exitCode}); nothing was changed: ${r.stderr.trim()}`,
+        );
     },
     async remove() {
       const r = await run(['-r']);
-      if (r.exitCode !== 0 && !/no crontab for/i.test(r.stderr)) throw new CronError(`crontab -r failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+      if (r.exitCode !== 0 && !/no crontab for/i.test(r.stderr))
+        throw new CronError(`crontab -r failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
     },
   };
 }

@@ -6,7 +6,15 @@ import { execa } from 'execa';
 import type { ConfigFileFlag } from '../args.ts';
 import { loadKeysForInstall, type ConfigOverrides } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
-import { createCrontabIO, hasBlock, loadTemplate, removeBlock, renderEntry, upsertBlock, type CrontabIO } from './crontab.ts';
+import {
+  createCrontabIO,
+  hasBlock,
+  loadTemplate,
+  removeBlock,
+  renderEntry,
+  upsertBlock,
+  type CrontabIO,
+} from './crontab.ts';
 import { cronHonoursCronTz, formatInZone, nextRuns, systemTimeZone } from './schedule.ts';
 
 const SAFE_PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -20,13 +28,20 @@ export interface CronTarget {
 }
 
 export function systemCrontab(): CrontabIO {
-  return createCrontabIO((file, args, options) => execa(file, args, { reject: false, stripFinalNewline: false, ...(options?.input !== undefined ? { input: options.input } : {}) }));
+  return createCrontabIO((file, args, options) =>
+    execa(file, args, {
+      reject: false,
+      stripFinalNewline: false,
+      ...(options?.input !== undefined ? { input: options.input } : {}),
+    }),
+  );
 }
 
 // Remove our block, and only it; a table left empty is removed.
 export async function uninstallEntry(t: CronTarget): Promise<void> {
   const current = await t.crontab.read();
-  if (!hasBlock(current, t.root)) return void t.out.write(`no telegram-sync entry for ${t.root} in the crontab; nothing to remove\n`);
+  if (!hasBlock(current, t.root))
+    return void t.out.write(`no telegram-sync entry for ${t.root} in the crontab; nothing to remove\n`);
   const next = removeBlock(current, t.root);
   if (t.dryRun) {
     t.out.write(`[dry-run] the crontab would become:\n${next || '(empty: the crontab would be removed)\n'}`);
@@ -48,7 +63,13 @@ export interface CronSettings {
 }
 
 // The schedule, zone and log folder for the entry (see loadKeysForInstall).
-export function cronSettings(o: { env: NodeJS.ProcessEnv; root: string; configFile: ConfigFileFlag | undefined; overrides: ConfigOverrides; complete: boolean }): CronSettings {
+export function cronSettings(o: {
+  env: NodeJS.ProcessEnv;
+  root: string;
+  configFile: ConfigFileFlag | undefined;
+  overrides: ConfigOverrides;
+  complete: boolean;
+}): CronSettings {
   const { values: v, warning } = loadKeysForInstall(['CRON_SCHEDULE', 'CRON_TZ', 'SYNC_LOG_DIR'], o);
   return { cronSchedule: v.CRON_SCHEDULE, cronTz: v.CRON_TZ, logDir: v.SYNC_LOG_DIR, ...(warning ? { warning } : {}) };
 }
@@ -76,7 +97,10 @@ export function buildEntry(o: EntryOptions): string {
 export function describeNextRuns(schedule: string, tz: string, from?: Date): string {
   const honoured = !tz || cronHonoursCronTz();
   const zone = tz && honoured ? tz : systemTimeZone();
-  const note = tz && !honoured ? `; CRON_TZ=${tz} is written, but this machine's cron ignores CRON_TZ and uses the system zone` : '';
+  const note =
+    tz && !honoured
+      ? `; CRON_TZ=${tz} is written, but this machine's cron ignores CRON_TZ and uses the system zone`
+      : '';
   const runs = nextRuns(schedule, { tz: zone, ...(from ? { from } : {}) }).map((d) => `  ${formatInZone(d, zone)}\n`);
   return `next five runs (${zone}${note}):\n${runs.join('')}`;
 }
@@ -89,6 +113,12 @@ export async function installEntry(t: CronTarget, entry: string, logDir: string)
   fs.mkdirSync(logDir, { recursive: true });
   await t.crontab.write(next);
   const installed = await t.crontab.read();
-  if (!installed.includes(entry)) throw new ConfigError(['crontab: the installed table does not contain the entry; check `crontab -l`'], 'Install not confirmed');
-  t.out.write(`${hasBlock(current, t.root) ? 'replaced' : 'installed'} the telegram-sync entry; job output goes to ${path.join(logDir, 'cron.log')}\n`);
+  if (!installed.includes(entry))
+    throw new ConfigError(
+      ['crontab: the installed table does not contain the entry; check `crontab -l`'],
+      'Install not confirmed',
+    );
+  t.out.write(
+    `${hasBlock(current, t.root) ? 'replaced' : 'installed'} the telegram-sync entry; job output goes to ${path.join(logDir, 'cron.log')}\n`,
+  );
 }

@@ -15,10 +15,24 @@ export interface DevServer {
 export async function startDevServer(o: { rgw: boolean; directory: string; port?: number }): Promise<DevServer> {
   if (!o.rgw) {
     const s = await startS3Server({ directory: o.directory, ...(o.port ? { port: o.port } : {}) });
-    return { kind: 's3rver', endpoint: s.endpoint, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, directory: s.directory, close: () => s.close() };
+    return {
+      kind: 's3rver',
+      endpoint: s.endpoint,
+      accessKey: S3RVER_KEY,
+      secretKey: S3RVER_KEY,
+      directory: s.directory,
+      close: () => s.close(),
+    };
   }
   const installed = rgwInstalled();
   if (!installed.ok) throw new Error(`Ceph RGW cannot start here: ${installed.why}`);
   const c = await startRgw({ directory: o.directory });
-  return { kind: 'rgw', endpoint: c.endpoint, accessKey: c.accessKey, secretKey: c.secretKey, directory: c.directory, close: () => c.close() };
+  return {
+    kind: 'rgw',
+    endpoint: c.endpoint,
+    accessKey: c.accessKey,
+    secretKey: c.secretKey,
+    directory: c.directory,
+    close: () => c.close(),
+  };
 }

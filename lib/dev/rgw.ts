@@ -10,7 +10,15 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { sleep } from '../clock.ts';
 
-export const RGW_BINARIES = ['/usr/bin/ceph-mon', '/usr/bin/ceph-osd', '/usr/bin/radosgw', '/usr/bin/radosgw-admin', '/usr/bin/ceph-authtool', '/usr/bin/monmaptool', '/usr/bin/ceph'];
+export const RGW_BINARIES = [
+  '/usr/bin/ceph-mon',
+  '/usr/bin/ceph-osd',
+  '/usr/bin/radosgw',
+  '/usr/bin/radosgw-admin',
+  '/usr/bin/ceph-authtool',
+  '/usr/bin/monmaptool',
+  '/usr/bin/ceph',
+];
 const DAEMONS = ['client.rgw', 'osd.0', 'mon.a'] as const;
 
 export interface RgwServer {
@@ -29,7 +37,12 @@ export interface RgwServer {
 
 export function rgwInstalled(): { ok: true } | { ok: false; why: string } {
   const missing = RGW_BINARIES.filter((b) => !fs.existsSync(b));
-  return missing.length ? { ok: false, why: `${missing.join(', ')} missing (apt-get install --no-install-recommends ceph-mon ceph-osd radosgw ceph-common; .ci/run does this)` } : { ok: true };
+  return missing.length
+    ? {
+        ok: false,
+        why: `${missing.join(', ')} missing (apt-get install --no-install-recommends ceph-mon ceph-osd radosgw ceph-common; .ci/run does this)`,
+      }
+    : { ok: true };
 }
 
 export async function freePort(): Promise<number> {
@@ -106,14 +119,19 @@ async function stopDaemon(dir: string, daemon: string, graceMs: number): Promise
   } catch {
     return;
   }
-  for (const deadline = Date.now() + graceMs; Date.now() < deadline && isRunning(pid); ) await sleep(100);
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline && isRunning(pid);) await sleep(100);
   if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-  for (const deadline = Date.now() + 5000; Date.now() < deadline && isRunning(pid); ) await sleep(50);
+  for (const deadline = Date.now() + 5000; Date.now() < deadline && isRunning(pid);) await sleep(50);
 }
 
 const logTail = (dir: string, daemon: string) => {
   try {
-    return fs.readFileSync(path.join(dir, 'log', `${daemon}.log`), 'utf8').trim().split('\n').slice(-5).join(' | ');
+    return fs
+      .readFileSync(path.join(dir, 'log', `${daemon}.log`), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join(' | ');
   } catch {
     return '(no log)';
   }
@@ -121,13 +139,19 @@ const logTail = (dir: string, daemon: string) => {
 
 async function run(dir: string, cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const r = await execa(cmd, args, { cwd: dir, reject: false, timeout: timeoutMs });
-  if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}): ${`${r.stderr}\n${r.stdout}`.trim().slice(-500)}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}): ${`${r.stderr}\n${r.stdout}`.trim().slice(-500)}`,
+    );
   return r.stdout.trim();
 }
 
 async function waitForGateway(dir: string, endpoint: string, timeoutMs: number): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    const ok = await fetch(`${endpoint}/`).then((r) => r.status === 200, () => false);
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const ok = await fetch(`${endpoint}/`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     const pid = pidOf(dir, 'client.rgw');
     if (pid && !isRunning(pid)) throw new Error(`radosgw exited while starting: ${logTail(dir, 'client.rgw')}`);
@@ -147,8 +171,25 @@ export async function startRgw(options: { directory: string; timeoutMs?: number 
   const endpoint = `http://127.0.0.1:${ports.rgw}`;
   const server = handle(dir, conf, endpoint, ports.rgw, options.timeoutMs ?? 120_000);
   try {
-    await run(dir, 'ceph-authtool', ['--create-keyring', 'keyring', '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *']);
-    await run(dir, 'monmaptool', ['--create', '--fsid', fsid, '--addv', 'a', `[v2:127.0.0.1:${ports.v2},v1:127.0.0.1:${ports.v1}]`, 'monmap']);
+    await run(dir, 'ceph-authtool', [
+      '--create-keyring',
+      'keyring',
+      '--gen-key',
+      '-n',
+      'mon.',
+      '--cap',
+      'mon',
+      'allow *',
+    ]);
+    await run(dir, 'monmaptool', [
+      '--create',
+      '--fsid',
+      fsid,
+      '--addv',
+      'a',
+      `[v2:127.0.0.1:${ports.v2},v1:127.0.0.1:${ports.v1}]`,
+      'monmap',
+    ]);
     await run(dir, 'ceph-mon', ['--mkfs', '-i', 'a', '-c', conf, '--monmap', 'monmap', '--keyring', 'keyring']);
     await run(dir, 'ceph-mon', ['-i', 'a', '-c', conf]);
     const uuid = crypto.randomUUID();
@@ -156,7 +197,20 @@ export async function startRgw(options: { directory: string; timeoutMs?: number 
     await run(dir, 'ceph-osd', ['-i', id, '-c', conf, '--mkfs', '--osd-uuid', uuid]);
     await run(dir, 'ceph-osd', ['-i', id, '-c', conf]);
     await server.startGateway();
-    await run(dir, 'radosgw-admin', ['-c', conf, 'user', 'create', '--uid', 'tgsync', '--display-name', 'telegram-sync tests', '--access-key', server.accessKey, '--secret-key', server.secretKey]);
+    await run(dir, 'radosgw-admin', [
+      '-c',
+      conf,
+      'user',
+      'create',
+      '--uid',
+      'tgsync',
+      '--display-name',
+      'telegram-sync tests',
+      '--access-key',
+      server.accessKey,
+      '--secret-key',
+      server.secretKey,
+    ]);
     return server;
   } catch (e) {
     await server.close();
@@ -175,7 +229,11 @@ function handle(dir: string, conf: string, endpoint: string, port: number, timeo
   };
   process.once('exit', killAll); // a test process that dies must not leave a cluster behind
   return {
-    endpoint, port, accessKey, secretKey, directory: dir,
+    endpoint,
+    port,
+    accessKey,
+    secretKey,
+    directory: dir,
     stopGateway: () => stopDaemon(dir, 'client.rgw', 10_000),
     async startGateway() {
       await run(dir, 'radosgw', ['-n', 'client.rgw', '-c', conf]);

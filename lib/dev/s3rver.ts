@@ -37,12 +37,25 @@ function listMultipartUploadsShim(ctx: KoaContext, next: () => Promise<void>): P
   return next();
 }
 
-export type KoaMiddleware = (ctx: KoaContext & { req: import('node:http').IncomingMessage; res: import('node:http').ServerResponse }, next: () => Promise<void>) => Promise<void> | void;
+export type KoaMiddleware = (
+  ctx: KoaContext & { req: import('node:http').IncomingMessage; res: import('node:http').ServerResponse },
+  next: () => Promise<void>,
+) => Promise<void> | void;
 
 // `middleware` runs in front of everything (the tests use it to inject server faults).
-export async function startS3Server(options: { directory: string; port?: number; silent?: boolean; middleware?: readonly KoaMiddleware[] }): Promise<LocalS3Server> {
+export async function startS3Server(options: {
+  directory: string;
+  port?: number;
+  silent?: boolean;
+  middleware?: readonly KoaMiddleware[];
+}): Promise<LocalS3Server> {
   fs.mkdirSync(options.directory, { recursive: true });
-  const server = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, directory: options.directory, silent: options.silent ?? true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    directory: options.directory,
+    silent: options.silent ?? true,
+  });
   (server as { middleware: unknown[] }).middleware.unshift(...(options.middleware ?? []), listMultipartUploadsShim);
   const address = (await server.run()) as AddressInfo;
   return {

@@ -11,8 +11,16 @@ export interface SampleFile {
 }
 
 export const SAMPLE_FILES: readonly SampleFile[] = [
-  { rel: 'tdl/-1001234567_101_Report Q3 2026.pdf', content: '%PDF-1.4 quarterly report\n', messageDate: new Date('2026-10-01T09:30:00Z') },
-  { rel: 'tdl/-1001234567_102_фото с праздника.jpg', content: 'JPEG holiday photo bytes', messageDate: new Date('2025-12-31T23:59:00Z') },
+  {
+    rel: 'tdl/-1001234567_101_Report Q3 2026.pdf',
+    content: '%PDF-1.4 quarterly report\n',
+    messageDate: new Date('2026-10-01T09:30:00Z'),
+  },
+  {
+    rel: 'tdl/-1001234567_102_фото с праздника.jpg',
+    content: 'JPEG holiday photo bytes',
+    messageDate: new Date('2025-12-31T23:59:00Z'),
+  },
   { rel: 'tdl/-1001234567_103_long video.mp4.tmp', content: 'half a video…' },
   { rel: 'daemon/Song name.mp3', content: 'ID3 the same song' },
   { rel: 'daemon/Song name-a1B2c3D4.mp3', content: 'ID3 the same song' },

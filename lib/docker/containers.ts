@@ -24,8 +24,19 @@ export interface ExecResult {
 export async function inspectContainer(run: DockerRunner, name: string): Promise<ContainerState> {
   const r = await run(['inspect', '--type', 'container', '--format', '{{json .State}}', name]);
   if (r.exitCode !== 0) throw dockerFailure(`inspect container "${name}"`, r, name);
-  const st = JSON.parse(r.stdout.trim()) as { Status: string; Running: boolean; ExitCode: number; Health?: { Status: string } };
-  return { name, status: st.Status, running: st.Running, exitCode: st.ExitCode, ...(st.Health ? { health: st.Health.Status } : {}) };
+  const st = JSON.parse(r.stdout.trim()) as {
+    Status: string;
+    Running: boolean;
+    ExitCode: number;
+    Health?: { Status: string };
+  };
+  return {
+    name,
+    status: st.Status,
+    running: st.Running,
+    exitCode: st.ExitCode,
+    ...(st.Health ? { health: st.Health.Status } : {}),
+  };
 }
 
 export interface EnsureOptions {
@@ -42,7 +53,10 @@ const isReady = (s: ContainerState) => s.running && (s.health === undefined || s
 
 // Make sure a container runs (and is healthy, when it has a health check): start it if it is
 // stopped, then wait within the timeout. Returns whether it had to be started.
-export async function ensureContainerRunning(name: string, o: EnsureOptions): Promise<{ started: boolean; state: ContainerState }> {
+export async function ensureContainerRunning(
+  name: string,
+  o: EnsureOptions,
+): Promise<{ started: boolean; state: ContainerState }> {
   const state = await inspectContainer(o.run, name);
   if (isReady(state)) return { started: false, state };
   let started = false;
@@ -50,7 +64,8 @@ export async function ensureContainerRunning(name: string, o: EnsureOptions): Pr
     o.log.write({ kind: 'docker.start', container: name, status: state.status });
     const done = await o.gate.run(`start container ${name}`, { container: name }, async () => {
       const r = await o.run(['start', name]);
-      if (r.exitCode !== 0) throw new ContainerStartError(`container "${name}" will not start: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      if (r.exitCode !== 0)
+        throw new ContainerStartError(`container "${name}" will not start: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
       return true;
     });
     if (!done) return { started: false, state };
@@ -70,10 +85,14 @@ async function waitUntilReady(name: string, started: boolean, o: EnsureOptions):
     if (isReady(state)) return state;
     if (!state.running && started && state.status !== 'restarting' && state.status !== 'created') {
       const logs = await o.run(['logs', '--tail', '20', name]);
-      throw new ContainerStartError(`container "${name}" stopped right after starting (status ${state.status}, exit ${state.exitCode}); last output:\n${(logs.stdout + logs.stderr).trim()}`);
+      throw new ContainerStartError(
+        `container "${name}" stopped right after starting (status ${state.status}, exit ${state.exitCode}); last output:\n${(logs.stdout + logs.stderr).trim()}`,
+      );
     }
     if (now().getTime() >= deadline) {
-      throw new ContainerStartError(`container "${name}" is not ${state.running ? 'healthy' : 'running'} after ${Math.round(o.timeoutMs / 1000)} s (status ${state.status}${state.health ? `, health ${state.health}` : ''})`);
+      throw new ContainerStartError(
+        `container "${name}" is not ${state.running ? 'healthy' : 'running'} after ${Math.round(o.timeoutMs / 1000)} s (status ${state.status}${state.health ? `, health ${state.health}` : ''})`,
+      );
     }
     await sleep(o.pollMs ?? 250);
   }
@@ -88,10 +107,22 @@ export async function execInContainer(
 ): Promise<ExecResult & { stdout: string; stderr: string }> {
   const now = options.now ?? systemNow;
   const started = now().getTime();
-  const r = await run(['exec', container, ...argv], { timeoutMs: options.timeoutMs, ...(options.onLine ? { onLine: options.onLine } : {}) });
+  const r = await run(['exec', container, ...argv], {
+    timeoutMs: options.timeoutMs,
+    ...(options.onLine ? { onLine: options.onLine } : {}),
+  });
   // Failures of docker itself (not of the command it ran) become docker errors.
-  if (r.code === 'ENOENT' || (r.exitCode !== 0 && (DAEMON_DOWN.test(r.stderr) || /No such container|is not running/i.test(r.stderr)))) {
+  if (
+    r.code === 'ENOENT' ||
+    (r.exitCode !== 0 && (DAEMON_DOWN.test(r.stderr) || /No such container|is not running/i.test(r.stderr)))
+  ) {
     throw dockerFailure(`run ${argv.join(' ')} in ${container}`, r, container);
   }
-  return { exitCode: r.exitCode ?? -1, timedOut: r.timedOut ?? false, durationMs: now().getTime() - started, stdout: r.stdout, stderr: r.stderr };
+  return {
+    exitCode: r.exitCode ?? -1,
+    timedOut: r.timedOut ?? false,
+    durationMs: now().getTime() - started,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }

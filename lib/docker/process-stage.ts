@@ -23,7 +23,12 @@ export interface DockerStageDeps {
 export function createEnsureContainersStage(d: DockerStageDeps): () => Promise<void> {
   return async () => {
     for (const name of d.config.docker.ensureContainers) {
-      await ensureContainerRunning(name, { run: d.run, gate: d.gate, log: d.log, timeoutMs: d.config.docker.startTimeoutMs });
+      await ensureContainerRunning(name, {
+        run: d.run,
+        gate: d.gate,
+        log: d.log,
+        timeoutMs: d.config.docker.startTimeoutMs,
+      });
     }
   };
 }
@@ -36,10 +41,12 @@ export function owedFileFor(config: Config): string {
 
 export function markProcessingOwed(config: Config, gate: Gate): Promise<void> {
   const file = owedFileFor(config);
-  return gate.run('note that processing is owed', { file }, () => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, new Date().toISOString() + '\n');
-  }).then(() => undefined);
+  return gate
+    .run('note that processing is owed', { file }, () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, new Date().toISOString() + '\n');
+    })
+    .then(() => undefined);
 }
 
 // Why processing does not run this time, or undefined when it should.
@@ -67,7 +74,15 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
       }),
     );
     if (!result) return { ran: false, reason: 'dry run' };
-    const report = reportOf(d, result, d.mode === 'always' ? 'asked to always process' : uploaded ? `${uploaded} new object(s)` : 'owed by an earlier watch');
+    const report = reportOf(
+      d,
+      result,
+      d.mode === 'always'
+        ? 'asked to always process'
+        : uploaded
+          ? `${uploaded} new object(s)`
+          : 'owed by an earlier watch',
+    );
     if (report.exitCode === 0) fs.rmSync(owedFileFor(config), { force: true });
     return report;
   };
@@ -84,5 +99,11 @@ function reportOf(d: DockerStageDeps, result: ExecResult, reason: string): Proce
       : undefined;
   if (error) log.write({ kind: 'process.failed', container, command, error });
   else log.write({ kind: 'process.done', container, command, durationMs: result.durationMs });
-  return { ran: true, reason, exitCode: result.timedOut ? -1 : result.exitCode, durationMs: result.durationMs, ...(error ? { error: `${command} ${error}` } : {}) };
+  return {
+    ran: true,
+    reason,
+    exitCode: result.timedOut ? -1 : result.exitCode,
+    durationMs: result.durationMs,
+    ...(error ? { error: `${command} ${error}` } : {}),
+  };
 }

@@ -15,24 +15,41 @@ export interface RunResult {
 export type OutputLine = (line: string, stream: 'stdout' | 'stderr') => void;
 
 // How the docker CLI is run; tests and callers may pass another (e.g. a different binary).
-export type DockerRunner = (args: readonly string[], options?: { timeoutMs?: number; onLine?: OutputLine }) => Promise<RunResult>;
+export type DockerRunner = (
+  args: readonly string[],
+  options?: { timeoutMs?: number; onLine?: OutputLine },
+) => Promise<RunResult>;
 
 export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = process.env): DockerRunner {
   return async (args, options = {}) => {
     const { execa } = await import('execa'); // loaded when docker is first needed, not at start-up
-    const child = execa(binary, [...args], { env, reject: false, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
+    const child = execa(binary, [...args], {
+      env,
+      reject: false,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    });
     if (options.onLine) {
       splitLines(child.stdout, 'stdout', options.onLine);
       splitLines(child.stderr, 'stderr', options.onLine);
     }
     const r = await child;
-    return { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), ...(r.code ? { code: r.code } : {}), timedOut: r.timedOut };
+    return {
+      exitCode: r.exitCode,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      ...(r.code ? { code: r.code } : {}),
+      timedOut: r.timedOut,
+    };
   };
 }
 
 // Lines of a stream, decoded as UTF-8 across chunk boundaries (a character split between two
 // chunks stays whole: setEncoding decodes with a StringDecoder).
-function splitLines(stream: NodeJS.ReadableStream | null | undefined, name: 'stdout' | 'stderr', onLine: OutputLine): void {
+function splitLines(
+  stream: NodeJS.ReadableStream | null | undefined,
+  name: 'stdout' | 'stderr',
+  onLine: OutputLine,
+): void {
   let buf = '';
   stream?.setEncoding('utf8');
   stream?.on('data', (d: string) => {
@@ -45,18 +62,29 @@ function splitLines(stream: NodeJS.ReadableStream | null | undefined, name: 'std
 }
 
 // A runner whose docker CLI sees the configured DOCKER_HOST/DOCKER_CONTEXT over `env`.
-export function createDockerRunnerFor(config: Pick<Config, 'docker'>, env: NodeJS.ProcessEnv = process.env): DockerRunner {
+export function createDockerRunnerFor(
+  config: Pick<Config, 'docker'>,
+  env: NodeJS.ProcessEnv = process.env,
+): DockerRunner {
   return createDockerRunner('docker', { ...env, ...config.docker.cliEnv });
 }
 
-export const DAEMON_DOWN = /Cannot connect to the Docker daemon|error during connect|Is the docker daemon running|connect: no such file or directory|connection refused/i;
+export const DAEMON_DOWN =
+  /Cannot connect to the Docker daemon|error during connect|Is the docker daemon running|connect: no such file or directory|connection refused/i;
 const NO_SUCH = /No such (object|container)/i;
 
 // Turn a failed docker CLI call into the error that names its cause.
 export function dockerFailure(what: string, r: RunResult, container?: string): DockerError {
-  if (r.code === 'ENOENT') return new DockerCliMissingError(`the docker CLI was not found on PATH (needed to ${what}); install docker.io or set PATH`);
+  if (r.code === 'ENOENT')
+    return new DockerCliMissingError(
+      `the docker CLI was not found on PATH (needed to ${what}); install docker.io or set PATH`,
+    );
   const detail = r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`;
-  if (DAEMON_DOWN.test(detail)) return new DockerDaemonUnreachableError(`the Docker daemon is unreachable (needed to ${what}): ${detail}`);
-  if (container && NO_SUCH.test(detail)) return new ContainerMissingError(`container "${container}" does not exist (needed to ${what}); create it or fix the container name in the config`);
+  if (DAEMON_DOWN.test(detail))
+    return new DockerDaemonUnreachableError(`the Docker daemon is unreachable (needed to ${what}): ${detail}`);
+  if (container && NO_SUCH.test(detail))
+    return new ContainerMissingError(
+      `container "${container}" does not exist (needed to ${what}); create it or fix the container name in the config`,
+    );
   return new DockerError(`docker failed to ${what}: ${detail}`);
 }

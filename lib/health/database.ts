@@ -8,7 +8,13 @@ import { formatHours, listSome } from '../humanize.ts';
 import type { CheckResult } from './checks.ts';
 
 // The Python run by `manage.py shell -c`: parameters travel base64-encoded JSON, never spliced in.
-export function databaseQueryCode(params: { model: string; key: string; time: string; sinceSeconds: number; keys: readonly string[] }): string {
+export function databaseQueryCode(params: {
+  model: string;
+  key: string;
+  time: string;
+  sinceSeconds: number;
+  keys: readonly string[];
+}): string {
   const b64 = Buffer.from(JSON.stringify(params)).toString('base64');
   return [
     'import base64, datetime, json',
@@ -35,22 +41,53 @@ export function databaseQueryCode(params: { model: string; key: string; time: st
 }
 
 // The database: rows processed within the window, and a row for every object of the run.
-export async function checkDatabase(config: Config, run: DockerRunner, keys: readonly string[], windowMs: number): Promise<CheckResult> {
+export async function checkDatabase(
+  config: Config,
+  run: DockerRunner,
+  keys: readonly string[],
+  windowMs: number,
+): Promise<CheckResult> {
   const { model, keyField, timeField } = config.health;
   const container = config.docker.djangoContainer;
-  if (!model || !container) return { name: 'database', status: 'skip', detail: `not configured (set ${!container ? 'DJANGO_CONTAINER' : 'HEALTH_MODEL'})` };
-  const code = databaseQueryCode({ model, key: keyField, time: timeField, sinceSeconds: Math.round(windowMs / 1000), keys });
+  if (!model || !container)
+    return {
+      name: 'database',
+      status: 'skip',
+      detail: `not configured (set ${!container ? 'DJANGO_CONTAINER' : 'HEALTH_MODEL'})`,
+    };
+  const code = databaseQueryCode({
+    model,
+    key: keyField,
+    time: timeField,
+    sinceSeconds: Math.round(windowMs / 1000),
+    keys,
+  });
   try {
-    const r = await execInContainer(run, container, ['python', 'manage.py', 'shell', '-c', code], { timeoutMs: config.docker.processTimeoutMs });
+    const r = await execInContainer(run, container, ['python', 'manage.py', 'shell', '-c', code], {
+      timeoutMs: config.docker.processTimeoutMs,
+    });
     const line = r.stdout.split('\n').find((l) => l.startsWith('TGSYNC_JSON '));
     if (r.exitCode !== 0 || !line) {
-      return { name: 'database', status: 'fail', detail: `reading ${model} through Django in ${container} failed (exit ${r.exitCode}): ${(r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300)}` };
+      return {
+        name: 'database',
+        status: 'fail',
+        detail: `reading ${model} through Django in ${container} failed (exit ${r.exitCode}): ${(r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300)}`,
+      };
     }
-    const data = JSON.parse(line.slice('TGSYNC_JSON '.length)) as { recent: [string, string | null][]; present: string[] };
+    const data = JSON.parse(line.slice('TGSYNC_JSON '.length)) as {
+      recent: [string, string | null][];
+      present: string[];
+    };
     const present = new Set(data.present);
     const missing = keys.filter((k) => !present.has(k));
     const detail = `${data.recent.length} row(s) of ${model} processed in the last ${formatHours(windowMs)}; ${keys.length - missing.length}/${keys.length} uploaded object(s) have their row${missing.length ? `; missing: ${listSome(missing)}` : ''}`;
-    return { name: 'database', status: missing.length ? 'fail' : 'pass', detail, ...(missing.length ? { missing } : {}), figures: { recent: data.recent.length, runObjects: keys.length, missing: missing.length } };
+    return {
+      name: 'database',
+      status: missing.length ? 'fail' : 'pass',
+      detail,
+      ...(missing.length ? { missing } : {}),
+      figures: { recent: data.recent.length, runObjects: keys.length, missing: missing.length },
+    };
   } catch (e) {
     return { name: 'database', status: 'fail', detail: describeError(e) };
   }

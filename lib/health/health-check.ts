@@ -22,16 +22,35 @@ export interface HealthOptions {
 
 // The "sync" check: the sync as the cron line runs it, as a child process; its summary, if any.
 async function runSyncCheck(o: HealthOptions): Promise<{ check: CheckResult; run?: RunSummary }> {
-  const args = [path.join(PROJECT_ROOT, 'scripts/launch.mjs'), 'sync', '--json', ...(o.configFile ? ['--config', o.configFile] : [])];
-  const r = await execa(process.execPath, args, { cwd: PROJECT_ROOT, env: o.env, reject: false, stderr: o.showSyncOutput ? 'inherit' : 'pipe' });
+  const args = [
+    path.join(PROJECT_ROOT, 'scripts/launch.mjs'),
+    'sync',
+    '--json',
+    ...(o.configFile ? ['--config', o.configFile] : []),
+  ];
+  const r = await execa(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: o.env,
+    reject: false,
+    stderr: o.showSyncOutput ? 'inherit' : 'pipe',
+  });
   let run: RunSummary | undefined;
   try {
     run = JSON.parse(String(r.stdout)) as RunSummary;
   } catch {
     run = undefined;
   }
-  const what = run ? `: ${run.uploaded} uploaded, ${run.failed} failed, processing ${run.processing?.ran ? `exit ${run.processing.exitCode}` : 'not run'} (run ${run.runId})` : '';
-  return { check: { name: 'sync', status: r.exitCode === 0 ? 'pass' : 'fail', detail: `scripts/sync.ts exited ${r.exitCode}${what}` }, ...(run ? { run } : {}) };
+  const what = run
+    ? `: ${run.uploaded} uploaded, ${run.failed} failed, processing ${run.processing?.ran ? `exit ${run.processing.exitCode}` : 'not run'} (run ${run.runId})`
+    : '';
+  return {
+    check: {
+      name: 'sync',
+      status: r.exitCode === 0 ? 'pass' : 'fail',
+      detail: `scripts/sync.ts exited ${r.exitCode}${what}`,
+    },
+    ...(run ? { run } : {}),
+  };
 }
 
 export async function runHealthCheck(config: Config, o: HealthOptions): Promise<HealthReport> {
@@ -46,9 +65,20 @@ export async function runHealthCheck(config: Config, o: HealthOptions): Promise<
   run ??= [...records].reverse().find((r) => !r.dryRun && r.status !== 'error');
   const now = o.now?.() ?? new Date();
   const uploaded = uploadedWithin(records, run, now.getTime() - config.health.windowMs);
-  const omitted = records.filter((r) => !r.dryRun && new Date(r.finishedAt).getTime() >= now.getTime() - config.health.windowMs).reduce((n, r) => n + (r.uploadedObjectsOmitted ?? 0), 0);
-  checks.push(await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now, omitted));
-  checks.push(await checkDatabase(config, createDockerRunnerFor(config, o.env), uploaded.map((u) => u.key), config.health.windowMs));
+  const omitted = records
+    .filter((r) => !r.dryRun && new Date(r.finishedAt).getTime() >= now.getTime() - config.health.windowMs)
+    .reduce((n, r) => n + (r.uploadedObjectsOmitted ?? 0), 0);
+  checks.push(
+    await checkStorage(createStorage(config), config.storage.prefix, uploaded, config.health.windowMs, now, omitted),
+  );
+  checks.push(
+    await checkDatabase(
+      config,
+      createDockerRunnerFor(config, o.env),
+      uploaded.map((u) => u.key),
+      config.health.windowMs,
+    ),
+  );
   checks.push(checkSchedule(records, config.health.maxAgeMs, now));
   return { healthy: checks.every((c) => c.status !== 'fail'), checks };
 }

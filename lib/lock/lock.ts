@@ -38,7 +38,8 @@ export interface LockOptions {
   readonly waitMs?: number;
 }
 
-export type Verdict = { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
+export type Verdict =
+  { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
 
 // Whether the owner a lock names still holds it. Pure but for the process table it is given.
 export function judgeLock(holder: LockInfo | undefined, procs: Processes): Verdict {
@@ -48,11 +49,15 @@ export function judgeLock(holder: LockInfo | undefined, procs: Processes): Verdi
   const proc = procs.info(holder.pid);
   if (!proc) return { kind: 'stale', why: `pid ${holder.pid} is gone` };
   if (holder.startTicks !== undefined) {
-    return proc.startTicks === holder.startTicks ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} now belongs to another process` };
+    return proc.startTicks === holder.startTicks
+      ? { kind: 'live' }
+      : { kind: 'stale', why: `pid ${holder.pid} now belongs to another process` };
   }
   // A lock from before owner identities: the owner was a node process that started before it.
   const startedBefore = proc.startedAtMs <= Date.parse(holder.startedAt) + 1000;
-  return startedBefore && /\bnode\b/.test(proc.command) ? { kind: 'live' } : { kind: 'stale', why: `pid ${holder.pid} is not the process that took it` };
+  return startedBefore && /\bnode\b/.test(proc.command)
+    ? { kind: 'live' }
+    : { kind: 'stale', why: `pid ${holder.pid} is not the process that took it` };
 }
 
 interface OnDisk {
@@ -119,7 +124,13 @@ function underTakeoverMutex(file: string, tmp: string, procs: Processes, fn: () 
   const mutex = `${file}.takeover`;
   if (!linkInto(tmp, mutex)) {
     const holder = readOnDisk(mutex);
-    if (!holder || judgeLock(holder.info, procs).kind !== 'stale' || !unlinkIfSame(mutex, holder) || !linkInto(tmp, mutex)) return false;
+    if (
+      !holder ||
+      judgeLock(holder.info, procs).kind !== 'stale' ||
+      !unlinkIfSame(mutex, holder) ||
+      !linkInto(tmp, mutex)
+    )
+      return false;
   }
   const mine = readOnDisk(mutex)!;
   try {
@@ -223,7 +234,9 @@ async function tryLock(a: Attempt): Promise<HeldLock> {
     if (verdict.kind === 'live') throw new LiveLockError(current.info!, file);
     if (verdict.kind === 'foreign') {
       const { pid, host, startedAt } = current.info!;
-      throw new ForeignLockError(`the lock is held by pid ${pid} on host ${host} (started ${startedAt}); remove ${file} if that run is gone`);
+      throw new ForeignLockError(
+        `the lock is held by pid ${pid} on host ${host} (started ${startedAt}); remove ${file} if that run is gone`,
+      );
     }
     if (underTakeoverMutex(file, tmp, procs, () => replaceIfSame(file, current, tmp))) {
       const from = current.info ?? { pid: 0, host: '?', startedAt: '?' };
@@ -238,6 +251,10 @@ async function tryLock(a: Attempt): Promise<HeldLock> {
 export type TakeLock = (file: string) => Promise<HeldLock>;
 
 // Take the configured lock, waiting SYNC_LOCK_WAIT_SECONDS for a live holder (or `custom`, a test's).
-export function takeConfiguredLock(config: { readonly lockFile: string; readonly lockWaitMs: number }, log: Logger, custom?: TakeLock): Promise<HeldLock> {
+export function takeConfiguredLock(
+  config: { readonly lockFile: string; readonly lockWaitMs: number },
+  log: Logger,
+  custom?: TakeLock,
+): Promise<HeldLock> {
   return (custom ?? ((f: string) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
 }

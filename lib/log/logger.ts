@@ -141,5 +141,14 @@ function errorReplacer(_key: string, value: unknown): unknown {
 // A logger that keeps records in memory, for tests of modules that log.
 export function createMemoryLogger(): Logger & { readonly records: LogRecord[] } {
   const records: LogRecord[] = [];
-  return { ...loggerOver((r) => records.push(r), systemNow, {}, {}, () => {}), records };
+  return {
+    ...loggerOver(
+      (r) => records.push(r),
+      systemNow,
+      {},
+      {},
+      () => {},
+    ),
+    records,
+  };
 }

@@ -22,17 +22,30 @@ function gauge(r: Registry, name: string, help: string, labelNames: readonly str
 }
 
 function fileCounts(s: RunSummary | undefined): Record<(typeof FILE_RESULTS)[number], number> {
-  return { uploaded: s?.uploaded ?? 0, deduplicated: s?.deduplicated ?? 0, adopted: s?.adopted ?? 0, copied: s?.copied ?? 0, conflicts: s?.conflicts ?? 0, failed: s?.failed ?? 0, not_attempted: s?.notAttempted ?? 0 };
+  return {
+    uploaded: s?.uploaded ?? 0,
+    deduplicated: s?.deduplicated ?? 0,
+    adopted: s?.adopted ?? 0,
+    copied: s?.copied ?? 0,
+    conflicts: s?.conflicts ?? 0,
+    failed: s?.failed ?? 0,
+    not_attempted: s?.notAttempted ?? 0,
+  };
 }
 
 export function lastRunRegistry(input: MetricsInput, r = new Registry()): Registry {
   const { last } = input;
   const s = last.summary;
   const seconds = (iso: string | undefined) => (iso ? Date.parse(iso) / 1000 : 0);
-  gauge(r, 'last_run_timestamp_seconds', 'When the last run (or health check) ended, Unix time.', ['source']).set({ source: last.source }, seconds(last.at));
-  gauge(r, 'last_success_timestamp_seconds', 'When the last successful run ended, Unix time (0: none recorded).').set(seconds(input.lastSuccessAt));
+  gauge(r, 'last_run_timestamp_seconds', 'When the last run (or health check) ended, Unix time.', ['source']).set(
+    { source: last.source },
+    seconds(last.at),
+  );
+  gauge(r, 'last_success_timestamp_seconds', 'When the last successful run ended, Unix time (0: none recorded).').set(
+    seconds(input.lastSuccessAt),
+  );
   gauge(r, 'last_run_success', '1 if the last run succeeded, else 0.').set(last.ok ? 1 : 0);
-  gauge(r, 'last_run_exit_code', 'Exit code of the last run (see the README\'s exit code table).').set(last.exitCode);
+  gauge(r, 'last_run_exit_code', "Exit code of the last run (see the README's exit code table).").set(last.exitCode);
   gauge(r, 'last_run_duration_seconds', 'Duration of the last run.').set((s?.durationMs ?? 0) / 1000);
   const files = gauge(r, 'last_run_files', 'Files of the last run by result.', ['result']);
   for (const [result, n] of Object.entries(fileCounts(s))) files.set({ result }, n);
@@ -41,17 +54,37 @@ export function lastRunRegistry(input: MetricsInput, r = new Registry()): Regist
   for (const [reason, n] of Object.entries(s?.skipped ?? {})) skipped.set({ reason }, n);
   const p = s?.processing;
   gauge(r, 'last_processing_ran', '1 if the last run ran the processing command.').set(p?.ran ? 1 : 0);
-  gauge(r, 'last_processing_success', '1 if the last processing command exited 0 (0 when it failed or did not run).').set(p?.ran && p.exitCode === 0 && !p.error ? 1 : 0);
-  gauge(r, 'last_processing_duration_seconds', 'Duration of the last processing command.').set((p?.durationMs ?? 0) / 1000);
+  gauge(
+    r,
+    'last_processing_success',
+    '1 if the last processing command exited 0 (0 when it failed or did not run).',
+  ).set(p?.ran && p.exitCode === 0 && !p.error ? 1 : 0);
+  gauge(r, 'last_processing_duration_seconds', 'Duration of the last processing command.').set(
+    (p?.durationMs ?? 0) / 1000,
+  );
   return r;
 }
 
 // Counters for a long-running watch: every batch since the process started.
 export class WatchTotals {
   readonly registry = new Registry();
-  private readonly runs = new Counter({ name: `${P}watch_runs_total`, help: 'Watch batches and rescans since start, by result.', labelNames: ['result'], registers: [this.registry] });
-  private readonly files = new Counter({ name: `${P}watch_files_total`, help: 'Files since start, by result.', labelNames: ['result'], registers: [this.registry] });
-  private readonly bytes = new Counter({ name: `${P}watch_uploaded_bytes_total`, help: 'Bytes uploaded since start.', registers: [this.registry] });
+  private readonly runs = new Counter({
+    name: `${P}watch_runs_total`,
+    help: 'Watch batches and rescans since start, by result.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly files = new Counter({
+    name: `${P}watch_files_total`,
+    help: 'Files since start, by result.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly bytes = new Counter({
+    name: `${P}watch_uploaded_bytes_total`,
+    help: 'Bytes uploaded since start.',
+    registers: [this.registry],
+  });
 
   add(o: Outcome): void {
     this.runs.inc({ result: o.ok ? 'ok' : 'failed' });

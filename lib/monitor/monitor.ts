@@ -66,7 +66,11 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
     const counters = await totals;
     if (!last) return counters ? counters.registry.metrics() : '';
     lastSuccess ??= { at: lastSuccessAt(config) };
-    const gauges = await (await metrics()).lastRunRegistry({ last, ...(lastSuccess.at ? { lastSuccessAt: lastSuccess.at } : {}) }).metrics();
+    const gauges = await (
+      await metrics()
+    )
+      .lastRunRegistry({ last, ...(lastSuccess.at ? { lastSuccessAt: lastSuccess.at } : {}) })
+      .metrics();
     return counters ? gauges + (await counters.registry.metrics()) : gauges;
   };
   const notify = async (o: Outcome) => {
@@ -76,8 +80,20 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(d.next) + '\n');
     if (!d.send) return void (o.ok || deps.log.write({ kind: 'notify.held', why: d.why, failures: d.next.failures }));
-    const text = maskSecrets(formatMessage(o, d, { host: os.hostname(), project: PROJECT_ROOT, logFile: deps.log.files.human ?? config.logDir }), secrets);
-    await deliver(targetsOf(m, text, o), d.why, { log: deps.log, secrets, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}) });
+    const text = maskSecrets(
+      formatMessage(o, d, {
+        host: os.hostname(),
+        project: PROJECT_ROOT,
+        logFile: deps.log.files.human ?? config.logDir,
+      }),
+      secrets,
+    );
+    await deliver(targetsOf(m, text, o), d.why, {
+      log: deps.log,
+      secrets,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
+    });
   };
   return {
     get last() {
@@ -98,14 +114,20 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
 
   async function record(o: Outcome): Promise<void> {
     try {
-      if (m.metricsFile && o.source !== 'test-sync') (await metrics()).writeMetricsFile(m.metricsFile, await metricsText());
+      if (m.metricsFile && o.source !== 'test-sync')
+        (await metrics()).writeMetricsFile(m.metricsFile, await metricsText());
     } catch (e) {
       deps.log.write({ kind: 'metrics.failed', file: m.metricsFile, error: maskSecrets(describeError(e), secrets) });
     }
     try {
       await notify(o);
     } catch (e) {
-      deps.log.write({ kind: 'notify.failed', target: 'notifications', attempts: 0, error: maskSecrets(describeError(e), secrets) });
+      deps.log.write({
+        kind: 'notify.failed',
+        target: 'notifications',
+        attempts: 0,
+        error: maskSecrets(describeError(e), secrets),
+      });
     }
   }
 }

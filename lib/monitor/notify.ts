@@ -33,12 +33,19 @@ export function targetsOf(config: MonitorConfig, text: string, payload: unknown)
   const t = config.telegram;
   if (t) {
     out.push({
-      name: 'Telegram', url: `${t.apiUrl}/bot${t.token}/sendMessage`,
+      name: 'Telegram',
+      url: `${t.apiUrl}/bot${t.token}/sendMessage`,
       body: { chat_id: t.chatId, text, disable_web_page_preview: true },
       accepted: (status, body) => status === 200 && /"ok"\s*:\s*true/.test(body),
     });
   }
-  if (config.webhookUrl) out.push({ name: 'the webhook', url: config.webhookUrl, body: { text, run: payload }, accepted: (status) => status >= 200 && status < 300 });
+  if (config.webhookUrl)
+    out.push({
+      name: 'the webhook',
+      url: config.webhookUrl,
+      body: { text, run: payload },
+      accepted: (status) => status >= 200 && status < 300,
+    });
   return out;
 }
 
@@ -74,7 +81,12 @@ export async function deliver(targets: readonly Target[], why: string, o: Delive
   await Promise.all(
     targets.map(async (t) => {
       let made = 0;
-      const policy = { retries: attempts - 1, baseMs: o.backoffMs ?? 1000, jitter: false, ...(o.sleep ? { sleep: o.sleep } : {}) };
+      const policy = {
+        retries: attempts - 1,
+        baseMs: o.backoffMs ?? 1000,
+        jitter: false,
+        ...(o.sleep ? { sleep: o.sleep } : {}),
+      };
       try {
         await withRetry(() => (made++, post(t, o)), policy);
         o.log.write({ kind: 'notify.sent', target: t.name, why });

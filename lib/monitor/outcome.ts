@@ -24,10 +24,15 @@ export function exitMeaning(code: number): string {
 // A run that ended with a summary (its exit code from the summary's status).
 export function outcomeOfRun(source: OutcomeSource, summary: RunSummary, exitCode: number, error?: unknown): Outcome {
   const firstProblem = summary.problems[0];
-  const headline = exitCode === 0
-    ? `${summary.uploaded} uploaded`
-    : error !== undefined ? describeError(error)
-    : summary.error ?? (firstProblem ? `${summary.failed + summary.conflicts} file(s) not synced, e.g. ${firstProblem.path}: ${firstProblem.detail}` : summary.processing?.error ?? summary.status);
+  const headline =
+    exitCode === 0
+      ? `${summary.uploaded} uploaded`
+      : error !== undefined
+        ? describeError(error)
+        : (summary.error ??
+          (firstProblem
+            ? `${summary.failed + summary.conflicts} file(s) not synced, e.g. ${firstProblem.path}: ${firstProblem.detail}`
+            : (summary.processing?.error ?? summary.status)));
   return { source, at: summary.finishedAt, ok: exitCode === 0, exitCode, headline, summary };
 }
 
@@ -38,6 +43,8 @@ export function outcomeOfError(source: OutcomeSource, error: unknown, at = new D
 
 export function outcomeOfHealth(report: HealthReport, exitCode: number, at = new Date()): Outcome {
   const failed = report.checks.filter((c) => c.status === 'fail');
-  const headline = failed.length ? failed.map((c) => `${c.name}: ${c.detail}`).join('; ') : `${report.checks.length} check(s) passed`;
+  const headline = failed.length
+    ? failed.map((c) => `${c.name}: ${c.detail}`).join('; ')
+    : `${report.checks.length} check(s) passed`;
   return { source: 'test-sync', at: at.toISOString(), ok: report.healthy, exitCode, headline, failedChecks: failed };
 }

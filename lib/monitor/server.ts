@@ -24,13 +24,22 @@ export interface MonitorServer {
   close(): Promise<void>;
 }
 
-export async function startMonitorServer(listen: { host: string; port: number }, src: ServerSources): Promise<MonitorServer> {
+export async function startMonitorServer(
+  listen: { host: string; port: number },
+  src: ServerSources,
+): Promise<MonitorServer> {
   const server = http.createServer((req, res) => {
     const route = (req.url ?? '/').split('?')[0];
-    const send = (code: number, type: string, body: string) => res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+    const send = (code: number, type: string, body: string) =>
+      res
+        .writeHead(code, { 'content-type': type, 'cache-control': 'no-store' })
+        .end(req.method === 'HEAD' ? undefined : body);
     if (req.method !== 'GET' && req.method !== 'HEAD') return void send(405, 'text/plain', 'GET only\n');
     if (route === '/metrics') {
-      return void src.metrics().then((text) => send(200, METRICS_CONTENT_TYPE, text), (e: unknown) => send(500, 'text/plain', `${String(e)}\n`));
+      return void src.metrics().then(
+        (text) => send(200, METRICS_CONTENT_TYPE, text),
+        (e: unknown) => send(500, 'text/plain', `${String(e)}\n`),
+      );
     }
     if (route === '/healthz') {
       const h = src.healthy();
@@ -54,11 +63,18 @@ export async function startMonitorServer(listen: { host: string; port: number },
 // The address watch mode serves, fed by its monitor and the run records.
 export async function startWatchMonitorServer(config: Config, monitor: Monitor, log: Logger): Promise<MonitorServer> {
   const { host, port } = config.monitor.listen!;
-  const server = await startMonitorServer({ host, port }, {
-    metrics: () => monitor.metricsText(),
-    healthy: () => ({ ok: monitor.last?.ok ?? true, detail: monitor.last ? `last batch ${monitor.last.at}: ${monitor.last.headline}` : 'no batch yet' }),
-    status: () => renderStatusPage({ generatedAt: new Date(), records: readRunRecords(config.logDir), host: os.hostname() }),
-  }).catch((e: NodeJS.ErrnoException) => {
+  const server = await startMonitorServer(
+    { host, port },
+    {
+      metrics: () => monitor.metricsText(),
+      healthy: () => ({
+        ok: monitor.last?.ok ?? true,
+        detail: monitor.last ? `last batch ${monitor.last.at}: ${monitor.last.headline}` : 'no batch yet',
+      }),
+      status: () =>
+        renderStatusPage({ generatedAt: new Date(), records: readRunRecords(config.logDir), host: os.hostname() }),
+    },
+  ).catch((e: NodeJS.ErrnoException) => {
     // A port taken or an address not on this machine is a setting to change, not a bug (exit 2).
     throw new ConfigError([`SYNC_METRICS_LISTEN: cannot listen on ${host}:${port} (${e.code ?? e.message})`]);
   });

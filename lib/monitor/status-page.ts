@@ -23,8 +23,16 @@ function dayKey(d: Date): string {
 }
 
 // Files and bytes uploaded per UTC day, the last `days` days, oldest first (days without runs: 0).
-export function perDay(records: readonly RunSummary[], until: Date, days = 30): Array<{ day: string; files: number; bytes: number }> {
-  const out = Array.from({ length: days }, (_, i) => ({ day: dayKey(new Date(until.getTime() - (days - 1 - i) * DAY)), files: 0, bytes: 0 }));
+export function perDay(
+  records: readonly RunSummary[],
+  until: Date,
+  days = 30,
+): Array<{ day: string; files: number; bytes: number }> {
+  const out = Array.from({ length: days }, (_, i) => ({
+    day: dayKey(new Date(until.getTime() - (days - 1 - i) * DAY)),
+    files: 0,
+    bytes: 0,
+  }));
   const byDay = new Map(out.map((d) => [d.day, d]));
   for (const r of records) {
     const d = !r.dryRun ? byDay.get(dayKey(new Date(r.finishedAt))) : undefined;
@@ -36,7 +44,11 @@ export function perDay(records: readonly RunSummary[], until: Date, days = 30): 
   return out;
 }
 
-function barChart(title: string, points: ReadonlyArray<{ day: string; value: number }>, label: (n: number) => string): string {
+function barChart(
+  title: string,
+  points: ReadonlyArray<{ day: string; value: number }>,
+  label: (n: number) => string,
+): string {
   const [w, h, pad] = [720, 160, 28];
   const max = Math.max(1, ...points.map((p) => p.value));
   const bw = (w - pad) / points.length;
@@ -44,32 +56,57 @@ function barChart(title: string, points: ReadonlyArray<{ day: string; value: num
     const bh = Math.round((p.value / max) * (h - pad));
     return `<rect x="${(pad + i * bw + 1).toFixed(1)}" y="${h - pad / 2 - bh}" width="${(bw - 2).toFixed(1)}" height="${bh}" class="bar"><title>${p.day}: ${esc(label(p.value))}</title></rect>`;
   });
-  const ticks = [0, Math.floor(points.length / 2), points.length - 1].map((i, n) => `<text x="${(n === 2 ? w : pad + i * bw).toFixed(1)}" y="${h - 2}" class="tick"${n === 2 ? ' text-anchor="end"' : ''}>${points[i]!.day.slice(5)}</text>`);
+  const ticks = [0, Math.floor(points.length / 2), points.length - 1].map(
+    (i, n) =>
+      `<text x="${(n === 2 ? w : pad + i * bw).toFixed(1)}" y="${h - 2}" class="tick"${n === 2 ? ' text-anchor="end"' : ''}>${points[i]!.day.slice(5)}</text>`,
+  );
   return `<figure><figcaption>${esc(title)} (max ${esc(label(max))} a day)</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${bars.join('')}${ticks.join('')}<line x1="${pad}" x2="${w}" y1="${h - pad / 2}" y2="${h - pad / 2}" class="axis"/></svg></figure>`;
 }
 
 function checksSection(checks: readonly CheckResult[] | undefined): string {
-  if (!checks) return '<p class="muted">Health checks not run here: <code>npx zx scripts/test-sync.ts --html FILE</code> runs them.</p>';
-  const rows = checks.map((c) => `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td>${esc(c.name)}</td><td>${esc(c.detail)}</td></tr>`);
+  if (!checks)
+    return '<p class="muted">Health checks not run here: <code>npx zx scripts/test-sync.ts --html FILE</code> runs them.</p>';
+  const rows = checks.map(
+    (c) =>
+      `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td>${esc(c.name)}</td><td>${esc(c.detail)}</td></tr>`,
+  );
   return `<table id="checks"><tr><th>result</th><th>check</th><th>detail</th></tr>${rows.join('')}</table>`;
 }
 
 function runsSection(records: readonly RunSummary[]): string {
   const last = records.slice(-30).reverse();
   if (!last.length) return '<p class="muted">No runs recorded yet.</p>';
-  const rows = last.map((r) => `<tr class="${r.status === 'ok' ? 'pass' : 'fail'}"><td>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</td><td>${esc(r.status)}${r.dryRun ? ' (dry run)' : ''}</td><td class="n">${(r.durationMs / 1000).toFixed(1)} s</td><td class="n">${r.uploaded}</td><td class="n">${esc(formatBytes(r.bytesUploaded))}</td><td class="n">${r.failed + r.conflicts}</td></tr>`);
+  const rows = last.map(
+    (r) =>
+      `<tr class="${r.status === 'ok' ? 'pass' : 'fail'}"><td>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</td><td>${esc(r.status)}${r.dryRun ? ' (dry run)' : ''}</td><td class="n">${(r.durationMs / 1000).toFixed(1)} s</td><td class="n">${r.uploaded}</td><td class="n">${esc(formatBytes(r.bytesUploaded))}</td><td class="n">${r.failed + r.conflicts}</td></tr>`,
+  );
   return `<table id="runs"><tr><th>finished (UTC)</th><th>status</th><th>duration</th><th>uploaded</th><th>bytes</th><th>failed</th></tr>${rows.join('')}</table>`;
 }
 
 function failuresSection(records: readonly RunSummary[], checks: readonly CheckResult[] | undefined): string {
   const items = [
-    ...(checks ?? []).filter((c) => c.status === 'fail').map((c) => `<li><b>check ${esc(c.name)}</b>: ${esc(c.detail)}</li>`),
-    ...records.slice(-30).reverse().filter((r) => r.status !== 'ok').map((r) => {
-      const what = r.error || r.problems.slice(0, 5).map((p) => `${p.path}: ${p.detail}`).join('; ') || r.processing?.error || r.status;
-      return `<li><b>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</b> (${esc(r.status)}): ${esc(what)}</li>`;
-    }),
+    ...(checks ?? [])
+      .filter((c) => c.status === 'fail')
+      .map((c) => `<li><b>check ${esc(c.name)}</b>: ${esc(c.detail)}</li>`),
+    ...records
+      .slice(-30)
+      .reverse()
+      .filter((r) => r.status !== 'ok')
+      .map((r) => {
+        const what =
+          r.error ||
+          r.problems
+            .slice(0, 5)
+            .map((p) => `${p.path}: ${p.detail}`)
+            .join('; ') ||
+          r.processing?.error ||
+          r.status;
+        return `<li><b>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</b> (${esc(r.status)}): ${esc(what)}</li>`;
+      }),
   ];
-  return items.length ? `<ul id="failures">${items.join('')}</ul>` : '<p class="muted" id="failures">No failures in the last 30 runs.</p>';
+  return items.length
+    ? `<ul id="failures">${items.join('')}</ul>`
+    : '<p class="muted" id="failures">No failures in the last 30 runs.</p>';
 }
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:900px}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -80,13 +117,24 @@ tr.fail td.st,tr.fail td:nth-child(2){color:#c62828;font-weight:bold}tr.pass td.
 
 export function renderStatusPage(input: StatusInput): string {
   const lastRun = [...input.records].reverse().find((r) => !r.dryRun);
-  const failing = (input.checks ?? []).some((c) => c.status === 'fail') || (lastRun !== undefined && lastRun.status !== 'ok');
+  const failing =
+    (input.checks ?? []).some((c) => c.status === 'fail') || (lastRun !== undefined && lastRun.status !== 'ok');
   const days = perDay(input.records, input.generatedAt);
-  const verdict = failing ? '<span class="badge bad" id="verdict">FAILING</span>' : '<span class="badge ok" id="verdict">HEALTHY</span>';
+  const verdict = failing
+    ? '<span class="badge bad" id="verdict">FAILING</span>'
+    : '<span class="badge ok" id="verdict">HEALTHY</span>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>telegram-sync status: ${failing ? 'FAILING' : 'healthy'}</title><style>${CSS}</style></head><body>
 <h1>telegram-sync on ${esc(input.host)} ${verdict}</h1><p class="muted">generated ${esc(input.generatedAt.toISOString())}; last run ${lastRun ? `${esc(lastRun.finishedAt)} (${esc(lastRun.status)})` : 'none'}</p>
 <h2>Health checks</h2>${checksSection(input.checks)}
-<h2>Uploads per day, last 30 days</h2>${barChart('files uploaded per day', days.map((d) => ({ day: d.day, value: d.files })), (n) => `${n} files`)}${barChart('bytes uploaded per day', days.map((d) => ({ day: d.day, value: d.bytes })), formatBytes)}
+<h2>Uploads per day, last 30 days</h2>${barChart(
+    'files uploaded per day',
+    days.map((d) => ({ day: d.day, value: d.files })),
+    (n) => `${n} files`,
+  )}${barChart(
+    'bytes uploaded per day',
+    days.map((d) => ({ day: d.day, value: d.bytes })),
+    formatBytes,
+  )}
 <h2>Last 30 runs</h2>${runsSection(input.records)}
 <h2>Failures</h2>${failuresSection(input.records, input.checks)}
 </body></html>

@@ -8,11 +8,17 @@ export function errorForSummary(summary: RunSummary): SyncError | undefined {
     case 'ok':
       return undefined;
     case 'unreachable':
-      return new StorageUnreachableError(`${summary.error ?? 'storage unreachable'}; ${summary.notAttempted} file(s) not attempted, nothing was recorded for them`);
+      return new StorageUnreachableError(
+        `${summary.error ?? 'storage unreachable'}; ${summary.notAttempted} file(s) not attempted, nothing was recorded for them`,
+      );
     case 'partial':
-      return new PartialFailureError(`${summary.failed} file(s) failed and ${summary.conflicts} conflict(s); they will be tried again next run`);
+      return new PartialFailureError(
+        `${summary.failed} file(s) failed and ${summary.conflicts} conflict(s); they will be tried again next run`,
+      );
     case 'processing-failed':
-      return new ProcessingError(`processing failed (${summary.processing?.error ?? `exit ${summary.processing?.exitCode}`}); uploads are recorded, rerun with --process-only`);
+      return new ProcessingError(
+        `processing failed (${summary.processing?.error ?? `exit ${summary.processing?.exitCode}`}); uploads are recorded, rerun with --process-only`,
+      );
     case 'error':
       // runSync records such a run and throws its error itself; this branch only keeps the switch total.
       return new PartialFailureError(summary.error ?? 'run failed');

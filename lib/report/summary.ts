@@ -175,7 +175,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
     bytesUploaded: t.bytesUploaded,
     throughputBytesPerSec: durationMs > 0 ? Math.round((t.bytesUploaded * 1000) / durationMs) : 0,
     uploadedObjects: t.uploadedObjects.slice(0, MAX_LISTED_OBJECTS),
-    ...(t.uploadedObjects.length > MAX_LISTED_OBJECTS ? { uploadedObjectsOmitted: t.uploadedObjects.length - MAX_LISTED_OBJECTS } : {}),
+    ...(t.uploadedObjects.length > MAX_LISTED_OBJECTS
+      ? { uploadedObjectsOmitted: t.uploadedObjects.length - MAX_LISTED_OBJECTS }
+      : {}),
     problems: t.problems,
     ...(input.processing ? { processing: input.processing } : {}),
     ...(input.transfer.unreachable ? { error: input.transfer.unreachable.message } : {}),
@@ -183,11 +185,42 @@ export function buildSummary(input: SummaryInput): RunSummary {
 }
 
 // The record of a run that stopped with an error before it could summarise its stages.
-export function failedRunSummary(o: { runId: string; startedAt: Date; finishedAt: Date; force: boolean; error: string }): RunSummary {
+export function failedRunSummary(o: {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  force: boolean;
+  error: string;
+}): RunSummary {
   return {
-    runId: o.runId, startedAt: o.startedAt.toISOString(), finishedAt: o.finishedAt.toISOString(), durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
-    dryRun: false, force: o.force, status: 'error', scanned: 0, complete: 0, new: 0, uploaded: 0, wouldUpload: 0, deduplicated: 0, adopted: 0, metadataAdded: 0,
-    copied: 0, keysPruned: 0, wouldCopy: 0, wouldAdopt: 0, bytesToSend: 0, conflicts: 0,
-    failed: 0, notAttempted: 0, skipped: {}, bytesUploaded: 0, throughputBytesPerSec: 0, uploadedObjects: [], problems: [], error: o.error,
+    runId: o.runId,
+    startedAt: o.startedAt.toISOString(),
+    finishedAt: o.finishedAt.toISOString(),
+    durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
+    dryRun: false,
+    force: o.force,
+    status: 'error',
+    scanned: 0,
+    complete: 0,
+    new: 0,
+    uploaded: 0,
+    wouldUpload: 0,
+    deduplicated: 0,
+    adopted: 0,
+    metadataAdded: 0,
+    copied: 0,
+    keysPruned: 0,
+    wouldCopy: 0,
+    wouldAdopt: 0,
+    bytesToSend: 0,
+    conflicts: 0,
+    failed: 0,
+    notAttempted: 0,
+    skipped: {},
+    bytesUploaded: 0,
+    throughputBytesPerSec: 0,
+    uploadedObjects: [],
+    problems: [],
+    error: o.error,
   };
 }

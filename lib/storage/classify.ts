@@ -4,13 +4,39 @@
 import { StorageError, StorageUnreachableError, SyncError } from '../errors.ts';
 
 export const NETWORK_ERROR_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
-export const UNREACHABLE_ERROR_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+export const UNREACHABLE_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 // Server hiccups, and a body the server refused because it arrived damaged (its signed
 // SHA-256 or MD5 did not match): sending it again can help.
-const RETRYABLE_S3_CODES = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout', 'RequestTimeTooSkewed', 'OperationAborted', 'XAmzContentSHA256Mismatch', 'BadDigest']);
+const RETRYABLE_S3_CODES = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'OperationAborted',
+  'XAmzContentSHA256Mismatch',
+  'BadDigest',
+]);
 
 // The code of an error or of the first cause that has one.
 export function errorCode(e: unknown): string | undefined {
@@ -37,19 +63,41 @@ export function isUnreachableError(e: unknown): boolean {
 }
 
 // What S3 servers answer when the access key, the secret or the key's rights are wrong.
-export const AUTH_ERROR_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'AuthorizationHeaderMalformed', 'InvalidSecurity']);
+export const AUTH_ERROR_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'InvalidToken',
+  'ExpiredToken',
+  'AuthorizationHeaderMalformed',
+  'InvalidSecurity',
+]);
 
-export type StorageErrorClass = new (message: string, options: { cause?: unknown; retryable?: boolean; code?: string }) => StorageError;
+export type StorageErrorClass = new (
+  message: string,
+  options: { cause?: unknown; retryable?: boolean; code?: string },
+) => StorageError;
 
 // Turn what the minio client threw into one of our errors, saying whether a retry can help.
 export function classifyStorageError(
   e: unknown,
-  o: { what: string; where: string; failure?: string; as?: StorageErrorClass; auth?: (code: string, cause: unknown) => SyncError },
+  o: {
+    what: string;
+    where: string;
+    failure?: string;
+    as?: StorageErrorClass;
+    auth?: (code: string, cause: unknown) => SyncError;
+  },
 ): SyncError {
   if (e instanceof SyncError) return e;
-  if (isUnreachableError(e)) return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}`, { cause: e });
+  if (isUnreachableError(e))
+    return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}`, { cause: e });
   const code = errorCode(e);
   if (code && AUTH_ERROR_CODES.has(code) && o.auth) return o.auth(code, e);
   const ErrorClass = o.as ?? StorageError;
-  return new ErrorClass(o.failure ?? `${o.what} failed`, { cause: e, retryable: isTransientError(e), ...(code ? { code } : {}) });
+  return new ErrorClass(o.failure ?? `${o.what} failed`, {
+    cause: e,
+    retryable: isTransientError(e),
+    ...(code ? { code } : {}),
+  });
 }

@@ -5,7 +5,14 @@ import https from 'node:https';
 import net from 'node:net';
 import type * as Minio from 'minio';
 import type { Config, StorageConfig } from '../config/load.ts';
-import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError, UploadError, VerificationError } from '../errors.ts';
+import {
+  ConfigError,
+  StorageAuthError,
+  StorageError,
+  StorageUnreachableError,
+  UploadError,
+  VerificationError,
+} from '../errors.ts';
 import { SHA256_META } from './metadata.ts';
 import { copyObject, statedPartSize, type CopyRequest } from './copy.ts';
 import { listQuery, parseListPage, type ListedObject } from './listing.ts';
@@ -36,10 +43,23 @@ export interface Storage {
   createBucket(): Promise<void>;
   stat(key: string): Promise<ObjectInfo | null>;
   // A whole object from memory, as one request; `sha256` is the body's (the server checks it).
-  putBuffer(key: string, body: Buffer, sha256: string, metadata: Record<string, string>, contentType: string): Promise<PutResult>;
+  putBuffer(
+    key: string,
+    body: Buffer,
+    sha256: string,
+    metadata: Record<string, string>,
+    contentType: string,
+  ): Promise<PutResult>;
   // A file in parts of SYNC_PART_SIZE_MB; returns the SHA-256 and length of what was sent.
   // `partBuffer` (at least a part long, or the file's size) is used for the parts instead of a new one.
-  putFileInParts(key: string, filePath: string | Buffer, size: number, metadata: Record<string, string>, contentType: string, partBuffer?: Buffer): Promise<PutResult>;
+  putFileInParts(
+    key: string,
+    filePath: string | Buffer,
+    size: number,
+    metadata: Record<string, string>,
+    contentType: string,
+    partBuffer?: Buffer,
+  ): Promise<PutResult>;
   // How uploads are verified on this server (probed once, at the first upload).
   verifyMode(): Promise<VerifyMode>;
   // A server-side copy (no object bytes sent), conditional on the source's ETag; the new ETag.
@@ -55,19 +75,32 @@ export interface StorageOptions {
 }
 
 // The storage a configuration describes, with its retry settings.
-export function createStorage(config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>, onRetry?: RetryPolicy['onRetry']): Storage {
-  return createMinioStorage(config.storage, { retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) } });
+export function createStorage(
+  config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>,
+  onRetry?: RetryPolicy['onRetry'],
+): Storage {
+  return createMinioStorage(config.storage, {
+    retry: { retries: config.retries, baseMs: config.retryBaseMs, ...(onRetry ? { onRetry } : {}) },
+  });
 }
 
 // Keep-alive connections, and a socket that neither sends nor receives for the timeout is cut
 // with ETIMEDOUT (the minio client has no timeout of its own: a stalled server would hang a run).
 export function createTransport(useSSL: boolean, timeoutMs: number): http.Agent {
   const agent = useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  const base = (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection.bind(agent);
-  (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (...args: unknown[]) => {
+  const base = (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection.bind(
+    agent,
+  );
+  (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection = (
+    ...args: unknown[]
+  ) => {
     const socket = base(...args);
     socket.on('error', () => undefined); // the request using the socket gets the error; an idle one just goes
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer from the S3 server for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(
+        Object.assign(new Error(`no answer from the S3 server for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }),
+      ),
+    );
     return socket;
   };
   return agent;
@@ -113,11 +146,24 @@ interface Requests {
 export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, mc = lazyMinioClient(cfg)): Storage {
   const where = `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}`;
   const r: Requests = {
-    cfg, mc, where,
-    request: (what, fn, o = {}) => withRetry(() => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))), options.retry),
+    cfg,
+    mc,
+    where,
+    request: (what, fn, o = {}) =>
+      withRetry(
+        () => fn().catch((e: unknown) => Promise.reject(classifyStorageError(e, { what, where, ...o }))),
+        options.retry,
+      ),
   };
   const verifyMode = probeOnce(r);
-  const target: UploadTarget = { client: mc, bucket: cfg.bucket, region: cfg.region, useSSL: cfg.useSSL, request: (what, fn) => r.request(what, fn, { as: UploadError }), verifyMode };
+  const target: UploadTarget = {
+    client: mc,
+    bucket: cfg.bucket,
+    region: cfg.region,
+    useSSL: cfg.useSSL,
+    request: (what, fn) => r.request(what, fn, { as: UploadError }),
+    verifyMode,
+  };
   return {
     bucket: cfg.bucket,
     // The first request of a run: credentials the server refuses end the run here, before any file.
@@ -125,24 +171,41 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
       r.request('bucket check', async () => (await mc()).bucketExists(cfg.bucket), {
         failure: `cannot check bucket ${cfg.bucket} on ${where}`,
         auth: (code, cause) =>
-          new StorageAuthError(`MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${where} refused them for bucket ${cfg.bucket} (${code}); check the keys and that they may read and write the bucket`, { cause }),
+          new StorageAuthError(
+            `MINIO_ACCESS_KEY / MINIO_SECRET_KEY: the S3 server ${where} refused them for bucket ${cfg.bucket} (${code}); check the keys and that they may read and write the bucket`,
+            { cause },
+          ),
       }),
     // The minio client sends no LocationConstraint for us-east-1 (which Ceph RGW would refuse).
     async createBucket() {
-      await r.request('bucket creation', async () => (await mc()).makeBucket(cfg.bucket, cfg.region)).catch((e: unknown) => {
-        const code = (e as StorageError).code;
-        if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
-        throw bucketCreationProblem(code, cfg, where) ?? e;
-      });
+      await r
+        .request('bucket creation', async () => (await mc()).makeBucket(cfg.bucket, cfg.region))
+        .catch((e: unknown) => {
+          const code = (e as StorageError).code;
+          if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
+          throw bucketCreationProblem(code, cfg, where) ?? e;
+        });
     },
     stat: (key) => statObject(r, key),
-    putBuffer: (key, body, sha256, metadata, contentType) => putBuffer(target, key, body, sha256, uploadHeaders(metadata, contentType)),
+    putBuffer: (key, body, sha256, metadata, contentType) =>
+      putBuffer(target, key, body, sha256, uploadHeaders(metadata, contentType)),
     putFileInParts: (key, filePath, size, metadata, contentType, partBuffer) =>
-      putFileInParts(target, key, filePath, size, cfg.partSizeBytes, uploadHeaders(metadata, contentType), partBuffer).catch((e: unknown) => {
-        throw e instanceof StorageUnreachableError || e instanceof VerificationError ? e : classifyStorageError(e, { what: `upload of ${key}`, where, as: UploadError });
+      putFileInParts(
+        target,
+        key,
+        filePath,
+        size,
+        cfg.partSizeBytes,
+        uploadHeaders(metadata, contentType),
+        partBuffer,
+      ).catch((e: unknown) => {
+        throw e instanceof StorageUnreachableError || e instanceof VerificationError
+          ? e
+          : classifyStorageError(e, { what: `upload of ${key}`, where, as: UploadError });
       }),
     verifyMode,
-    copy: (c) => r.request(`copy of ${c.from} to ${c.to}`, async () => copyObject(await mc(), cfg.bucket, cfg.region, c)),
+    copy: (c) =>
+      r.request(`copy of ${c.from} to ${c.to}`, async () => copyObject(await mc(), cfg.bucket, cfg.region, c)),
     remove: (key) => r.request(`removal of ${key}`, async () => (await mc()).removeObject(cfg.bucket, key)),
     partSize: async (key) => statedPartSize(await mc(), cfg.bucket, key, cfg.region),
     list: (prefix) => listPages(r, prefix),
@@ -155,13 +218,15 @@ function probeOnce(r: Requests): () => Promise<VerifyMode> {
   return () => {
     mode ??= r.cfg.useSSL
       ? Promise.resolve('etag-md5')
-      : r.request('payload-hash probe', async () => putProbe(await r.mc(), r.cfg.bucket, r.cfg.region)).then(
-          (answer) => (answer === 'refused' ? ('payload-hash' as const) : ('etag-md5' as const)),
-          (e: unknown) => {
-            if (e instanceof StorageUnreachableError || e instanceof StorageAuthError) throw e;
-            return 'etag-md5' as const; // could not tell: check every ETag ourselves
-          },
-        );
+      : r
+          .request('payload-hash probe', async () => putProbe(await r.mc(), r.cfg.bucket, r.cfg.region))
+          .then(
+            (answer) => (answer === 'refused' ? ('payload-hash' as const) : ('etag-md5' as const)),
+            (e: unknown) => {
+              if (e instanceof StorageUnreachableError || e instanceof StorageAuthError) throw e;
+              return 'etag-md5' as const; // could not tell: check every ETag ourselves
+            },
+          );
     return mode;
   };
 }
@@ -172,8 +237,18 @@ async function statObject(r: Requests, key: string): Promise<ObjectInfo | null> 
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(st.metaData ?? {})) metadata[k.toLowerCase()] = String(v);
     const sha256 = metadata[SHA256_META];
-    const encrypted = metadata['x-amz-server-side-encryption'] === 'aws:kms' || 'x-amz-server-side-encryption-customer-algorithm' in metadata;
-    return { key, size: st.size, etag: st.etag, encrypted, lastModified: st.lastModified, metadata, ...(sha256 ? { sha256 } : {}) };
+    const encrypted =
+      metadata['x-amz-server-side-encryption'] === 'aws:kms' ||
+      'x-amz-server-side-encryption-customer-algorithm' in metadata;
+    return {
+      key,
+      size: st.size,
+      etag: st.etag,
+      encrypted,
+      lastModified: st.lastModified,
+      metadata,
+      ...(sha256 ? { sha256 } : {}),
+    };
   } catch (e) {
     if (e instanceof StorageError && NOT_FOUND.has(e.code ?? '')) return null;
     throw e;
@@ -185,7 +260,11 @@ async function* listPages(r: Requests, prefix: string): AsyncIterable<ListedObje
   let token: string | undefined;
   do {
     const page = await r.request(`listing of ${prefix || 'the bucket'}`, async () => {
-      const res = await sendSigned(await r.mc(), { method: 'GET', bucketName: r.cfg.bucket, query: listQuery(prefix, token) });
+      const res = await sendSigned(await r.mc(), {
+        method: 'GET',
+        bucketName: r.cfg.bucket,
+        query: listQuery(prefix, token),
+      });
       return parseListPage(await readText(res));
     });
     yield* page.objects;
@@ -196,9 +275,14 @@ async function* listPages(r: Requests, prefix: string): AsyncIterable<ListedObje
 // What the server's refusal to create the bucket says about the configuration.
 function bucketCreationProblem(code: string | undefined, cfg: StorageConfig, where: string): ConfigError | undefined {
   if (code === 'InvalidLocationConstraint' || code === 'IllegalLocationConstraintException') {
-    return new ConfigError([`MINIO_REGION: the S3 server ${where} refused to create bucket ${cfg.bucket} in region ${JSON.stringify(cfg.region)} (${code}); set MINIO_REGION to the server's region (us-east-1 when unsure) or create the bucket beforehand`]);
+    return new ConfigError([
+      `MINIO_REGION: the S3 server ${where} refused to create bucket ${cfg.bucket} in region ${JSON.stringify(cfg.region)} (${code}); set MINIO_REGION to the server's region (us-east-1 when unsure) or create the bucket beforehand`,
+    ]);
   }
-  if (code === 'InvalidBucketName') return new ConfigError([`MINIO_BUCKET: the S3 server ${where} refused the name ${JSON.stringify(cfg.bucket)} (InvalidBucketName)`]);
+  if (code === 'InvalidBucketName')
+    return new ConfigError([
+      `MINIO_BUCKET: the S3 server ${where} refused the name ${JSON.stringify(cfg.bucket)} (InvalidBucketName)`,
+    ]);
   return undefined;
 }
 
@@ -207,4 +291,3 @@ function uploadHeaders(metadata: Record<string, string>, contentType: string): R
   for (const [k, v] of Object.entries(metadata)) headers[`X-Amz-Meta-${k}`] = v;
   return headers;
 }
-

@@ -26,7 +26,12 @@ export function copySourceOf(bucket: string, key: string): string {
 const quoted = (etag: string) => `"${etag.replace(/^"|"$/g, '')}"`;
 
 // Copy; resolves with the new object's ETag (as the server answers it, quotes removed).
-export async function copyObject(client: Minio.Client, bucket: string, region: string, c: CopyRequest): Promise<string> {
+export async function copyObject(
+  client: Minio.Client,
+  bucket: string,
+  region: string,
+  c: CopyRequest,
+): Promise<string> {
   const headers: Record<string, string> = {
     'x-amz-copy-source': copySourceOf(bucket, c.from),
     'x-amz-copy-source-if-match': quoted(c.ifMatch),
@@ -46,7 +51,12 @@ export async function copyObject(client: Minio.Client, bucket: string, region: s
 // The size of part 1 as the server states it (HEAD ?partNumber=1), when it does: a server that
 // supports it answers with x-amz-mp-parts-count; one that ignores the query (RGW 16, s3rver)
 // answers with the whole object, which says nothing about the parts.
-export async function statedPartSize(client: Minio.Client, bucket: string, key: string, region: string): Promise<number | undefined> {
+export async function statedPartSize(
+  client: Minio.Client,
+  bucket: string,
+  key: string,
+  region: string,
+): Promise<number | undefined> {
   try {
     const head = { method: 'HEAD', bucketName: bucket, objectName: key, query: 'partNumber=1' } as const;
     const res = await sendSigned(client, head, [200, 206], region);

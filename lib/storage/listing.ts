@@ -39,10 +39,17 @@ export function parseListPage(xml: string): ListPage {
 }
 
 // RFC 3986 escaping for a query value, as SigV4 wants it.
-export const escapeQueryValue = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const escapeQueryValue = (v: string) =>
+  encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 // The query of one ListObjectsV2 request, its parameters sorted as SigV4 signs them.
 export function listQuery(prefix: string, token: string | undefined, maxKeys = 1000): string {
-  const q = ['list-type=2', 'encoding-type=url', `max-keys=${maxKeys}`, `prefix=${escapeQueryValue(prefix)}`, ...(token ? [`continuation-token=${escapeQueryValue(token)}`] : [])];
+  const q = [
+    'list-type=2',
+    'encoding-type=url',
+    `max-keys=${maxKeys}`,
+    `prefix=${escapeQueryValue(prefix)}`,
+    ...(token ? [`continuation-token=${escapeQueryValue(token)}`] : []),
+  ];
   return q.sort().join('&');
 }

@@ -28,7 +28,11 @@ export function decodeMetadataValue(value: string): string {
 }
 
 // The x-amz-meta-* values of one uploaded file.
-export function objectMetadata(o: { sha256: string; originalName: string | Buffer; mtimeMs: number }): Record<string, string> {
+export function objectMetadata(o: {
+  sha256: string;
+  originalName: string | Buffer;
+  mtimeMs: number;
+}): Record<string, string> {
   return {
     [SHA256_META]: o.sha256,
     [ORIGINAL_NAME_META]: encodeMetadataValue(o.originalName),

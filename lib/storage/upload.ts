@@ -33,20 +33,42 @@ const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex'
 const unquote = (etag: string | string[] | undefined) => String(etag ?? '').replace(/^"|"$/g, '');
 
 // One signed PUT of `body` (an object, or a part when `query` names one); returns its ETag.
-async function signedPut(t: UploadTarget, key: string, body: Buffer, bodySha256: string, headers: Record<string, string>, query = ''): Promise<string> {
-  const request = { method: 'PUT', bucketName: t.bucket, objectName: key, ...(query ? { query } : {}), headers: { ...headers, 'content-length': String(body.length) } } as const;
+async function signedPut(
+  t: UploadTarget,
+  key: string,
+  body: Buffer,
+  bodySha256: string,
+  headers: Record<string, string>,
+  query = '',
+): Promise<string> {
+  const request = {
+    method: 'PUT',
+    bucketName: t.bucket,
+    objectName: key,
+    ...(query ? { query } : {}),
+    headers: { ...headers, 'content-length': String(body.length) },
+  } as const;
   const res = await sendSignedBody(await t.client(), request, body, t.useSSL ? '' : bodySha256, [200], t.region);
   const etag = unquote(res.headers.etag);
   await drain(res);
   if ((await t.verifyMode()) === 'etag-md5' && etag !== md5(body)) {
     // A transfer that damaged the bytes: sending them again can help.
-    throw new VerificationError(`the server stored other bytes for ${key}${query ? ` (${query.split('&')[0]})` : ''} than were sent (ETag ${etag || 'none'}, MD5 sent ${md5(body)})`, { retryable: true });
+    throw new VerificationError(
+      `the server stored other bytes for ${key}${query ? ` (${query.split('&')[0]})` : ''} than were sent (ETag ${etag || 'none'}, MD5 sent ${md5(body)})`,
+      { retryable: true },
+    );
   }
   return etag;
 }
 
 // A whole object from memory: one request.
-export async function putBuffer(t: UploadTarget, key: string, body: Buffer, bodySha256: string, headers: Record<string, string>): Promise<PutResult> {
+export async function putBuffer(
+  t: UploadTarget,
+  key: string,
+  body: Buffer,
+  bodySha256: string,
+  headers: Record<string, string>,
+): Promise<PutResult> {
   await t.request(`upload of ${key}`, () => signedPut(t, key, body, bodySha256, headers));
   return { sha256: bodySha256, bytes: body.length };
 }
@@ -63,9 +85,19 @@ function readPart(fd: number, buf: Buffer, offset: number): number {
 }
 
 // A large file in parts; aborted on failure so no incomplete upload is left to resume.
-export async function putFileInParts(t: UploadTarget, key: string, fsPath: string | Buffer, size: number, partSize: number, headers: Record<string, string>, partBuffer?: Buffer): Promise<PutResult> {
+export async function putFileInParts(
+  t: UploadTarget,
+  key: string,
+  fsPath: string | Buffer,
+  size: number,
+  partSize: number,
+  headers: Record<string, string>,
+  partBuffer?: Buffer,
+): Promise<PutResult> {
   const client = await t.client();
-  const uploadId = await t.request(`start of the upload of ${key}`, () => client.initiateNewMultipartUpload(t.bucket, key, headers));
+  const uploadId = await t.request(`start of the upload of ${key}`, () =>
+    client.initiateNewMultipartUpload(t.bucket, key, headers),
+  );
   const whole = crypto.createHash('sha256');
   const length = Math.min(partSize, size);
   const buf = partBuffer && partBuffer.length >= length ? partBuffer.subarray(0, length) : Buffer.allocUnsafe(length);
@@ -75,12 +107,16 @@ export async function putFileInParts(t: UploadTarget, key: string, fsPath: strin
     let sent = 0;
     for (let part = 1; sent < size; part++) {
       const n = readPart(fd, buf, sent);
-      if (n === 0) throw new VerificationError(`${String(fsPath)} shrank while it was uploading (${sent} of ${size} bytes)`);
+      if (n === 0)
+        throw new VerificationError(`${String(fsPath)} shrank while it was uploading (${sent} of ${size} bytes)`);
       const body = buf.subarray(0, n);
       whole.update(body);
       const query = `partNumber=${part}&uploadId=${encodeURIComponent(uploadId)}`;
       const partSha = sha256(body);
-      etags.push({ part, etag: await t.request(`part ${part} of ${key}`, () => signedPut(t, key, body, partSha, {}, query)) });
+      etags.push({
+        part,
+        etag: await t.request(`part ${part} of ${key}`, () => signedPut(t, key, body, partSha, {}, query)),
+      });
       sent += n;
     }
     await t.request(`completion of ${key}`, () => client.completeMultipartUpload(t.bucket, key, uploadId, etags));
@@ -99,7 +135,12 @@ export async function putProbe(client: Minio.Client, bucket: string, region: str
   const key = `.telegram-sync-probe-${crypto.randomBytes(6).toString('hex')}`;
   const body = Buffer.from('telegram-sync payload-hash probe');
   try {
-    const request = { method: 'PUT', bucketName: bucket, objectName: key, headers: { 'content-length': String(body.length) } } as const;
+    const request = {
+      method: 'PUT',
+      bucketName: bucket,
+      objectName: key,
+      headers: { 'content-length': String(body.length) },
+    } as const;
     const res = await sendSignedBody(client, request, body, sha256(Buffer.from('not the body')), [200], region);
     await drain(res);
   } catch (e) {

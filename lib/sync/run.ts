@@ -79,8 +79,27 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   const runId = options.runId ?? newRunId(startedAt);
   const log = deps.log.child({ runId });
   const legacy = legacyFrom(options, config, log);
-  const run: Run = { config, options, force: options.force, pruneOldKeys: options.pruneOldKeys ?? false, ...(legacy ? { legacy } : {}), deps, log, now, runId, startedAt };
-  log.write({ kind: 'run.start', bucket: config.storage.bucket, prefix: config.storage.prefix, dirs: config.sources.map((s) => s.path), concurrency: config.concurrency, dryRun: deps.gate.dryRun, force: options.force });
+  const run: Run = {
+    config,
+    options,
+    force: options.force,
+    pruneOldKeys: options.pruneOldKeys ?? false,
+    ...(legacy ? { legacy } : {}),
+    deps,
+    log,
+    now,
+    runId,
+    startedAt,
+  };
+  log.write({
+    kind: 'run.start',
+    bucket: config.storage.bucket,
+    prefix: config.storage.prefix,
+    dirs: config.sources.map((s) => s.path),
+    concurrency: config.concurrency,
+    dryRun: deps.gate.dryRun,
+    force: options.force,
+  });
   let lock: HeldLock | undefined;
   let cache: HashCache | undefined;
   let summary: RunSummary | undefined;
@@ -96,7 +115,10 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     // The cache is read and indexed while the scan waits for its stats (they overlap).
     const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun });
     cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
-    const scan = await scanStage(run, cacheReady.then((c) => unchangedCheck(c, { prefix: config.storage.prefix, force: run.force })));
+    const scan = await scanStage(
+      run,
+      cacheReady.then((c) => unchangedCheck(c, { prefix: config.storage.prefix, force: run.force })),
+    );
     cache = await cacheReady;
     const plan = planStage(run, scan, cache);
     await bucketReady;
@@ -107,7 +129,11 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     return summary;
   } catch (e) {
     log.write({ kind: 'run.error', error: describeError(e) });
-    if (!deps.gate.dryRun && !summary) appendRunRecord(config.logDir, failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }));
+    if (!deps.gate.dryRun && !summary)
+      appendRunRecord(
+        config.logDir,
+        failedRunSummary({ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) }),
+      );
     throw e;
   } finally {
     cache?.close();
@@ -135,8 +161,11 @@ async function takeLock(run: Run): Promise<HeldLock | undefined> {
 
 async function pruneOldLogs(run: Run): Promise<void> {
   const { config, deps } = run;
-  const pruned = await deps.gate.run('remove old logs', { dir: config.logDir, days: config.logRetentionDays }, () => pruneLogs(config.logDir, { days: config.logRetentionDays, now: run.now() }));
-  if (pruned && (pruned.logFiles || pruned.runRecords || pruned.cronLogCut)) run.log.write({ kind: 'logs.pruned', ...pruned, days: config.logRetentionDays });
+  const pruned = await deps.gate.run('remove old logs', { dir: config.logDir, days: config.logRetentionDays }, () =>
+    pruneLogs(config.logDir, { days: config.logRetentionDays, now: run.now() }),
+  );
+  if (pruned && (pruned.logFiles || pruned.runRecords || pruned.cronLogCut))
+    run.log.write({ kind: 'logs.pruned', ...pruned, days: config.logRetentionDays });
 }
 
 async function ensureBucket(run: Run): Promise<void> {
@@ -151,18 +180,40 @@ async function ensureBucket(run: Run): Promise<void> {
 // Unchanged files are settled as the scan meets them (the one place the rule is applied).
 async function scanStage(run: Run, settled: Promise<SettledCheck | undefined>): Promise<ScanResult> {
   const { config, log, now } = run;
-  const options: ScanOptions = { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now, settled };
+  const options: ScanOptions = {
+    partialSuffixes: config.partialSuffixes,
+    exclude: config.exclude,
+    stableAfterMs: config.stableAfterMs,
+    now,
+    settled,
+  };
   const scan = await (run.options.scan ?? ((o) => scanDownloads(config.sources, o)))(options);
-  for (const s of scan.skipped) log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
-  log.write({ kind: 'scan.done', complete: scan.files.length + (scan.settled?.size ?? 0), skipped: scan.skipped.length });
+  for (const s of scan.skipped)
+    log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
+  log.write({
+    kind: 'scan.done',
+    complete: scan.files.length + (scan.settled?.size ?? 0),
+    skipped: scan.skipped.length,
+  });
   return scan;
 }
 
 function planStage(run: Run, scan: ScanResult, cache: HashCache): PlanItem[] {
-  const plan = planUploads(scan.files, cache, { prefix: run.config.storage.prefix, ...(scan.settled ? { settled: scan.settled } : {}) });
+  const plan = planUploads(scan.files, cache, {
+    prefix: run.config.storage.prefix,
+    ...(scan.settled ? { settled: scan.settled } : {}),
+  });
   for (const item of plan) {
-    if (item.action === 'conflict') run.log.write({ kind: 'plan.conflict', path: item.file.absPath, key: item.key, with: item.with, ...(item.heldBy ? { heldBy: item.heldBy } : {}) });
-    if (item.action === 'invalid') run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });
+    if (item.action === 'conflict')
+      run.log.write({
+        kind: 'plan.conflict',
+        path: item.file.absPath,
+        key: item.key,
+        with: item.with,
+        ...(item.heldBy ? { heldBy: item.heldBy } : {}),
+      });
+    if (item.action === 'invalid')
+      run.log.write({ kind: 'plan.invalid-key', path: item.file.absPath, problem: item.problem });
   }
   return plan;
 }
@@ -199,7 +250,10 @@ async function transferStage(run: Run, plan: readonly PlanItem[], cache: HashCac
 
 // A process stage that throws (e.g. the django container is missing) must not hide the uploads:
 // the run is still summarised and recorded, then its error ends the run.
-async function processStage(run: Run, transfer: TransferResult): Promise<{ processing: ProcessingReport; error?: unknown }> {
+async function processStage(
+  run: Run,
+  transfer: TransferResult,
+): Promise<{ processing: ProcessingReport; error?: unknown }> {
   if (transfer.unreachable) return { processing: { ran: false, reason: 'storage unreachable' } };
   const uploaded = transfer.outcomes.filter((o) => o.status === 'uploaded').length;
   try {
@@ -209,22 +263,68 @@ async function processStage(run: Run, transfer: TransferResult): Promise<{ proce
   }
 }
 
-async function reportStage(run: Run, stages: { scan: ScanResult; plan: PlanItem[]; transfer: TransferResult; processing: ProcessingReport }): Promise<RunSummary> {
+async function reportStage(
+  run: Run,
+  stages: { scan: ScanResult; plan: PlanItem[]; transfer: TransferResult; processing: ProcessingReport },
+): Promise<RunSummary> {
   const { deps, log } = run;
-  const summary = buildSummary({ runId: run.runId, startedAt: run.startedAt, finishedAt: run.now(), dryRun: deps.gate.dryRun, force: run.force, ...stages });
+  const summary = buildSummary({
+    runId: run.runId,
+    startedAt: run.startedAt,
+    finishedAt: run.now(),
+    dryRun: deps.gate.dryRun,
+    force: run.force,
+    ...stages,
+  });
   await deps.gate.run('append the run record', {}, () => appendRunRecord(run.config.logDir, summary));
-  const { status, scanned, complete, uploaded, deduplicated, adopted, conflicts, failed, skipped, bytesUploaded, durationMs, throughputBytesPerSec } = summary;
-  log.write({ kind: 'run.summary', status, scanned, complete, new: summary.new, uploaded, deduplicated, adopted, conflicts, failed, skipped, bytesUploaded, durationMs, throughputBytesPerSec });
+  const {
+    status,
+    scanned,
+    complete,
+    uploaded,
+    deduplicated,
+    adopted,
+    conflicts,
+    failed,
+    skipped,
+    bytesUploaded,
+    durationMs,
+    throughputBytesPerSec,
+  } = summary;
+  log.write({
+    kind: 'run.summary',
+    status,
+    scanned,
+    complete,
+    new: summary.new,
+    uploaded,
+    deduplicated,
+    adopted,
+    conflicts,
+    failed,
+    skipped,
+    bytesUploaded,
+    durationMs,
+    throughputBytesPerSec,
+  });
   return summary;
 }
 
 // Only the process stage (for --process-only), under the same lock as a sync.
-export async function runProcessingOnly(config: Config, deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage }): Promise<ProcessingReport> {
+export async function runProcessingOnly(
+  config: Config,
+  deps: Pick<SyncDeps, 'log' | 'gate' | 'lock' | 'prepare'> & { process: ProcessStage },
+): Promise<ProcessingReport> {
   const lock = deps.gate.dryRun ? undefined : await takeConfiguredLock(config, deps.log, deps.lock);
   try {
     await deps.prepare?.();
     const report = await deps.process(0);
-    deps.log.write({ kind: 'run.process-only', ran: report.ran, reason: report.reason, ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}) });
+    deps.log.write({
+      kind: 'run.process-only',
+      ran: report.ran,
+      reason: report.reason,
+      ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
+    });
     return report;
   } finally {
     lock?.release();

@@ -41,11 +41,30 @@ export async function verifyUnit(t: Pick<ServiceTarget, 'unit' | 'scope' | 'anal
   try {
     fs.writeFileSync(path.join(dir, t.unit), text);
     // A user manager needs a runtime folder; a shell without a login session has none.
-    const env = t.scope === 'user' ? { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'tgsync-rt-')) } : undefined;
-    const r = await t.analyze('systemd-analyze', [...(t.scope === 'user' ? ['--user'] : []), 'verify', path.join(dir, t.unit)], env);
-    const complaints = r.output.split('\n').filter((l) => l.trim()).map((l) => l.replace(path.join(dir, ''), ''));
-    if (r.exitCode === undefined) throw new ServiceError(`systemd-analyze could not run (${r.output.split('\n')[0]}); install Debian's systemd package`);
-    if (r.exitCode !== 0 || complaints.length) throw new ServiceError(`systemd-analyze verify rejected the unit:\n${complaints.map((c) => `  ${c}`).join('\n')}`);
+    const env =
+      t.scope === 'user'
+        ? {
+            ...process.env,
+            XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'tgsync-rt-')),
+          }
+        : undefined;
+    const r = await t.analyze(
+      'systemd-analyze',
+      [...(t.scope === 'user' ? ['--user'] : []), 'verify', path.join(dir, t.unit)],
+      env,
+    );
+    const complaints = r.output
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => l.replace(path.join(dir, ''), ''));
+    if (r.exitCode === undefined)
+      throw new ServiceError(
+        `systemd-analyze could not run (${r.output.split('\n')[0]}); install Debian's systemd package`,
+      );
+    if (r.exitCode !== 0 || complaints.length)
+      throw new ServiceError(
+        `systemd-analyze verify rejected the unit:\n${complaints.map((c) => `  ${c}`).join('\n')}`,
+      );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -64,7 +83,9 @@ export async function installUnit(t: ServiceTarget, text: string, start: boolean
   const file = path.join(t.unitDir, t.unit);
   const steps = [['daemon-reload'], ['enable', t.unit], ...(start ? [['restart', t.unit]] : [])];
   if (t.dryRun) {
-    return void t.out.write(`[dry-run] systemd-analyze verify: ok\n[dry-run] would write ${file} and run:\n${steps.map((s) => `  ${commandLine(t, s)}\n`).join('')}`);
+    return void t.out.write(
+      `[dry-run] systemd-analyze verify: ok\n[dry-run] would write ${file} and run:\n${steps.map((s) => `  ${commandLine(t, s)}\n`).join('')}`,
+    );
   }
   const existed = fs.existsSync(file);
   fs.mkdirSync(t.unitDir, { recursive: true });
@@ -73,7 +94,9 @@ export async function installUnit(t: ServiceTarget, text: string, start: boolean
   fs.renameSync(tmp, file);
   const done = `${file} was written and verified`;
   for (const s of steps) await systemctl(t, s, done);
-  t.out.write(`${existed ? 'replaced' : 'installed'} ${file}; ${start ? 'enabled and (re)started' : 'enabled (not started: --no-start)'}\n`);
+  t.out.write(
+    `${existed ? 'replaced' : 'installed'} ${file}; ${start ? 'enabled and (re)started' : 'enabled (not started: --no-start)'}\n`,
+  );
   t.out.write(`follow it with: journalctl ${scopeArgs(t).join(' ')}${t.scope === 'user' ? ' ' : ''}-u ${t.unit} -f\n`);
 }
 
@@ -81,7 +104,10 @@ export async function installUnit(t: ServiceTarget, text: string, start: boolean
 export async function uninstallUnit(t: ServiceTarget): Promise<void> {
   const file = path.join(t.unitDir, t.unit);
   if (!fs.existsSync(file)) return void t.out.write(`no ${t.unit} in ${t.unitDir}; nothing to remove\n`);
-  if (t.dryRun) return void t.out.write(`[dry-run] would run \`${commandLine(t, ['disable', '--now', t.unit])}\`, remove ${file}, and run \`${commandLine(t, ['daemon-reload'])}\`\n`);
+  if (t.dryRun)
+    return void t.out.write(
+      `[dry-run] would run \`${commandLine(t, ['disable', '--now', t.unit])}\`, remove ${file}, and run \`${commandLine(t, ['daemon-reload'])}\`\n`,
+    );
   await systemctl(t, ['disable', '--now', t.unit], `nothing was removed`);
   fs.rmSync(file);
   await systemctl(t, ['daemon-reload'], `${file} was stopped, disabled and removed`);

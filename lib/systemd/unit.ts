@@ -36,14 +36,17 @@ export function systemdQuote(s: string, where: 'exec' | 'env'): string {
 
 export function renderUnit(template: string, p: UnitParams): string {
   const pathDirs = [...new Set([path.dirname(p.node), ...SAFE_PATH_DIRS])].join(':');
-  if (p.runAs !== undefined && !/^[a-z_][a-z0-9_.-]*\$?$/i.test(p.runAs)) throw new ServiceError(`--run-as: expected a user name, got ${JSON.stringify(p.runAs)}`);
+  if (p.runAs !== undefined && !/^[a-z_][a-z0-9_.-]*\$?$/i.test(p.runAs))
+    throw new ServiceError(`--run-as: expected a user name, got ${JSON.stringify(p.runAs)}`);
   const values: Record<string, string> = {
     project: literal(p.project),
     doc_url: literal(pathToFileURL(path.join(p.project, 'README.md')).href),
     unit: p.unit,
     working_directory: literal(p.project),
     path_env: systemdQuote(`PATH=${pathDirs}`, 'env'),
-    exec_start: [p.node, 'scripts/launch.mjs', 'sync', '--watch', ...p.args].map((w) => systemdQuote(w, 'exec')).join(' '),
+    exec_start: [p.node, 'scripts/launch.mjs', 'sync', '--watch', ...p.args]
+      .map((w) => systemdQuote(w, 'exec'))
+      .join(' '),
     user_line: p.scope === 'system' && p.runAs ? `User=${p.runAs}\n` : '',
     stop_timeout: `${Math.ceil(p.stopTimeoutMs / 1000) + 15}s`,
     journal_flag: p.scope === 'user' ? '--user ' : '',
@@ -51,7 +54,8 @@ export function renderUnit(template: string, p: UnitParams): string {
     wanted_by: p.scope === 'user' ? 'default.target' : 'multi-user.target',
   };
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    if (!(name in values)) throw new ServiceError(`template ${UNIT_TEMPLATE_FILE} uses unknown placeholder {{${name}}}`);
+    if (!(name in values))
+      throw new ServiceError(`template ${UNIT_TEMPLATE_FILE} uses unknown placeholder {{${name}}}`);
     return values[name]!;
   });
 }

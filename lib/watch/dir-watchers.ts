@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import { WatchLimitError } from '../errors.ts';
 import type { WalkedDir } from '../sync/scan/types.ts';
 
-export type WatchFn = (path: string | Buffer, options: { encoding: 'buffer'; persistent: boolean }, listener: (event: string, name: Buffer | null) => void) => fs.FSWatcher;
+export type WatchFn = (
+  path: string | Buffer,
+  options: { encoding: 'buffer'; persistent: boolean },
+  listener: (event: string, name: Buffer | null) => void,
+) => fs.FSWatcher;
 
 export interface DirWatchers {
   // Watch a directory (one already watched keeps its watch).
@@ -45,14 +49,21 @@ export function watchLimitError(code: string, watched: number, dir: string): Wat
   const sysctl = LIMITS[code]!;
   const now = readSysctl(sysctl) ?? '?';
   const inNamespace = readSysctl(NAMESPACE_LIMITS[code]!);
-  const lower = inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now) ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made` : '';
+  const lower =
+    inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now)
+      ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made`
+      : '';
   return new WatchLimitError(
     `cannot watch ${dir}: the kernel's inotify limit is reached (${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process${lower}). ` +
       `Raise it: sudo sysctl ${sysctl}=524288, and add that line to /etc/sysctl.d/90-telegram-sync.conf to keep it after a reboot`,
   );
 }
 
-export function createDirWatchers(onName: (dir: WalkedDir, name: Buffer) => void, onLost: (dir: WalkedDir) => void, watch: WatchFn = fs.watch as unknown as WatchFn): DirWatchers {
+export function createDirWatchers(
+  onName: (dir: WalkedDir, name: Buffer) => void,
+  onLost: (dir: WalkedDir) => void,
+  watch: WatchFn = fs.watch as unknown as WatchFn,
+): DirWatchers {
   const watchers = new Map<string, { watcher: fs.FSWatcher; dir: WalkedDir; seen: boolean }>();
   const drop = (text: string) => {
     watchers.get(text)?.watcher.close();
@@ -64,7 +75,9 @@ export function createDirWatchers(onName: (dir: WalkedDir, name: Buffer) => void
       if (known) return void (known.seen = true);
       let watcher: fs.FSWatcher;
       try {
-        watcher = watch(dir.place.fs, { encoding: 'buffer', persistent: true }, (_event, name) => (name ? onName(dir, name) : onLost(dir)));
+        watcher = watch(dir.place.fs, { encoding: 'buffer', persistent: true }, (_event, name) =>
+          name ? onName(dir, name) : onLost(dir),
+        );
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
         if (code in LIMITS) throw watchLimitError(code, watchers.size, dir.place.text);

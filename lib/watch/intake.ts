@@ -94,7 +94,10 @@ export class Intake {
       if (due.length) {
         const byPath = new Map(due.map((p) => [p.path, p]));
         const result = await scanNames(due, this.scanOptions());
-        const ready = [...result.files.map((f) => f.absPath), ...result.skipped.filter((s) => FAILED_SKIPS.has(s.reason)).map((s) => s.path)];
+        const ready = [
+          ...result.files.map((f) => f.absPath),
+          ...result.skipped.filter((s) => FAILED_SKIPS.has(s.reason)).map((s) => s.path),
+        ];
         for (const path of ready.filter((p) => !this.readyPaths.has(p))) {
           const p = this.pendingFor(path, byPath);
           if (!p) continue; // its folder is not watched (gone meanwhile): the next rescan sees it

@@ -47,7 +47,8 @@ const BATCH_MAX = 1000;
 // retry policy's backoff, without jitter: the log says when the next try comes).
 const WATCH_RETRY = { baseMs: 2000, maxMs: 5 * 60_000, jitter: false } as const;
 
-type Job = { readonly kind: 'rescan'; readonly reason: string } | { readonly kind: 'batch' } | { readonly kind: 'process' };
+type Job =
+  { readonly kind: 'rescan'; readonly reason: string } | { readonly kind: 'batch' } | { readonly kind: 'process' };
 
 export class Watch {
   readonly done: Promise<WatchEnd>;
@@ -66,28 +67,50 @@ export class Watch {
   private stopping = false;
   private ended = false;
 
-  constructor(private readonly config: Config, private readonly deps: WatchDeps) {
+  constructor(
+    private readonly config: Config,
+    private readonly deps: WatchDeps,
+  ) {
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.timers = deps.timers ?? realTimers;
     this.now = () => (deps.now ?? systemNow)().getTime();
-    this.intake = new Intake(this.timers, this.now, () => this.scanOptions(), (error) => (error ? void this.end('watching failed', error) : this.pump()), (text) => this.watchers.get(text));
-    this.watchers = createDirWatchers((dir, name) => this.intake.heard(dir, name), () => this.wantRescan('a watched folder could not name a change'), deps.watch);
+    this.intake = new Intake(
+      this.timers,
+      this.now,
+      () => this.scanOptions(),
+      (error) => (error ? void this.end('watching failed', error) : this.pump()),
+      (text) => this.watchers.get(text),
+    );
+    this.watchers = createDirWatchers(
+      (dir, name) => this.intake.heard(dir, name),
+      () => this.wantRescan('a watched folder could not name a change'),
+      deps.watch,
+    );
     this.scheduler = createProcessScheduler({
       debounceMs: config.watch.processDebounceMs,
       minIntervalMs: config.watch.processMinIntervalMs,
       now: this.now,
-      run: (count) => new Promise<boolean>((done) => {
-        this.processWanted = { count, done };
-        this.pump();
-      }),
+      run: (count) =>
+        new Promise<boolean>((done) => {
+          this.processWanted = { count, done };
+          this.pump();
+        }),
       timers: this.timers,
     });
   }
 
   start(): this {
     const { config, deps } = this;
-    deps.log.write({ kind: 'watch.start', dirs: config.sources.map((s) => s.path), rescanMinutes: config.watch.rescanMs / 60_000, stableSeconds: config.stableAfterMs / 1000 });
-    void (deps.prepare ?? (async () => {}))().then(() => this.pump(), (e: unknown) => this.end('could not prepare', e));
+    deps.log.write({
+      kind: 'watch.start',
+      dirs: config.sources.map((s) => s.path),
+      rescanMinutes: config.watch.rescanMs / 60_000,
+      stableSeconds: config.stableAfterMs / 1000,
+    });
+    void (deps.prepare ?? (async () => {}))().then(
+      () => this.pump(),
+      (e: unknown) => this.end('could not prepare', e),
+    );
     return this;
   }
 
@@ -101,7 +124,12 @@ export class Watch {
     const busy = this.busy;
     if (!busy) return this.end(reason);
     let bound: unknown;
-    const finished = await Promise.race([busy.then(() => true), new Promise<boolean>((resolve) => (bound = this.timers.set(() => resolve(false), this.config.watch.stopTimeoutMs)))]);
+    const finished = await Promise.race([
+      busy.then(() => true),
+      new Promise<boolean>(
+        (resolve) => (bound = this.timers.set(() => resolve(false), this.config.watch.stopTimeoutMs)),
+      ),
+    ]);
     this.timers.clear(bound);
     if (!finished) this.lock?.release();
     return this.end(reason, undefined, !finished);
@@ -114,11 +142,22 @@ export class Watch {
   }
 
   private end(reason: string, error?: unknown, abandoned = false): WatchEnd {
-    const end: WatchEnd = { reason, abandoned, exitCode: error ? exitCodeFor(error) : EXIT_CODES.ok, ...(error ? { error } : {}) };
+    const end: WatchEnd = {
+      reason,
+      abandoned,
+      exitCode: error ? exitCodeFor(error) : EXIT_CODES.ok,
+      ...(error ? { error } : {}),
+    };
     if (this.ended) return end;
     this.ended = true;
     this.quiet();
-    this.deps.log.write({ kind: 'watch.stopped', reason, abandoned, owed: this.scheduler.owed, ...(error ? { error: describeError(error) } : {}) });
+    this.deps.log.write({
+      kind: 'watch.stopped',
+      reason,
+      abandoned,
+      owed: this.scheduler.owed,
+      ...(error ? { error: describeError(error) } : {}),
+    });
     this.finish(end);
     return end;
   }
@@ -134,7 +173,13 @@ export class Watch {
 
   private scanOptions(): ScanOptions {
     const { config } = this;
-    return { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs, now: this.deps.now ?? systemNow, onDir: (d) => this.watchers.add(d) };
+    return {
+      partialSuffixes: config.partialSuffixes,
+      exclude: config.exclude,
+      stableAfterMs: config.stableAfterMs,
+      now: this.deps.now ?? systemNow,
+      onDir: (d) => this.watchers.add(d),
+    };
   }
 
   private nextJob(): Job | undefined {
@@ -168,7 +213,12 @@ export class Watch {
   private async syncRun(options: SyncOptions): Promise<RunSummary | undefined> {
     const { deps } = this;
     try {
-      const summary = await runSync(this.config, options, { storage: deps.storage, log: deps.log, gate: deps.gate, ...(deps.lock ? { lock: deps.lock } : {}) });
+      const summary = await runSync(this.config, options, {
+        storage: deps.storage,
+        log: deps.log,
+        gate: deps.gate,
+        ...(deps.lock ? { lock: deps.lock } : {}),
+      });
       deps.onRun?.(summary);
       if (summary.uploaded > 0 && deps.process) {
         await deps.onUploaded?.();
@@ -190,17 +240,29 @@ export class Watch {
     const started = this.now();
     const missed: string[] = [];
     this.watchers.mark();
-    const summary = await this.syncRun(this.syncOptions({
-      scan: async (options) => {
-        const result = await scanDownloads(this.config.sources, { ...options, onDir: (d) => this.watchers.add(d) });
-        this.intake.rescheduleUnstable(result, []);
-        return result;
-      },
-      onPlan: (items) => missed.push(...items.map((i) => i.file.absPath).filter((p) => !this.intake.knows(p))),
-    }));
+    const summary = await this.syncRun(
+      this.syncOptions({
+        scan: async (options) => {
+          const result = await scanDownloads(this.config.sources, { ...options, onDir: (d) => this.watchers.add(d) });
+          this.intake.rescheduleUnstable(result, []);
+          return result;
+        },
+        onPlan: (items) => missed.push(...items.map((i) => i.file.absPath).filter((p) => !this.intake.knows(p))),
+      }),
+    );
     const unwatched = this.watchers.sweep();
-    this.deps.log.write({ kind: 'watch.rescan', reason, watched: this.watchers.size, unwatched, complete: summary?.complete ?? 0, new: summary?.new ?? 0, durationMs: this.now() - started, ok: summary !== undefined });
-    if (reason === 'periodic' && missed.length) this.deps.log.write({ kind: 'watch.missed', count: missed.length, paths: missed.slice(0, 20) });
+    this.deps.log.write({
+      kind: 'watch.rescan',
+      reason,
+      watched: this.watchers.size,
+      unwatched,
+      complete: summary?.complete ?? 0,
+      new: summary?.new ?? 0,
+      durationMs: this.now() - started,
+      ok: summary !== undefined,
+    });
+    if (reason === 'periodic' && missed.length)
+      this.deps.log.write({ kind: 'watch.missed', count: missed.length, paths: missed.slice(0, 20) });
     if (!summary) this.wantRescanLater(reason);
     this.timers.clear(this.rescanTimer);
     this.rescanTimer = this.timers.set(() => this.wantRescan('periodic'), this.config.watch.rescanMs);
@@ -218,13 +280,15 @@ export class Watch {
 
   private async batch(): Promise<void> {
     const names = this.intake.takeReady(BATCH_MAX);
-    const summary = await this.syncRun(this.syncOptions({
-      scan: async (options) => {
-        const result = await scanNames(names, { ...options, onDir: (d) => this.watchers.add(d) });
-        this.intake.rescheduleUnstable(result, names);
-        return result;
-      },
-    }));
+    const summary = await this.syncRun(
+      this.syncOptions({
+        scan: async (options) => {
+          const result = await scanNames(names, { ...options, onDir: (d) => this.watchers.add(d) });
+          this.intake.rescheduleUnstable(result, names);
+          return result;
+        },
+      }),
+    );
     if (summary?.status === 'ok') {
       this.failures = 0;
       return;
@@ -245,7 +309,11 @@ export class Watch {
       const report = await deps.process!(count).finally(() => lock.release());
       done(!report.error && (!report.ran || report.exitCode === 0));
     } catch (e) {
-      deps.log.write({ kind: 'watch.retry', what: `processing (${describeError(e)})`, inSeconds: Math.round(Math.max(60_000, config.watch.processMinIntervalMs) / 1000) });
+      deps.log.write({
+        kind: 'watch.retry',
+        what: `processing (${describeError(e)})`,
+        inSeconds: Math.round(Math.max(60_000, config.watch.processMinIntervalMs) / 1000),
+      });
       done(false);
     }
   }

@@ -8,6 +8,13 @@ for (let i = 0; i < p.samples.length; i++) dt.set(p.samples[i], (dt.get(p.sample
 const byNode = new Map(p.nodes.map((n) => [n.id, n]));
 const self = new Map();
 let total = 0;
-for (const [id, us] of dt) { const n = byNode.get(id); const cf = n.callFrame; const k = `${cf.functionName || '(anon)'} ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber}`; self.set(k, (self.get(k) ?? 0) + us); total += us; }
+for (const [id, us] of dt) {
+  const n = byNode.get(id);
+  const cf = n.callFrame;
+  const k = `${cf.functionName || '(anon)'} ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber}`;
+  self.set(k, (self.get(k) ?? 0) + us);
+  total += us;
+}
 console.log(`total ${(total / 1e6).toFixed(2)} s sampled`);
-for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 14))) console.log(`${(us / 1e6).toFixed(2)} s ${(100 * us / total).toFixed(1)}%  ${k}`);
+for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 14)))
+  console.log(`${(us / 1e6).toFixed(2)} s ${((100 * us) / total).toFixed(1)}%  ${k}`);

@@ -11,7 +11,14 @@ const clean = Object.fromEntries(
 );
 
 test('npm run demo: embedded S3 server, sample downloads, two real syncs (the second uploads nothing), bucket listed', async () => {
-  const r = await execa('npm', ['run', 'demo'], { cwd: PROJECT_ROOT, env: clean, extendEnv: false, reject: false, all: true, timeout: 180_000 });
+  const r = await execa('npm', ['run', 'demo'], {
+    cwd: PROJECT_ROOT,
+    env: clean,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout: 180_000,
+  });
   assert.is(r.exitCode, 0, r.all);
   const runs = r.stdout.split('=== npx zx scripts/sync.ts');
   assert.is(runs.length, 3, 'two sync runs');
@@ -19,9 +26,16 @@ test('npm run demo: embedded S3 server, sample downloads, two real syncs (the se
   assert.match(runs[1]!, /skipped: partial 2, hidden 1/);
   assert.match(runs[2]!, /uploaded 0 /);
   assert.match(runs[2]!, /unchanged 6/);
-  const listing = r.stdout.split('=== bucket "telegram" now holds:')[1]!.split('\n').filter((l) => l.startsWith('  downloads/'));
+  const listing = r.stdout
+    .split('=== bucket "telegram" now holds:')[1]!
+    .split('\n')
+    .filter((l) => l.startsWith('  downloads/'));
   assert.is(listing.length, 5);
-  assert.ok(listing.some((l) => l.includes('фото_с_праздника.jpg') && l.includes('from tdl/-1001234567_102_фото с праздника.jpg')));
+  assert.ok(
+    listing.some(
+      (l) => l.includes('фото_с_праздника.jpg') && l.includes('from tdl/-1001234567_102_фото с праздника.jpg'),
+    ),
+  );
   assert.not.ok(r.stdout.includes('.tmp  ') || r.stdout.includes('.tdd  '));
   assert.ok(fs.existsSync(path.join(PROJECT_ROOT, '.demo/state/file_hashes.json')));
 });

@@ -8,12 +8,27 @@ import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import type { LocalS3Server } from '../../lib/dev/s3rver.ts';
 import { needing } from '../support/requires.ts';
-import { createSandbox, listBucket, runScript, startS3Server, tempDir, writeFile, type Sandbox } from '../support/env.ts';
+import {
+  createSandbox,
+  listBucket,
+  runScript,
+  startS3Server,
+  tempDir,
+  writeFile,
+  type Sandbox,
+} from '../support/env.ts';
 
 const test = suite('install-cron (real crontab, real cron)');
 const cronInstalled = ['/usr/bin/crontab', '/usr/sbin/cron'].every((p) => fs.existsSync(p));
-const it = needing(test, "Debian's cron (crontab and the cron daemon)", cronInstalled ? { ok: true } : { ok: false, why: 'crontab or cron is missing (apt-get install cron; .ci/run does this)' });
-const USER_TABLE = '# unrelated jobs of the user\nMAILTO=""\nSHELL=/bin/sh\n17 * * * * /bin/true  # hourly no-op, keep me\n\n# trailing comment\n';
+const it = needing(
+  test,
+  "Debian's cron (crontab and the cron daemon)",
+  cronInstalled
+    ? { ok: true }
+    : { ok: false, why: 'crontab or cron is missing (apt-get install cron; .ci/run does this)' },
+);
+const USER_TABLE =
+  '# unrelated jobs of the user\nMAILTO=""\nSHELL=/bin/sh\n17 * * * * /bin/true  # hourly no-op, keep me\n\n# trailing comment\n';
 let saved: string | undefined;
 let server: LocalS3Server;
 let sb: Sandbox;
@@ -35,7 +50,12 @@ test.before(async () => {
   server = await startS3Server({ directory: tempDir('s3cron') });
   sb = await createSandbox(server);
   envFile = path.join(sb.dir, 'cron.env');
-  fs.writeFileSync(envFile, Object.entries(sb.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  fs.writeFileSync(
+    envFile,
+    Object.entries(sb.env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
 });
 test.after(async () => {
   if (!cronInstalled) return;
@@ -79,12 +99,19 @@ it('"no crontab for user" is handled; uninstall then removes the table it create
 
 it('invalid schedules are refused with a reason and nothing changes; --print and --dry-run install nothing', async () => {
   await crontabSet(USER_TABLE);
-  for (const [schedule, reason] of [['61 3 * * *', /expected range 0-59/], ['0 3 * *', /expected 5 fields/], ['every night', /expected 5 fields/]] as const) {
+  for (const [schedule, reason] of [
+    ['61 3 * * *', /expected range 0-59/],
+    ['0 3 * *', /expected 5 fields/],
+    ['every night', /expected 5 fields/],
+  ] as const) {
     const r = await installCron(['--schedule', schedule]);
     assert.is(r.exitCode, EXIT_CODES.config, schedule);
     assert.match(r.stderr, reason);
   }
-  const bad = await runScript('install-cron.ts', ['--config', envFile], { CRON_SCHEDULE: '0 3 * * *', CRON_TZ: 'Nowhere/City' });
+  const bad = await runScript('install-cron.ts', ['--config', envFile], {
+    CRON_SCHEDULE: '0 3 * * *',
+    CRON_TZ: 'Nowhere/City',
+  });
   assert.is(bad.exitCode, EXIT_CODES.config);
   assert.match(bad.stderr, /CRON_TZ: expected an IANA time zone like "Europe\/Berlin", got "Nowhere\/City"/);
   assert.not.match(bad.stderr, /CRON_SCHEDULE:/);
@@ -118,9 +145,15 @@ it('a crontab that refuses the table changes nothing and says why', async () => 
   assert.is(r.exitCode, 0, r.all);
   // A crontab binary that always refuses: a real program on PATH, not a mock of ours.
   const binDir = tempDir('fakecrontab');
-  fs.writeFileSync(path.join(binDir, 'crontab'), '#!/bin/sh\nif [ "$1" = "-l" ]; then exec /usr/bin/crontab -l; fi\necho "crontab: errors in crontab file, can\'t install." >&2\nexit 1\n', { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(binDir, 'crontab'),
+    '#!/bin/sh\nif [ "$1" = "-l" ]; then exec /usr/bin/crontab -l; fi\necho "crontab: errors in crontab file, can\'t install." >&2\nexit 1\n',
+    { mode: 0o755 },
+  );
   const before = await crontabList();
-  const refused = await runScript('install-cron.ts', ['--config', envFile, '--schedule', '5 5 * * *'], { PATH: `${binDir}:${process.env.PATH}` });
+  const refused = await runScript('install-cron.ts', ['--config', envFile, '--schedule', '5 5 * * *'], {
+    PATH: `${binDir}:${process.env.PATH}`,
+  });
   assert.is(refused.exitCode, EXIT_CODES.cron, refused.all);
   assert.match(refused.stderr, /crontab refused the new table.*nothing was changed/);
   assert.is(await crontabList(), before);
@@ -135,7 +168,10 @@ it("the rendered command runs a real sync in cron's bare environment (env -i, sh
   const line = printed.stdout.split('\n').find((l) => l.includes('scripts/launch.mjs sync'))!;
   const command = cronCommandForShell(line.trim().split(/\s+/).slice(5).join(' '));
   const home = tempDir('home');
-  const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'sh', '-c', command], { cwd: '/', reject: false });
+  const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'sh', '-c', command], {
+    cwd: '/',
+    reject: false,
+  });
   assert.is(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
   const cronLog = fs.readFileSync(path.join(sb.env.SYNC_LOG_DIR!, 'cron.log'), 'utf8');
   assert.match(cronLog, /uploaded cron_chan\/bare_env\.txt/);
@@ -166,7 +202,13 @@ it('the cron daemon fires the installed job (every minute) within 75 seconds', a
     }
     const text = fs.existsSync(cronLogFile) ? fs.readFileSync(cronLogFile, 'utf8').slice(before) : '';
     assert.ok(fired, `the cron daemon ran the job within 75 s; cron.log says: ${text}`);
-    console.log(`  cron fired; its log lines:\n${text.split('\n').filter((l) => /run\.(start|summary)|upload\.done/.test(l)).map((l) => `    ${l}`).join('\n')}`);
+    console.log(
+      `  cron fired; its log lines:\n${text
+        .split('\n')
+        .filter((l) => /run\.(start|summary)|upload\.done/.test(l))
+        .map((l) => `    ${l}`)
+        .join('\n')}`,
+    );
     assert.match(text, /uploaded fired\/by_cron\.txt/);
     assert.ok((await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).some((o) => o.key === 'fired/by_cron.txt'));
   } finally {

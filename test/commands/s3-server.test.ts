@@ -8,11 +8,19 @@ import { createStorage } from '../../lib/storage/client.ts';
 import { loadConfig } from '../../lib/config/load.ts';
 import { PROJECT_ROOT, tempDir, TSX_LOADER, untilPrinted } from '../support/env.ts';
 
-
 test('prints MINIO_ENDPOINT and keys, answers S3 requests, stops on SIGTERM', async () => {
   const port = await freePort();
   const dir = tempDir('s3cmd');
-  const args = ['--openssl-legacy-provider', '--import', TSX_LOADER, 'scripts/s3-server.ts', '--port', String(port), '--dir', dir];
+  const args = [
+    '--openssl-legacy-provider',
+    '--import',
+    TSX_LOADER,
+    'scripts/s3-server.ts',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+  ];
   const child = execa(process.execPath, args, { cwd: PROJECT_ROOT, reject: false, all: true });
   let printed = '';
   child.stdout?.on('data', (d: Buffer) => (printed += d.toString()));

@@ -12,7 +12,10 @@ eachServer('scripts/test-sync.ts (subprocess)', ({ it, sandboxEach }) => {
   it('--no-sync with nothing on record: unhealthy, exit 8; after a real sync: healthy, exit 0', async () => {
     const before = await runScript('test-sync.ts', ['--no-sync', '--json'], sb.env);
     assert.is(before.exitCode, EXIT_CODES.unhealthy, before.all);
-    const report = JSON.parse(before.stdout) as { healthy: boolean; checks: Array<{ name: string; status: string; detail: string }> };
+    const report = JSON.parse(before.stdout) as {
+      healthy: boolean;
+      checks: Array<{ name: string; status: string; detail: string }>;
+    };
     assert.is(report.healthy, false);
     const schedule = report.checks.find((c) => c.name === 'schedule');
     assert.equal([schedule?.status, /no successful sync on record/.test(schedule?.detail ?? '')], ['fail', true]);

@@ -7,7 +7,13 @@ import { ConfigError } from '../../lib/errors.ts';
 import { tempDir } from '../support/env.ts';
 
 const dir = tempDir('cfg');
-const base = { MINIO_ENDPOINT: 'http://127.0.0.1:9000', MINIO_ACCESS_KEY: 'AK', MINIO_SECRET_KEY: 'very-secret', MINIO_BUCKET: 'telegram', SYNC_DOWNLOAD_DIRS: dir };
+const base = {
+  MINIO_ENDPOINT: 'http://127.0.0.1:9000',
+  MINIO_ACCESS_KEY: 'AK',
+  MINIO_SECRET_KEY: 'very-secret',
+  MINIO_BUCKET: 'telegram',
+  SYNC_DOWNLOAD_DIRS: dir,
+};
 const noEnvFile = path.join(dir, 'absent.env');
 
 test('defaults and parsing of a minimal config', () => {
@@ -34,14 +40,26 @@ test('precedence: flags over environment over .env over defaults', () => {
   assert.is(c.concurrency, 7);
   assert.is(c.storage.prefix, 'from-env/');
   assert.is(c.retries, 9);
-  const f = loadConfig({ env: base, envFile, root: dir, overrides: { SYNC_CONCURRENCY: { flag: '--concurrency', value: '2' } } });
+  const f = loadConfig({
+    env: base,
+    envFile,
+    root: dir,
+    overrides: { SYNC_CONCURRENCY: { flag: '--concurrency', value: '2' } },
+  });
   assert.is(f.concurrency, 2);
 });
 
 test('every bad value is reported together as "expected X, got Y", secrets never echoed', () => {
   try {
     loadConfig({
-      env: { MINIO_ENDPOINT: 'ftp://x', MINIO_SECRET_KEY: 'shh-secret', MINIO_BUCKET: 'UPPER', SYNC_DOWNLOAD_DIRS: `${dir},${dir}/missing`, SYNC_PART_SIZE_MB: '1', SYNC_EXCLUDE: '[1,2]' },
+      env: {
+        MINIO_ENDPOINT: 'ftp://x',
+        MINIO_SECRET_KEY: 'shh-secret',
+        MINIO_BUCKET: 'UPPER',
+        SYNC_DOWNLOAD_DIRS: `${dir},${dir}/missing`,
+        SYNC_PART_SIZE_MB: '1',
+        SYNC_EXCLUDE: '[1,2]',
+      },
       envFile: noEnvFile,
       root: dir,
     });
@@ -50,7 +68,17 @@ test('every bad value is reported together as "expected X, got Y", secrets never
     assert.instance(e, ConfigError);
     const problems = (e as ConfigError).problems;
     const keys = [...new Set(problems.map((p) => p.split(':')[0]))];
-    assert.equal(keys.sort(), ['MINIO_ACCESS_KEY', 'MINIO_BUCKET', 'MINIO_ENDPOINT', 'SYNC_DOWNLOAD_DIRS', 'SYNC_EXCLUDE', 'SYNC_PART_SIZE_MB'].sort());
+    assert.equal(
+      keys.sort(),
+      [
+        'MINIO_ACCESS_KEY',
+        'MINIO_BUCKET',
+        'MINIO_ENDPOINT',
+        'SYNC_DOWNLOAD_DIRS',
+        'SYNC_EXCLUDE',
+        'SYNC_PART_SIZE_MB',
+      ].sort(),
+    );
     assert.ok(problems.some((p) => p.includes('expected a whole number from 5 to 5120, got "1"')));
     assert.not.ok((e as Error).message.includes('shh-secret'));
   }
@@ -62,13 +90,31 @@ test('several download dirs: bare ones at the top, name= ones under their name; 
   fs.mkdirSync(a, { recursive: true });
   fs.mkdirSync(path.join(b, 'a'), { recursive: true });
   const c = loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${a},tdd=${b}` }, envFile: noEnvFile, root: dir });
-  assert.equal(c.sources.map((s) => s.keySegment), ['', 'tdd/']);
-  assert.throws(() => loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `a=${a},a=${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }), /expected distinct names/);
-  assert.throws(() => loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${b},${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }), /do not contain each other/);
+  assert.equal(
+    c.sources.map((s) => s.keySegment),
+    ['', 'tdd/'],
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        env: { ...base, SYNC_DOWNLOAD_DIRS: `a=${a},a=${path.join(b, 'a')}` },
+        envFile: noEnvFile,
+        root: dir,
+      }),
+    /expected distinct names/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({ env: { ...base, SYNC_DOWNLOAD_DIRS: `${b},${path.join(b, 'a')}` }, envFile: noEnvFile, root: dir }),
+    /do not contain each other/,
+  );
 });
 
 test('a missing explicit env file is a problem; secretsOf lists both keys', () => {
-  assert.throws(() => loadConfig({ env: base, envFile: noEnvFile, envFileRequired: true, root: dir }), /--config: expected a readable file/);
+  assert.throws(
+    () => loadConfig({ env: base, envFile: noEnvFile, envFileRequired: true, root: dir }),
+    /--config: expected a readable file/,
+  );
   assert.equal(secretsOf(loadConfig({ env: base, envFile: noEnvFile, root: dir })), ['very-secret']);
 });
 
@@ -79,10 +125,18 @@ test('checkers are at least the upload concurrency; memory must hold two parts',
   const d = loadConfig({ env: base, envFile: noEnvFile, root: dir });
   assert.is(d.checkers, 8);
   assert.throws(
-    () => loadConfig({ env: { ...base, SYNC_PART_SIZE_MB: '32', SYNC_MEMORY_MB: '48', SYNC_CHECKERS: '0' }, envFile: noEnvFile, root: dir }),
+    () =>
+      loadConfig({
+        env: { ...base, SYNC_PART_SIZE_MB: '32', SYNC_MEMORY_MB: '48', SYNC_CHECKERS: '0' },
+        envFile: noEnvFile,
+        root: dir,
+      }),
     (e: unknown) => {
       const p = (e as ConfigError).problems;
-      return p.some((x) => x.startsWith('SYNC_MEMORY_MB') && x.includes('at least twice SYNC_PART_SIZE_MB (64)')) && p.some((x) => x.startsWith('SYNC_CHECKERS'));
+      return (
+        p.some((x) => x.startsWith('SYNC_MEMORY_MB') && x.includes('at least twice SYNC_PART_SIZE_MB (64)')) &&
+        p.some((x) => x.startsWith('SYNC_CHECKERS'))
+      );
     },
   );
 });

@@ -24,7 +24,11 @@ test('.env.example sets every key and no other, each with a value its parser acc
   const problems: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (name === 'SYNC_DOWNLOAD_DIRS') continue; // an example path, not a directory on this machine
-    const ctx = { root: PROJECT_ROOT, raw: (k: string) => values[k] ?? '', problem: (t: string) => problems.push(`${name}: ${t}`) };
+    const ctx = {
+      root: PROJECT_ROOT,
+      raw: (k: string) => values[k] ?? '',
+      problem: (t: string) => problems.push(`${name}: ${t}`),
+    };
     try {
       CONFIG_KEYS[name as ConfigKey].parse(value, ctx);
     } catch (e) {

@@ -1,19 +1,41 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cronCommandForShell, hasBlock, loadTemplate, removeBlock, renderEntry, shellQuote, upsertBlock } from '../../lib/cron/crontab.ts';
+import {
+  cronCommandForShell,
+  hasBlock,
+  loadTemplate,
+  removeBlock,
+  renderEntry,
+  shellQuote,
+  upsertBlock,
+} from '../../lib/cron/crontab.ts';
 import { PROJECT_ROOT } from '../../lib/config/load.ts';
 
-const params = { project: '/opt/tg sync', schedule: '0 3 * * *', node: '/usr/bin/node', path: '/usr/bin:/bin', logFile: "/opt/tg sync/logs/it's 100%.log", args: [] as string[] };
-const USER_TABLE = '# my jobs\nMAILTO=me@example.com\nSHELL=/bin/bash\n*/5 * * * * /usr/local/bin/backup --fast   # keep\n\n@reboot echo hi\n';
+const params = {
+  project: '/opt/tg sync',
+  schedule: '0 3 * * *',
+  node: '/usr/bin/node',
+  path: '/usr/bin:/bin',
+  logFile: "/opt/tg sync/logs/it's 100%.log",
+  args: [] as string[],
+};
+const USER_TABLE =
+  '# my jobs\nMAILTO=me@example.com\nSHELL=/bin/bash\n*/5 * * * * /usr/local/bin/backup --fast   # keep\n\n@reboot echo hi\n';
 
 test('the rendered entry quotes paths for sh, escapes % for cron, and sits between markers', () => {
   const entry = renderEntry(loadTemplate(PROJECT_ROOT), params);
   const lines = entry.trimEnd().split('\n');
   assert.is(lines[0], '# BEGIN telegram-sync /opt/tg sync');
   assert.is(lines.at(-1), '# END telegram-sync /opt/tg sync');
-  assert.match(entry, /^0 3 \* \* \* cd '\/opt\/tg sync' && mkdir -p '\/opt\/tg sync\/logs' && PATH='\/usr\/bin:\/bin' '\/usr\/bin\/node' scripts\/launch\.mjs sync >> '\/opt\/tg sync\/logs\/it'\\''s 100\\%\.log' 2>&1$/m);
+  assert.match(
+    entry,
+    /^0 3 \* \* \* cd '\/opt\/tg sync' && mkdir -p '\/opt\/tg sync\/logs' && PATH='\/usr\/bin:\/bin' '\/usr\/bin\/node' scripts\/launch\.mjs sync >> '\/opt\/tg sync\/logs\/it'\\''s 100\\%\.log' 2>&1$/m,
+  );
   assert.not.match(entry, /CRON_TZ/);
-  assert.match(renderEntry(loadTemplate(PROJECT_ROOT), { ...params, tz: 'Europe/Berlin' }), /^CRON_TZ=Europe\/Berlin\n0 3/m);
+  assert.match(
+    renderEntry(loadTemplate(PROJECT_ROOT), { ...params, tz: 'Europe/Berlin' }),
+    /^CRON_TZ=Europe\/Berlin\n0 3/m,
+  );
   assert.is(cronCommandForShell(shellQuote('50%')), `'50%'`);
 });
 

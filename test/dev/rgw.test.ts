@@ -19,7 +19,10 @@ test.after(async () => {
   await cluster?.close();
   if (!pids.length) return;
   const ps = await execa('ps', ['-eo', 'pid=,stat=,comm=']);
-  const alive = ps.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter(([pid, stat]) => pids.includes(Number(pid)) && !stat!.startsWith('Z'));
+  const alive = ps.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([pid, stat]) => pids.includes(Number(pid)) && !stat!.startsWith('Z'));
   assert.equal(alive, [], `daemons left running after close: ${JSON.stringify(alive)}`);
 });
 
@@ -27,15 +30,32 @@ it('comes up, serves S3 with its generated keys, restarts its gateway, and close
   cluster = await startRgw({ directory: tempDir('rgw-own') });
   pids = cluster.running();
   assert.is(pids.length, 3, 'mon, osd and radosgw run');
-  const client = new Minio.Client({ endPoint: '127.0.0.1', port: cluster.port, useSSL: false, accessKey: cluster.accessKey, secretKey: cluster.secretKey, pathStyle: true });
+  const client = new Minio.Client({
+    endPoint: '127.0.0.1',
+    port: cluster.port,
+    useSSL: false,
+    accessKey: cluster.accessKey,
+    secretKey: cluster.secretKey,
+    pathStyle: true,
+  });
   await client.makeBucket('lifecycle');
   const body = crypto.randomBytes(1000);
   await client.putObject('lifecycle', 'x.bin', body);
   const st = await client.statObject('lifecycle', 'x.bin');
   assert.is(st.size, 1000);
-  assert.is(st.etag, crypto.createHash('md5').update(body).digest('hex'), 'a real ETag: the MD5 of a single-part object');
+  assert.is(
+    st.etag,
+    crypto.createHash('md5').update(body).digest('hex'),
+    'a real ETag: the MD5 of a single-part object',
+  );
   await cluster.stopGateway();
-  assert.is(await fetch(cluster.endpoint).then(() => 'answered', () => 'refused'), 'refused');
+  assert.is(
+    await fetch(cluster.endpoint).then(
+      () => 'answered',
+      () => 'refused',
+    ),
+    'refused',
+  );
   await cluster.startGateway();
   assert.is((await client.statObject('lifecycle', 'x.bin')).size, 1000, 'data kept across a gateway restart');
   pids = [...new Set([...pids, ...cluster.running()])];

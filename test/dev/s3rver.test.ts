@@ -9,7 +9,15 @@ import { tempDir } from '../support/env.ts';
 
 test('answers GET ?uploads with an empty list, takes a multipart upload through the minio client, and frees its port on close', async () => {
   const server = await startS3Server({ directory: tempDir('s3dev') });
-  const client = new Minio.Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY, pathStyle: true, partSize: 5 * 1024 * 1024 });
+  const client = new Minio.Client({
+    endPoint: '127.0.0.1',
+    port: server.port,
+    useSSL: false,
+    accessKey: S3RVER_KEY,
+    secretKey: S3RVER_KEY,
+    pathStyle: true,
+    partSize: 5 * 1024 * 1024,
+  });
   await client.makeBucket('shim');
   const r = await fetch(`${server.endpoint}/shim?uploads`);
   assert.is(r.status, 200);

@@ -26,11 +26,29 @@ test(`${ROUNDS} rounds of ${WORKERS} simultaneous starts: exactly one proceeds e
     undefined,
     JSON.stringify({ ...base, pid: dead.pid }),
     JSON.stringify({ ...base, pid: 1, startTicks: procs.info(1)!.startTicks + 7 }),
-    JSON.stringify({ ...base, pid: process.pid, startTicks: procs.info(process.pid)!.startTicks, bootId: 'a-boot-before-this-one' }),
+    JSON.stringify({
+      ...base,
+      pid: process.pid,
+      startTicks: procs.info(process.pid)!.startTicks,
+      bootId: 'a-boot-before-this-one',
+    }),
     '',
   ];
   const workers = Array.from({ length: WORKERS }, (_, w) =>
-    execa(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/support/lock-worker.ts'), lockFile, barrier, String(w), String(ROUNDS), String(WORKERS)], { cwd: PROJECT_ROOT, reject: false }),
+    execa(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(PROJECT_ROOT, 'test/support/lock-worker.ts'),
+        lockFile,
+        barrier,
+        String(w),
+        String(ROUNDS),
+        String(WORKERS),
+      ],
+      { cwd: PROJECT_ROOT, reject: false },
+    ),
   );
   const tally = { rounds: 0, won: 0, held: 0, staleRounds: 0 };
   for (let r = 0; r < ROUNDS; r++) {
@@ -41,12 +59,20 @@ test(`${ROUNDS} rounds of ${WORKERS} simultaneous starts: exactly one proceeds e
     }
     fs.writeFileSync(path.join(barrier, `go-${r}`), '');
     const deadline = Date.now() + 30_000;
-    while (!Array.from({ length: WORKERS }, (_, w) => fs.existsSync(path.join(barrier, `done-${r}-w${w}`))).every(Boolean)) {
+    while (
+      !Array.from({ length: WORKERS }, (_, w) => fs.existsSync(path.join(barrier, `done-${r}-w${w}`))).every(Boolean)
+    ) {
       if (Date.now() > deadline) assert.unreachable(`round ${r} did not finish`);
       await new Promise((res) => setTimeout(res, 2));
     }
-    const outcomes = Array.from({ length: WORKERS }, (_, w) => fs.readFileSync(path.join(barrier, `r${r}-w${w}`), 'utf8'));
-    assert.is(outcomes.filter((o) => o === 'won').length, 1, `round ${r} (${seed === undefined ? 'no lock' : 'stale lock'}): ${outcomes.join(', ')}`);
+    const outcomes = Array.from({ length: WORKERS }, (_, w) =>
+      fs.readFileSync(path.join(barrier, `r${r}-w${w}`), 'utf8'),
+    );
+    assert.is(
+      outcomes.filter((o) => o === 'won').length,
+      1,
+      `round ${r} (${seed === undefined ? 'no lock' : 'stale lock'}): ${outcomes.join(', ')}`,
+    );
     assert.is(outcomes.filter((o) => o === 'held').length, WORKERS - 1, `round ${r}: ${outcomes.join(', ')}`);
     assert.not.ok(fs.existsSync(lockFile), `round ${r}: released`);
     tally.rounds++;
@@ -55,7 +81,9 @@ test(`${ROUNDS} rounds of ${WORKERS} simultaneous starts: exactly one proceeds e
   }
   for (const w of workers) assert.is((await w).exitCode, 0);
   assert.equal(fs.readdirSync(path.dirname(lockFile)), [], 'no temp or takeover files left');
-  console.log(`  lock race: ${tally.rounds} rounds x ${WORKERS} processes: ${tally.won} won, ${tally.held} refused (exit-4 path), ${tally.staleRounds} rounds started from a stale lock`);
+  console.log(
+    `  lock race: ${tally.rounds} rounds x ${WORKERS} processes: ${tally.won} won, ${tally.held} refused (exit-4 path), ${tally.staleRounds} rounds started from a stale lock`,
+  );
 });
 
 test.run();

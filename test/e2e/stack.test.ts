@@ -12,11 +12,31 @@ import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { cronCommandForShell } from '../../lib/cron/crontab.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { readRunRecords } from '../../lib/report/records.ts';
-import { listBucket, PROJECT_ROOT, readLogs, runScript, tempDir, TSX_LOADER, waitFor, writeFile } from '../support/env.ts';
+import {
+  listBucket,
+  PROJECT_ROOT,
+  readLogs,
+  runScript,
+  tempDir,
+  TSX_LOADER,
+  waitFor,
+  writeFile,
+} from '../support/env.ts';
 import { needing } from '../support/requires.ts';
 import * as Minio from 'minio';
 import {
-  createStack, deleteRow, docker, DOCKER_HOST, ensureHostImage, freePort, processedRows, removeContainers, startDockerEngine, startPostgres, stopDockerEngine, stopPostgres,
+  createStack,
+  deleteRow,
+  docker,
+  DOCKER_HOST,
+  ensureHostImage,
+  freePort,
+  processedRows,
+  removeContainers,
+  startDockerEngine,
+  startPostgres,
+  stopDockerEngine,
+  stopPostgres,
 } from '../support/stack.ts';
 
 const test = suite('end to end: docker + django + postgres');
@@ -36,7 +56,8 @@ const BUCKET = 'telegram';
 
 const sha = (p: string) => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 const completedFiles = () => fs.readdirSync(downloads).filter((n) => !n.endsWith('.tmp') && !n.startsWith('.'));
-const containerStatus = async (name: string) => (await docker(['inspect', '--format', '{{.State.Status}}', name], { reject: false })).stdout.trim();
+const containerStatus = async (name: string) =>
+  (await docker(['inspect', '--format', '{{.State.Status}}', name], { reject: false })).stdout.trim();
 const settle = () => new Promise((r) => setTimeout(r, 1500)); // SYNC_STABLE_SECONDS=1
 const keyOf = (name: string) => name.replace(/\s/g, '_');
 
@@ -46,11 +67,17 @@ async function runAsCron(): Promise<{ exitCode: number; output: string }> {
   const line = printed.stdout.split('\n').find((l) => l.includes('scripts/launch.mjs sync'))!;
   const command = cronCommandForShell(line.trim().split(/\s+/).slice(5).join(' '));
   const before = fs.existsSync(cronLog) ? fs.readFileSync(cronLog, 'utf8').length : 0;
-  const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${base}`, 'sh', '-c', command], { cwd: '/', reject: false, timeout: 300_000 });
+  const r = await execa('env', ['-i', 'SHELL=/bin/sh', 'PATH=/usr/bin:/bin', `HOME=${base}`, 'sh', '-c', command], {
+    cwd: '/',
+    reject: false,
+    timeout: 300_000,
+  });
   return { exitCode: r.exitCode ?? -1, output: fs.readFileSync(cronLog, 'utf8').slice(before) };
 }
-const sync = (args: string[], env: Record<string, string> = {}) => runScript('sync.ts', ['--config', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
-const testSync = (args: string[], env: Record<string, string> = {}) => runScript('test-sync.ts', ['--config', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
+const sync = (args: string[], env: Record<string, string> = {}) =>
+  runScript('sync.ts', ['--config', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
+const testSync = (args: string[], env: Record<string, string> = {}) =>
+  runScript('test-sync.ts', ['--config', envFile, ...args], { DOCKER_HOST, ...env }, { timeoutMs: 300_000 });
 
 test.before(async () => {
   if (!engine.ok || !pg.ok) return;
@@ -72,15 +99,41 @@ async function setUp(): Promise<void> {
   await createStack({ s3Port, s3Dir, downloads, djangoState, bucket: BUCKET });
   envFile = path.join(base, 'stack.env');
   cronLog = path.join(base, 'logs', 'cron.log');
-  fs.writeFileSync(envFile, [
-    `MINIO_ENDPOINT=http://127.0.0.1:${s3Port}`, 'MINIO_ACCESS_KEY=S3RVER', 'MINIO_SECRET_KEY=S3RVER', `MINIO_BUCKET=${BUCKET}`,
-    `SYNC_DOWNLOAD_DIRS=${downloads}`, `SYNC_CACHE_FILE=${base}/state/file_hashes.json`, `SYNC_LOCK_FILE=${base}/state/sync.lock`, `SYNC_LOG_DIR=${base}/logs`,
-    'SYNC_STABLE_SECONDS=1', 'SYNC_RETRIES=2', 'SYNC_RETRY_BASE_MS=100',
-    'SYNC_CONTAINERS=telegram-downloader,minio', 'DJANGO_CONTAINER=django', 'PROCESS_COMMAND=python manage.py process_scrap', 'PROCESS_TIMEOUT_SECONDS=120',
-    `DOCKER_HOST=${DOCKER_HOST}`, 'HEALTH_MODEL=scrap.ProcessedFile', 'HEALTH_KEY_FIELD=key', 'HEALTH_TIME_FIELD=processed_at',
-  ].join('\n') + '\n');
-  client = new Minio.Client({ endPoint: '127.0.0.1', port: s3Port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', pathStyle: true });
-  console.log(`  stack up: engine ${DOCKER_HOST}, S3 in container "minio" on 127.0.0.1:${s3Port}, PostgreSQL 127.0.0.1:5432\n${(await docker(['ps', '--format', '    {{.Names}}\t{{.Status}}\t{{.Image}}'])).stdout}`);
+  fs.writeFileSync(
+    envFile,
+    [
+      `MINIO_ENDPOINT=http://127.0.0.1:${s3Port}`,
+      'MINIO_ACCESS_KEY=S3RVER',
+      'MINIO_SECRET_KEY=S3RVER',
+      `MINIO_BUCKET=${BUCKET}`,
+      `SYNC_DOWNLOAD_DIRS=${downloads}`,
+      `SYNC_CACHE_FILE=${base}/state/file_hashes.json`,
+      `SYNC_LOCK_FILE=${base}/state/sync.lock`,
+      `SYNC_LOG_DIR=${base}/logs`,
+      'SYNC_STABLE_SECONDS=1',
+      'SYNC_RETRIES=2',
+      'SYNC_RETRY_BASE_MS=100',
+      'SYNC_CONTAINERS=telegram-downloader,minio',
+      'DJANGO_CONTAINER=django',
+      'PROCESS_COMMAND=python manage.py process_scrap',
+      'PROCESS_TIMEOUT_SECONDS=120',
+      `DOCKER_HOST=${DOCKER_HOST}`,
+      'HEALTH_MODEL=scrap.ProcessedFile',
+      'HEALTH_KEY_FIELD=key',
+      'HEALTH_TIME_FIELD=processed_at',
+    ].join('\n') + '\n',
+  );
+  client = new Minio.Client({
+    endPoint: '127.0.0.1',
+    port: s3Port,
+    useSSL: false,
+    accessKey: 'S3RVER',
+    secretKey: 'S3RVER',
+    pathStyle: true,
+  });
+  console.log(
+    `  stack up: engine ${DOCKER_HOST}, S3 in container "minio" on 127.0.0.1:${s3Port}, PostgreSQL 127.0.0.1:5432\n${(await docker(['ps', '--format', '    {{.Names}}\t{{.Status}}\t{{.Image}}'])).stdout}`,
+  );
 }
 
 test.after(async () => {
@@ -105,12 +158,17 @@ it('as cron runs it: the stopped downloader is started again, only completed fil
   assert.is(r.exitCode, 0, r.output);
   assert.is(await containerStatus('telegram-downloader'), 'running', 'the downloader was started again');
   assert.match(r.output, /container telegram-downloader is exited; starting it/);
-  assert.match(r.output, /container minio is exited; starting it[\s\S]*container minio is running and healthy[\s\S]*upload\.done/, 'waits for MinIO to be healthy before uploading');
+  assert.match(
+    r.output,
+    /container minio is exited; starting it[\s\S]*container minio is running and healthy[\s\S]*upload\.done/,
+    'waits for MinIO to be healthy before uploading',
+  );
   assert.is(await containerStatus('minio'), 'running');
 
   const objects = await listBucket(client, BUCKET);
   const byKey = new Map(objects.map((o) => [o.key, o]));
-  for (const name of before) assert.is(byKey.get(keyOf(name))?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
+  for (const name of before)
+    assert.is(byKey.get(keyOf(name))?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
   for (const o of objects) {
     assert.not.ok(o.key.endsWith('.tmp'), `no partial in the bucket: ${o.key}`);
     const local = completedFiles().find((n) => keyOf(n) === o.key);
@@ -121,12 +179,20 @@ it('as cron runs it: the stopped downloader is started again, only completed fil
   assert.equal(rows.map((x) => x.key).sort(), objects.map((o) => o.key).sort(), 'a row in PostgreSQL for every object');
   for (const row of rows) assert.is(row.sha256, byKey.get(row.key)?.sha256);
   assert.match(r.output, /process\.output: process_scrap: \d+ new object\(s\) recorded/);
-  console.log(`  bucket after the cron-style run: ${objects.map((o) => o.key).join(', ')}\n  rows in scrap_processedfile: ${rows.map((x) => `${x.key} (${x.size} B)`).join(', ')}`);
+  console.log(
+    `  bucket after the cron-style run: ${objects.map((o) => o.key).join(', ')}\n  rows in scrap_processedfile: ${rows.map((x) => `${x.key} (${x.size} B)`).join(', ')}`,
+  );
 
   const health = await testSync([]);
-  console.log(`  scripts/test-sync.ts report:\n${health.stdout.split('\n').map((l) => `    ${l}`).join('\n')}`);
+  console.log(
+    `  scripts/test-sync.ts report:\n${health.stdout
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}`,
+  );
   assert.is(health.exitCode, 0, health.all);
-  for (const check of ['sync', 'minio', 'database', 'schedule']) assert.match(health.stdout, new RegExp(`^PASS ${check}: `, 'm'));
+  for (const check of ['sync', 'minio', 'database', 'schedule'])
+    assert.match(health.stdout, new RegExp(`^PASS ${check}: `, 'm'));
   assert.match(health.stdout, /pipeline HEALTHY/);
 });
 
@@ -134,9 +200,22 @@ it('watch mode with the real engine: a burst of downloads reaches the bucket and
   if (setupError) throw setupError;
   const logDir = path.join(base, 'logs');
   const execs = () => (readLogs(logDir).match(/docker exec django python manage\.py process_scrap/g) ?? []).length;
-  const child = execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--config', envFile, '--watch'], {
-    cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DOCKER_HOST, PROCESS_DEBOUNCE_SECONDS: '3', PROCESS_MIN_INTERVAL_SECONDS: '0' }, extendEnv: false, reject: false, all: true,
-  });
+  const child = execa(
+    process.execPath,
+    ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--config', envFile, '--watch'],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        DOCKER_HOST,
+        PROCESS_DEBOUNCE_SECONDS: '3',
+        PROCESS_MIN_INTERVAL_SECONDS: '0',
+      },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    },
+  );
   try {
     await waitFor('the watch to catch up', () => readLogs(logDir).includes('caught up'));
     await docker(['stop', '-t', '1', 'telegram-downloader']); // from here on only the burst below arrives
@@ -159,8 +238,12 @@ it('watch mode with the real engine: a burst of downloads reaches the bucket and
     assert.is(r.exitCode, 0, r.all);
     assert.is(execs() - before, 1, 'one docker exec for the whole burst');
     const objects = new Map((await listBucket(client, BUCKET)).map((o) => [o.key, o]));
-    for (const [i, name] of names.entries()) assert.is(objects.get(keys[i]!)?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
-    assert.not.ok([...objects.keys()].some((k) => k.endsWith('.tmp')), 'no partial in the bucket');
+    for (const [i, name] of names.entries())
+      assert.is(objects.get(keys[i]!)?.sha256, sha(path.join(downloads, name)), `${name} uploaded intact`);
+    assert.not.ok(
+      [...objects.keys()].some((k) => k.endsWith('.tmp')),
+      'no partial in the bucket',
+    );
   } finally {
     child.kill('SIGKILL');
     await docker(['start', 'telegram-downloader'], { reject: false });
@@ -188,14 +271,21 @@ it('process_scrap failing: its own exit code, uploads stay recorded and are not 
 
   const again = await sync(['--json'], only);
   assert.is(again.exitCode, 0, again.all);
-  const s2 = JSON.parse(again.stdout) as { uploaded: number; skipped: Record<string, number>; processing: { ran: boolean } };
+  const s2 = JSON.parse(again.stdout) as {
+    uploaded: number;
+    skipped: Record<string, number>;
+    processing: { ran: boolean };
+  };
   assert.is(s2.uploaded, 0, 'not re-uploaded');
   assert.ok(s2.skipped.unchanged! >= 1);
   assert.is(s2.processing.ran, false);
 
   const processed = await sync(['--process-only'], only);
   assert.is(processed.exitCode, 0, processed.all);
-  assert.ok((await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'), 'row recorded by --process-only');
+  assert.ok(
+    (await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'),
+    'row recorded by --process-only',
+  );
 });
 
 it('a row missing from the database: test-sync names the key and fails', async () => {
@@ -207,7 +297,10 @@ it('a row missing from the database: test-sync names the key and fails', async (
   await deleteRow('report_to_lose.txt');
   const r = await testSync(['--no-sync', '--json']);
   assert.is(r.exitCode, EXIT_CODES.unhealthy, r.all);
-  const report = JSON.parse(r.stdout) as { healthy: boolean; checks: { name: string; status: string; missing?: string[] }[] };
+  const report = JSON.parse(r.stdout) as {
+    healthy: boolean;
+    checks: { name: string; status: string; missing?: string[] }[];
+  };
   assert.is(report.healthy, false);
   const db = report.checks.find((c) => c.name === 'database')!;
   assert.is(db.status, 'fail');
@@ -233,7 +326,21 @@ it('the django container missing: exit code and a message naming it; the upload 
 it('a container that will not start: its own message with its last output; nothing uploaded', async () => {
   if (setupError) throw setupError;
   await docker(['rm', '-f', 'broken-downloader'], { reject: false });
-  await docker(['create', '--name', 'broken-downloader', '--network', 'none', '-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro', 'tgsync-host:latest', 'sh', '-c', 'echo "session file missing: cannot log in" >&2; exit 3']);
+  await docker([
+    'create',
+    '--name',
+    'broken-downloader',
+    '--network',
+    'none',
+    '-v',
+    '/usr:/usr:ro',
+    '-v',
+    '/etc:/etc:ro',
+    'tgsync-host:latest',
+    'sh',
+    '-c',
+    'echo "session file missing: cannot log in" >&2; exit 3',
+  ]);
   const f = writeFile(downloads, 'waits for the downloader.txt', `w ${Date.now()}`);
   await settle();
   const r = await sync([], { SYNC_CONTAINERS: 'minio,broken-downloader' });

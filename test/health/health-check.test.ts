@@ -25,7 +25,14 @@ test('healthy after a real sync; an object gone from the bucket makes the minio 
   const config = sb.config();
   await syncOnce(config);
   const ok = await runHealthCheck(config, { env: {}, sync: false, showSyncOutput: false });
-  assert.equal(ok.checks.map((c) => [c.name, c.status]), [['minio', 'pass'], ['database', 'skip'], ['schedule', 'pass']]);
+  assert.equal(
+    ok.checks.map((c) => [c.name, c.status]),
+    [
+      ['minio', 'pass'],
+      ['database', 'skip'],
+      ['schedule', 'pass'],
+    ],
+  );
   assert.ok(ok.healthy);
   await sb.client().removeObject(config.storage.bucket, 'chan/a.txt');
   const bad = await runHealthCheck(config, { env: {}, sync: false, showSyncOutput: false });

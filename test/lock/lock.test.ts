@@ -14,7 +14,13 @@ import { tempDir } from '../support/env.ts';
 
 const procs = linuxProcesses();
 const me = procs.info(process.pid)!;
-const mine: LockInfo = { pid: process.pid, host: os.hostname(), bootId: procs.bootId(), startTicks: me.startTicks, startedAt: new Date().toISOString() };
+const mine: LockInfo = {
+  pid: process.pid,
+  host: os.hostname(),
+  bootId: procs.bootId(),
+  startTicks: me.startTicks,
+  startedAt: new Date().toISOString(),
+};
 
 test('judgeLock: live, foreign, and every kind of stale', () => {
   const table: Array<[string, LockInfo | undefined, string]> = [
@@ -24,9 +30,21 @@ test('judgeLock: live, foreign, and every kind of stale', () => {
     ['a PID now used by another process (PID 1)', { ...mine, pid: 1, startTicks: me.startTicks + 12345 }, 'stale'],
     ['a PID nobody uses', { ...mine, pid: 4_000_000 }, 'stale'],
     ['unreadable', undefined, 'stale'],
-    ['an old-format lock of a node process that started before it', { pid: process.pid, host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString() }, 'live'],
-    ['an old-format lock naming PID 1 (not node)', { pid: 1, host: os.hostname(), startedAt: new Date().toISOString() }, 'stale'],
-    ['an old-format lock older than its process', { pid: process.pid, host: os.hostname(), startedAt: '2001-01-01T00:00:00Z' }, 'stale'],
+    [
+      'an old-format lock of a node process that started before it',
+      { pid: process.pid, host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString() },
+      'live',
+    ],
+    [
+      'an old-format lock naming PID 1 (not node)',
+      { pid: 1, host: os.hostname(), startedAt: new Date().toISOString() },
+      'stale',
+    ],
+    [
+      'an old-format lock older than its process',
+      { pid: process.pid, host: os.hostname(), startedAt: '2001-01-01T00:00:00Z' },
+      'stale',
+    ],
   ];
   for (const [name, holder, kind] of table) assert.is(judgeLock(holder, procs).kind, kind, name);
 });
@@ -36,7 +54,14 @@ test('a lock names its owner fully, refuses a second holder, and is released', a
   const held = await acquireLock(file, { now: () => new Date('2026-11-23T03:00:00Z') });
   const info = readLock(file) as LockInfo;
   assert.equal({ ...info, nonce: 'x' }, { ...mine, startedAt: '2026-11-23T03:00:00.000Z', nonce: 'x' });
-  await acquireLock(file).then(() => assert.unreachable(), (e: unknown) => assert.ok(e instanceof LockHeldError && new RegExp(`another sync is running \\(pid ${process.pid}`).test((e as Error).message)));
+  await acquireLock(file).then(
+    () => assert.unreachable(),
+    (e: unknown) =>
+      assert.ok(
+        e instanceof LockHeldError &&
+          new RegExp(`another sync is running \\(pid ${process.pid}`).test((e as Error).message),
+      ),
+  );
   held.release();
   assert.not.ok(fs.existsSync(file));
   assert.equal(fs.readdirSync(path.dirname(file)), [], 'no temp or takeover files left');
@@ -46,8 +71,20 @@ test('a lock held by another live process is respected', async () => {
   const file = path.join(tempDir('lock'), 'l.lock');
   const other = execa('sleep', ['30']);
   const p = procs.info(other.pid!)!;
-  fs.writeFileSync(file, JSON.stringify({ pid: other.pid, host: os.hostname(), bootId: procs.bootId(), startTicks: p.startTicks, startedAt: new Date().toISOString() }));
-  await acquireLock(file).then(() => assert.unreachable(), (e: unknown) => assert.instance(e, LockHeldError));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      pid: other.pid,
+      host: os.hostname(),
+      bootId: procs.bootId(),
+      startTicks: p.startTicks,
+      startedAt: new Date().toISOString(),
+    }),
+  );
+  await acquireLock(file).then(
+    () => assert.unreachable(),
+    (e: unknown) => assert.instance(e, LockHeldError),
+  );
   other.kill('SIGKILL');
   await other.catch(() => undefined);
   const held = await acquireLock(file);
@@ -60,7 +97,11 @@ test('stale locks are taken over with a warning that says why: dead PID, reused 
   await dead;
   const cases: Array<[string, string, RegExp]> = [
     ['dead', JSON.stringify({ ...mine, pid: dead.pid }), new RegExp(`pid ${dead.pid} is gone`)],
-    ['reused', JSON.stringify({ ...mine, pid: 1, startTicks: me.startTicks + 999 }), /pid 1 now belongs to another process/],
+    [
+      'reused',
+      JSON.stringify({ ...mine, pid: 1, startTicks: me.startTicks + 999 }),
+      /pid 1 now belongs to another process/,
+    ],
     ['reboot', JSON.stringify({ ...mine, bootId: 'an-earlier-boot' }), /left before a reboot/],
     ['garbage', 'garbage', /unreadable lock file/],
     ['empty', '', /unreadable lock file/],
@@ -108,8 +149,14 @@ test('waitMs: a second taker waits for a live run to release, and gives up with 
   const log = createMemoryLogger();
   setTimeout(() => first.release(), 300);
   const second = await acquireLock(file, { waitMs: 60_000, log });
-  assert.equal(log.records.map((r) => r.kind), ['lock.waiting']);
-  await acquireLock(file, { waitMs: 250 }).then(() => assert.unreachable(), (e: unknown) => assert.match((e as Error).message, /another sync is running .*waited 0 s/));
+  assert.equal(
+    log.records.map((r) => r.kind),
+    ['lock.waiting'],
+  );
+  await acquireLock(file, { waitMs: 250 }).then(
+    () => assert.unreachable(),
+    (e: unknown) => assert.match((e as Error).message, /another sync is running .*waited 0 s/),
+  );
   second.release();
   assert.not.ok(fs.existsSync(file));
 });
@@ -118,7 +165,10 @@ test('takeConfiguredLock: the configured file and wait, or the lock a caller pas
   const lockFile = path.join(tempDir('lock'), 'sync.lock');
   const held = await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger());
   assert.is(readLock(lockFile) !== undefined, true);
-  const second = await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger()).then((l) => l.release(), (e: unknown) => e);
+  const second = await takeConfiguredLock({ lockFile, lockWaitMs: 0 }, createMemoryLogger()).then(
+    (l) => l.release(),
+    (e: unknown) => e,
+  );
   assert.ok(second instanceof LockHeldError, 'a second holder is refused at once with SYNC_LOCK_WAIT_SECONDS=0');
   held.release();
   const asked: string[] = [];

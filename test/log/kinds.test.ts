@@ -8,20 +8,51 @@ test('each kind has its level and message; the memory logger keeps the same reco
   log.write({ kind: 'process.output', container: 'django', stream: 'stderr', line: 'warning: x' });
   log.write({ kind: 'dry-run', action: 'upload', target: { key: 'k', bytes: 3 } });
   log.write({ kind: 'scan.unreadable', path: '/dl/x', detail: 'EACCES' });
-  assert.equal(log.records.map((r) => [r.level, r.kind, r.msg]), [
-    ['warn', 'process.output', 'warning: x'],
-    ['info', 'dry-run', 'would upload'],
-    ['error', 'scan.unreadable', 'skipped /dl/x'],
-  ]);
+  assert.equal(
+    log.records.map((r) => [r.level, r.kind, r.msg]),
+    [
+      ['warn', 'process.output', 'warning: x'],
+      ['info', 'dry-run', 'would upload'],
+      ['error', 'scan.unreadable', 'skipped /dl/x'],
+    ],
+  );
   assert.is(log.records[1]?.key, 'k', 'dry-run fields are flat');
   assert.is(log.records[0]?.line, undefined, 'the line is the message, not repeated as a field');
 });
 
 test('run.start and run.summary read as they always did', () => {
-  assert.equal(formatEntry({ kind: 'run.start', bucket: 'b', prefix: '', dirs: ['/dl'], concurrency: 4, dryRun: true, force: false }), {
-    level: 'info', msg: 'sync starting (dry run: nothing will be written)', fields: { bucket: 'b', prefix: '', dirs: ['/dl'], concurrency: 4 },
+  assert.equal(
+    formatEntry({
+      kind: 'run.start',
+      bucket: 'b',
+      prefix: '',
+      dirs: ['/dl'],
+      concurrency: 4,
+      dryRun: true,
+      force: false,
+    }),
+    {
+      level: 'info',
+      msg: 'sync starting (dry run: nothing will be written)',
+      fields: { bucket: 'b', prefix: '', dirs: ['/dl'], concurrency: 4 },
+    },
+  );
+  const s = formatEntry({
+    kind: 'run.summary',
+    status: 'partial',
+    scanned: 1,
+    complete: 1,
+    new: 1,
+    uploaded: 0,
+    deduplicated: 0,
+    adopted: 0,
+    conflicts: 0,
+    failed: 1,
+    skipped: {},
+    bytesUploaded: 0,
+    durationMs: 5,
+    throughputBytesPerSec: 0,
   });
-  const s = formatEntry({ kind: 'run.summary', status: 'partial', scanned: 1, complete: 1, new: 1, uploaded: 0, deduplicated: 0, adopted: 0, conflicts: 0, failed: 1, skipped: {}, bytesUploaded: 0, durationMs: 5, throughputBytesPerSec: 0 });
   assert.equal([s.level, s.msg], ['info', 'sync partial']);
   assert.is(s.fields.status, undefined);
 });

@@ -6,8 +6,19 @@ import type { Outcome } from '../../lib/monitor/outcome.ts';
 
 const T0 = Date.parse('2026-11-25T03:00:00Z');
 const ok: Outcome = { source: 'sync', at: '2026-11-25T03:00:05.000Z', ok: true, exitCode: 0, headline: '3 uploaded' };
-const bad: Outcome = { source: 'sync', at: '2026-11-25T03:00:05.000Z', ok: false, exitCode: 5, headline: 'S3 server unreachable: connect ECONNREFUSED 127.0.0.1:9' };
-const failing: NotifyState = { failing: true, failures: 2, since: '2026-11-24T03:00:00.000Z', lastSentAt: new Date(T0 - 10 * 60_000).toISOString() };
+const bad: Outcome = {
+  source: 'sync',
+  at: '2026-11-25T03:00:05.000Z',
+  ok: false,
+  exitCode: 5,
+  headline: 'S3 server unreachable: connect ECONNREFUSED 127.0.0.1:9',
+};
+const failing: NotifyState = {
+  failing: true,
+  failures: 2,
+  since: '2026-11-24T03:00:00.000Z',
+  lastSentAt: new Date(T0 - 10 * 60_000).toISOString(),
+};
 
 test('the decision table, nightly runs', () => {
   const rows: Array<[NotifyOn, Outcome, NotifyState, boolean, RegExp]> = [
@@ -44,12 +55,23 @@ test('watch mode: repeated failures coalesce into one reminder per repeat period
 
 test('the message: what failed in one line, the counts, the exit code meaning, where to look', () => {
   const d = decide('failure', bad, failing, { watch: false, repeatMs: 1, now: T0 });
-  const text = formatMessage(bad, d, { host: 'nas', project: '/srv/tg', logFile: '/srv/tg/logs/telegram_sync_20261125.log' });
+  const text = formatMessage(bad, d, {
+    host: 'nas',
+    project: '/srv/tg',
+    logFile: '/srv/tg/logs/telegram_sync_20261125.log',
+  });
   assert.is(text.split('\n')[0], '❌ telegram-sync on nas: sync FAILED (exit 5: the S3 server could not be reached)');
   assert.is(text.split('\n')[1], 'S3 server unreachable: connect ECONNREFUSED 127.0.0.1:9');
   assert.match(text, /failing 3 times in a row, since 2026-11-24T03:00:00\.000Z/);
-  assert.match(text, /look further: cd \/srv\/tg && npx zx scripts\/test-sync\.ts --no-sync; log: \/srv\/tg\/logs\/telegram_sync_20261125\.log$/);
-  const recovered = formatMessage(ok, decide('change', ok, failing, { watch: false, repeatMs: 1, now: T0 }), { host: 'nas', project: '/p', logFile: '/l' });
+  assert.match(
+    text,
+    /look further: cd \/srv\/tg && npx zx scripts\/test-sync\.ts --no-sync; log: \/srv\/tg\/logs\/telegram_sync_20261125\.log$/,
+  );
+  const recovered = formatMessage(ok, decide('change', ok, failing, { watch: false, repeatMs: 1, now: T0 }), {
+    host: 'nas',
+    project: '/p',
+    logFile: '/l',
+  });
   assert.is(recovered, '✅ telegram-sync on nas: sync ok (recovered after 2 failure(s))');
 });
 

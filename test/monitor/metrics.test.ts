@@ -11,19 +11,43 @@ import { promtoolCheck, samples } from '../support/prom.ts';
 import { needing } from '../support/requires.ts';
 import { tempDir } from '../support/env.ts';
 
-const promtool = fs.existsSync('/usr/bin/promtool') ? { ok: true as const } : { ok: false as const, why: 'promtool is missing (apt-get install prometheus; .ci/run does this)' };
+const promtool = fs.existsSync('/usr/bin/promtool')
+  ? { ok: true as const }
+  : { ok: false as const, why: 'promtool is missing (apt-get install prometheus; .ci/run does this)' };
 const it = needing(test, "Debian's promtool", promtool);
-const base = failedRunSummary({ runId: 'r1', startedAt: new Date('2026-11-25T03:00:00Z'), finishedAt: new Date('2026-11-25T03:00:12.500Z'), force: false, error: '' });
-const run = { ...base, status: 'partial' as const, error: undefined, uploaded: 7, deduplicated: 2, adopted: 1, failed: 1, bytesUploaded: 123456, skipped: { partial: 3, hidden: 1 }, processing: { ran: true, reason: 'new objects', exitCode: 0, durationMs: 4200 } };
+const base = failedRunSummary({
+  runId: 'r1',
+  startedAt: new Date('2026-11-25T03:00:00Z'),
+  finishedAt: new Date('2026-11-25T03:00:12.500Z'),
+  force: false,
+  error: '',
+});
+const run = {
+  ...base,
+  status: 'partial' as const,
+  error: undefined,
+  uploaded: 7,
+  deduplicated: 2,
+  adopted: 1,
+  failed: 1,
+  bytesUploaded: 123456,
+  skipped: { partial: 3, hidden: 1 },
+  processing: { ran: true, reason: 'new objects', exitCode: 0, durationMs: 4200 },
+};
 
-
-it('promtool accepts the last run\'s metrics, and the values are the run\'s', async () => {
-  const text = await lastRunRegistry({ last: outcomeOfRun('sync', run, 3), lastSuccessAt: '2026-11-24T03:00:10.000Z' }).metrics();
+it("promtool accepts the last run's metrics, and the values are the run's", async () => {
+  const text = await lastRunRegistry({
+    last: outcomeOfRun('sync', run, 3),
+    lastSuccessAt: '2026-11-24T03:00:10.000Z',
+  }).metrics();
   const r = await promtoolCheck(text);
   assert.is(r.exitCode, 0, r.all);
   assert.is(r.all, '', 'no lint complaint either');
   const m = samples(text);
-  assert.is(m.get('telegram_sync_last_run_timestamp_seconds{source="sync"}'), Date.parse('2026-11-25T03:00:12.500Z') / 1000);
+  assert.is(
+    m.get('telegram_sync_last_run_timestamp_seconds{source="sync"}'),
+    Date.parse('2026-11-25T03:00:12.500Z') / 1000,
+  );
   assert.is(m.get('telegram_sync_last_success_timestamp_seconds'), Date.parse('2026-11-24T03:00:10Z') / 1000);
   assert.is(m.get('telegram_sync_last_run_success'), 0);
   assert.is(m.get('telegram_sync_last_run_exit_code'), 3);

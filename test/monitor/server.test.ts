@@ -11,17 +11,27 @@ import { METRICS_CONTENT_TYPE, startMonitorServer, startWatchMonitorServer } fro
 import { Registry } from 'prom-client';
 import { tempDir } from '../support/env.ts';
 
-test('the /metrics content type is prom-client\'s own', () => {
+test("the /metrics content type is prom-client's own", () => {
   assert.is(METRICS_CONTENT_TYPE, Registry.PROMETHEUS_CONTENT_TYPE);
 });
 
 test('/metrics in the Prometheus content type, /healthz 200 or 503, /status as HTML, others 404, GET only', async () => {
   let ok = true;
-  const s = await startMonitorServer({ host: '127.0.0.1', port: 0 }, { metrics: async () => 'telegram_sync_up 1\n', healthy: () => ({ ok, detail: 'last batch' }), status: () => '<!doctype html><title>s</title>' });
+  const s = await startMonitorServer(
+    { host: '127.0.0.1', port: 0 },
+    {
+      metrics: async () => 'telegram_sync_up 1\n',
+      healthy: () => ({ ok, detail: 'last batch' }),
+      status: () => '<!doctype html><title>s</title>',
+    },
+  );
   try {
     assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const m = await fetch(`${s.url}metrics`);
-    assert.equal([m.status, m.headers.get('content-type'), await m.text()], [200, 'text/plain; version=0.0.4; charset=utf-8', 'telegram_sync_up 1\n']);
+    assert.equal(
+      [m.status, m.headers.get('content-type'), await m.text()],
+      [200, 'text/plain; version=0.0.4; charset=utf-8', 'telegram_sync_up 1\n'],
+    );
     assert.equal([(await fetch(`${s.url}healthz`)).status], [200]);
     ok = false;
     const h = await fetch(`${s.url}healthz`);
@@ -36,18 +46,44 @@ test('/metrics in the Prometheus content type, /healthz 200 or 503, /status as H
 });
 
 test('an address already taken is an error, not a silent no-op; for the watch, a configuration error naming the key', async () => {
-  const a = await startMonitorServer({ host: '127.0.0.1', port: 0 }, { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' });
+  const a = await startMonitorServer(
+    { host: '127.0.0.1', port: 0 },
+    { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' },
+  );
   try {
     const port = Number(new URL(a.url).port);
-    const e = await startMonitorServer({ host: '127.0.0.1', port }, { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' }).then(() => undefined, (x: unknown) => x);
+    const e = await startMonitorServer(
+      { host: '127.0.0.1', port },
+      { metrics: async () => '', healthy: () => ({ ok: true, detail: '' }), status: () => '' },
+    ).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.match(String((e as Error)?.message), /EADDRINUSE/);
     const dir = tempDir('listen');
     fs.mkdirSync(path.join(dir, 'dl'));
-    const config = loadConfig({ envFile: path.join(dir, 'none.env'), env: { MINIO_ENDPOINT: 'http://127.0.0.1:9', MINIO_ACCESS_KEY: 'ak', MINIO_SECRET_KEY: 'sk', MINIO_BUCKET: 'telegram', SYNC_DOWNLOAD_DIRS: path.join(dir, 'dl'), SYNC_LOG_DIR: path.join(dir, 'logs'), SYNC_METRICS_LISTEN: String(port) } });
+    const config = loadConfig({
+      envFile: path.join(dir, 'none.env'),
+      env: {
+        MINIO_ENDPOINT: 'http://127.0.0.1:9',
+        MINIO_ACCESS_KEY: 'ak',
+        MINIO_SECRET_KEY: 'sk',
+        MINIO_BUCKET: 'telegram',
+        SYNC_DOWNLOAD_DIRS: path.join(dir, 'dl'),
+        SYNC_LOG_DIR: path.join(dir, 'logs'),
+        SYNC_METRICS_LISTEN: String(port),
+      },
+    });
     const log = createMemoryLogger();
-    const taken = await startWatchMonitorServer(config, createMonitor(config, { log, watch: true }), log).then(() => undefined, (x: unknown) => x);
+    const taken = await startWatchMonitorServer(config, createMonitor(config, { log, watch: true }), log).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(taken instanceof ConfigError, 'a port in use is a setting to change (exit 2), not a bug');
-    assert.match(taken.message, new RegExp(`SYNC_METRICS_LISTEN: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    assert.match(
+      taken.message,
+      new RegExp(`SYNC_METRICS_LISTEN: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`),
+    );
   } finally {
     await a.close();
   }

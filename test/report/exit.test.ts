@@ -4,7 +4,13 @@ import { EXIT_CODES } from '../../lib/errors.ts';
 import { errorForSummary } from '../../lib/report/exit.ts';
 import { failedRunSummary, type RunSummary } from '../../lib/report/summary.ts';
 
-const base = failedRunSummary({ runId: 'r', startedAt: new Date(0), finishedAt: new Date(1), force: false, error: 'x' });
+const base = failedRunSummary({
+  runId: 'r',
+  startedAt: new Date(0),
+  finishedAt: new Date(1),
+  force: false,
+  error: 'x',
+});
 const as = (over: Partial<RunSummary>): RunSummary => ({ ...base, ...over });
 
 test('each status ends the run with its code from the one table, and says what to do', () => {
@@ -15,7 +21,12 @@ test('each status ends the run with its code from the one table, and says what t
   const down = errorForSummary(as({ status: 'unreachable', error: 'S3 server down', notAttempted: 7 }))!;
   assert.is(down.exitCode, EXIT_CODES.storageUnreachable);
   assert.match(down.message, /7 file\(s\) not attempted/);
-  const proc = errorForSummary(as({ status: 'processing-failed', processing: { ran: true, reason: 'r', exitCode: 3, error: 'process_scrap exited with 3' } }))!;
+  const proc = errorForSummary(
+    as({
+      status: 'processing-failed',
+      processing: { ran: true, reason: 'r', exitCode: 3, error: 'process_scrap exited with 3' },
+    }),
+  )!;
   assert.is(proc.exitCode, EXIT_CODES.processing);
   assert.match(proc.message, /--process-only/);
 });

@@ -29,7 +29,9 @@ eachServer('storage client', ({ it, server, sandboxEach }) => {
   }
 
   it('5xx answers are retried with backoff and the upload then lands intact', async () => {
-    const { proxy, storage, retries } = await throughProxy((_l, n) => (n === 1 ? { status: 500, code: 'InternalError' } : n === 2 ? { status: 503, code: 'SlowDown' } : 'pass'));
+    const { proxy, storage, retries } = await throughProxy((_l, n) =>
+      n === 1 ? { status: 500, code: 'InternalError' } : n === 2 ? { status: 503, code: 'SlowDown' } : 'pass',
+    );
     try {
       const body = crypto.randomBytes(1000);
       const r = await storage.putBuffer('a.bin', body, sha(body), { sha256: sha(body) }, 'application/octet-stream');
@@ -54,7 +56,9 @@ eachServer('storage client', ({ it, server, sandboxEach }) => {
   });
 
   it('a server that stops answering: the request times out and is retried, then lands', async () => {
-    const { proxy, storage, retries } = await throughProxy((_l, n) => (n === 1 ? 'stall' : 'pass'), { SYNC_REQUEST_TIMEOUT_SECONDS: '1' });
+    const { proxy, storage, retries } = await throughProxy((_l, n) => (n === 1 ? 'stall' : 'pass'), {
+      SYNC_REQUEST_TIMEOUT_SECONDS: '1',
+    });
     try {
       const body = Buffer.from('bytes after a stall');
       await storage.putBuffer('slow.bin', body, sha(body), { sha256: 'x' }, 'text/plain');
@@ -65,7 +69,7 @@ eachServer('storage client', ({ it, server, sandboxEach }) => {
     }
   });
 
-  it('bytes damaged on the way are caught (by the server\'s payload-hash check or by the ETag), sent again, and land intact', async () => {
+  it("bytes damaged on the way are caught (by the server's payload-hash check or by the ETag), sent again, and land intact", async () => {
     const { proxy, storage, retries } = await throughProxy((_l, n) => (n === 1 ? 'corrupt' : 'pass'));
     try {
       const body = crypto.randomBytes(4096);
@@ -107,7 +111,9 @@ eachServer('storage client', ({ it, server, sandboxEach }) => {
   });
 
   it('retries give up loudly: an UploadError that keeps the cause, and nothing in the bucket', async () => {
-    const { proxy, storage, retries } = await throughProxy((line) => (isObjectPut(line) ? { status: 500, code: 'InternalError' } : 'pass'));
+    const { proxy, storage, retries } = await throughProxy((line) =>
+      isObjectPut(line) ? { status: 500, code: 'InternalError' } : 'pass',
+    );
     try {
       const body = Buffer.from('bytes');
       await storage.putBuffer('c.bin', body, sha(body), {}, 'text/plain').then(
@@ -127,18 +133,37 @@ eachServer('storage client', ({ it, server, sandboxEach }) => {
 
   it('a region the server does not serve: a config error naming MINIO_REGION (s3rver accepts any region, RGW only its own)', async () => {
     const storage = createStorage(sb.config({ MINIO_REGION: 'eu-west-1' }));
-    const created = await storage.createBucket().then(() => undefined, (e: unknown) => e);
+    const created = await storage.createBucket().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (server().name === 's3rver') return assert.is(created, undefined);
     assert.instance(created, ConfigError);
-    assert.match((created as ConfigError).problems[0]!, /^MINIO_REGION: the S3 server .* refused to create bucket .* in region "eu-west-1" \(InvalidLocationConstraint\)/);
-    assert.ok(await createStorage(sb.config()).createBucket().then(() => true), 'us-east-1 (no LocationConstraint sent) works');
+    assert.match(
+      (created as ConfigError).problems[0]!,
+      /^MINIO_REGION: the S3 server .* refused to create bucket .* in region "eu-west-1" \(InvalidLocationConstraint\)/,
+    );
+    assert.ok(
+      await createStorage(sb.config())
+        .createBucket()
+        .then(() => true),
+      'us-east-1 (no LocationConstraint sent) works',
+    );
   });
 
   it('credentials the server refuses are a StorageAuthError (exit 2) naming the keys, not retried', async () => {
-    const storage = createStorage(sb.config({ MINIO_ACCESS_KEY: 'NOT-A-REAL-KEY', MINIO_SECRET_KEY: 'not-the-secret' }));
-    await storage.bucketExists().then(() => assert.unreachable(), (e: unknown) => {
-      assert.instance(e, StorageAuthError);
-      assert.match((e as Error).message, /^MINIO_ACCESS_KEY \/ MINIO_SECRET_KEY: the S3 server http:\/\/127\.0\.0\.1:\d+ refused them/);
-    });
+    const storage = createStorage(
+      sb.config({ MINIO_ACCESS_KEY: 'NOT-A-REAL-KEY', MINIO_SECRET_KEY: 'not-the-secret' }),
+    );
+    await storage.bucketExists().then(
+      () => assert.unreachable(),
+      (e: unknown) => {
+        assert.instance(e, StorageAuthError);
+        assert.match(
+          (e as Error).message,
+          /^MINIO_ACCESS_KEY \/ MINIO_SECRET_KEY: the S3 server http:\/\/127\.0\.0\.1:\d+ refused them/,
+        );
+      },
+    );
   });
 });

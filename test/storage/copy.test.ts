@@ -28,16 +28,27 @@ eachServer('server-side copy', ({ it, server, sandboxEach }) => {
     const body = crypto.randomBytes(300_000);
     const client = sb.client();
     await client.makeBucket(sb.env.MINIO_BUCKET!);
-    await client.putObject(sb.env.MINIO_BUCKET!, 'old photo.jpg', body, body.length, { 'Content-Type': 'application/octet-stream' });
+    await client.putObject(sb.env.MINIO_BUCKET!, 'old photo.jpg', body, body.length, {
+      'Content-Type': 'application/octet-stream',
+    });
     const proxy = await startFaultProxy(sb.server, () => 'pass');
     try {
       const storage = createStorage(sb.config({ MINIO_ENDPOINT: proxy.endpoint }));
       const before = await storage.stat('old photo.jpg');
       assert.ok(before && !before.sha256 && before.etag);
-      await storage.copy({ from: 'old photo.jpg', to: 'old photo.jpg', ifMatch: before.etag, metadata: { sha256: sha(body) }, contentType: 'image/jpeg' });
+      await storage.copy({
+        from: 'old photo.jpg',
+        to: 'old photo.jpg',
+        ifMatch: before.etag,
+        metadata: { sha256: sha(body) },
+        contentType: 'image/jpeg',
+      });
       const newEtag = await storage.copy({ from: 'old photo.jpg', to: 'new/ü & %.jpg', ifMatch: before.etag });
       assert.is(newEtag, before.etag, 'a copy keeps the ETag');
-      assert.ok(proxy.seen.some((r) => r.copy), 'the copies went through the proxy');
+      assert.ok(
+        proxy.seen.some((r) => r.copy),
+        'the copies went through the proxy',
+      );
       assert.is(objectBytesSent(proxy), 0, 'no object bytes crossed the network');
       const claimed = await storage.stat('old photo.jpg');
       assert.is(claimed?.sha256, sha(body));
@@ -58,7 +69,10 @@ eachServer('server-side copy', ({ it, server, sandboxEach }) => {
     const storage = createStorage(sb.config());
     const first = (await storage.stat('a.bin'))!.etag;
     await client.putObject(sb.env.MINIO_BUCKET!, 'a.bin', Buffer.from('other'), 5);
-    const err = await storage.copy({ from: 'a.bin', to: 'b.bin', ifMatch: first, metadata: { sha256: 'x' } }).then(() => undefined, (e: Error) => e);
+    const err = await storage.copy({ from: 'a.bin', to: 'b.bin', ifMatch: first, metadata: { sha256: 'x' } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     if (server().name === 'rgw') {
       assert.match(describeError(err), /copy of a\.bin to b\.bin failed \[PreconditionFailed\]/);
       assert.is(await storage.stat('b.bin'), null, 'nothing copied');

@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { contentTypeFor, decodeMetadataValue, encodeMetadataValue, objectMetadata, originalNameOf } from '../../lib/storage/metadata.ts';
+import {
+  contentTypeFor,
+  decodeMetadataValue,
+  encodeMetadataValue,
+  objectMetadata,
+  originalNameOf,
+} from '../../lib/storage/metadata.ts';
 
 test('metadata values are ASCII and round-trip', () => {
   const name = 'Канал/фото 1 🎉.jpg';

@@ -23,8 +23,16 @@ unit('the internal methods exist with the arity this module calls them with', ()
   const proto = Minio.Client.prototype as unknown as Record<string, unknown>;
   assert.type(proto.makeRequestAsync, 'function');
   assert.type(proto.makeRequestStreamAsync, 'function');
-  assert.is((proto.makeRequestAsync as (...a: unknown[]) => unknown).length, 1, '(options, payload = "", codes = [200], region = "")');
-  assert.is((proto.makeRequestStreamAsync as (...a: unknown[]) => unknown).length, 5, '(options, body, sha256sum, statusCodes, region)');
+  assert.is(
+    (proto.makeRequestAsync as (...a: unknown[]) => unknown).length,
+    1,
+    '(options, payload = "", codes = [200], region = "")',
+  );
+  assert.is(
+    (proto.makeRequestStreamAsync as (...a: unknown[]) => unknown).length,
+    5,
+    '(options, body, sha256sum, statusCodes, region)',
+  );
 });
 
 unit.run();
@@ -33,13 +41,18 @@ eachServer('signed requests', ({ it, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x));
 
-  it('a PUT signed with the body\'s SHA-256 stores it; a GET through the same door reads it back', async () => {
+  it("a PUT signed with the body's SHA-256 stores it; a GET through the same door reads it back", async () => {
     const client = sb.client();
     const bucket = sb.env.MINIO_BUCKET!;
     await client.makeBucket(bucket);
     const body = Buffer.from('signed by the sha256 we computed');
     const sha = crypto.createHash('sha256').update(body).digest('hex');
-    const put = { method: 'PUT', bucketName: bucket, objectName: 'k.txt', headers: { 'content-length': String(body.length) } } as const;
+    const put = {
+      method: 'PUT',
+      bucketName: bucket,
+      objectName: 'k.txt',
+      headers: { 'content-length': String(body.length) },
+    } as const;
     const res = await sendSignedBody(client, put, body, sha);
     res.resume();
     assert.is(res.statusCode, 200);

@@ -17,18 +17,35 @@ eachServer('uploads', ({ it, server, sandboxEach }) => {
   sandboxEach((x) => (sb = x));
 
   it('a part that keeps failing aborts the multipart upload: an error, no object, no incomplete upload left behind', async () => {
-    const proxy = await startFaultProxy(server(), (line) => (line.includes('partNumber=2&') ? { status: 500, code: 'InternalError' } : 'pass'));
+    const proxy = await startFaultProxy(server(), (line) =>
+      line.includes('partNumber=2&') ? { status: 500, code: 'InternalError' } : 'pass',
+    );
     try {
-      const storage = createStorage(sb.config({ MINIO_ENDPOINT: proxy.endpoint, SYNC_RETRIES: '1', SYNC_RETRY_BASE_MS: '5' }));
+      const storage = createStorage(
+        sb.config({ MINIO_ENDPOINT: proxy.endpoint, SYNC_RETRIES: '1', SYNC_RETRY_BASE_MS: '5' }),
+      );
       await storage.createBucket();
       const bytes = crypto.randomBytes(11 * 1024 * 1024);
       const file = writeFile(tempDir('parts'), 'v.mp4', bytes);
-      await storage.putFileInParts('v.mp4', file, bytes.length, {}, 'video/mp4').then(() => assert.unreachable(), (e: unknown) => assert.instance(e, UploadError));
+      await storage.putFileInParts('v.mp4', file, bytes.length, {}, 'video/mp4').then(
+        () => assert.unreachable(),
+        (e: unknown) => assert.instance(e, UploadError),
+      );
       assert.is(await storage.stat('v.mp4'), null);
-      assert.ok(proxy.seen.some((s) => /^DELETE .*uploadId=/.test(s.line)), 'the upload was aborted');
+      assert.ok(
+        proxy.seen.some((s) => /^DELETE .*uploadId=/.test(s.line)),
+        'the upload was aborted',
+      );
       if (server().name === 'rgw') {
         // s3rver does not list incomplete uploads (its shim answers an empty list): checked on RGW only.
-        const c = new Minio.Client({ endPoint: '127.0.0.1', port: server().port, useSSL: false, accessKey: server().accessKey, secretKey: server().secretKey, pathStyle: true });
+        const c = new Minio.Client({
+          endPoint: '127.0.0.1',
+          port: server().port,
+          useSSL: false,
+          accessKey: server().accessKey,
+          secretKey: server().secretKey,
+          pathStyle: true,
+        });
         const open: unknown[] = [];
         for await (const u of c.listIncompleteUploads(sb.env.MINIO_BUCKET!, '', true)) open.push(u);
         assert.equal(open, []);
@@ -44,10 +61,13 @@ eachServer('uploads', ({ it, server, sandboxEach }) => {
     const bytes = crypto.randomBytes(11 * 1024 * 1024);
     const file = writeFile(tempDir('parts'), 'cut.mp4', bytes);
     fs.truncateSync(file, 6 * 1024 * 1024); // the size given is the scan's; the file is shorter now
-    await storage.putFileInParts('cut.mp4', file, bytes.length, {}, 'video/mp4').then(() => assert.unreachable(), (e: unknown) => {
-      assert.instance(e, VerificationError);
-      assert.match((e as Error).message, /shrank while it was uploading/);
-    });
+    await storage.putFileInParts('cut.mp4', file, bytes.length, {}, 'video/mp4').then(
+      () => assert.unreachable(),
+      (e: unknown) => {
+        assert.instance(e, VerificationError);
+        assert.match((e as Error).message, /shrank while it was uploading/);
+      },
+    );
     assert.is(await storage.stat('cut.mp4'), null);
   });
 
@@ -55,12 +75,30 @@ eachServer('uploads', ({ it, server, sandboxEach }) => {
     const storage = createStorage(sb.config());
     await storage.createBucket();
     const body = Buffer.from('one request');
-    assert.equal(await storage.putBuffer('one.txt', body, sha(body), { sha256: sha(body), 'original-name': 'one.txt' }, 'text/plain'), { sha256: sha(body), bytes: body.length });
+    assert.equal(
+      await storage.putBuffer(
+        'one.txt',
+        body,
+        sha(body),
+        { sha256: sha(body), 'original-name': 'one.txt' },
+        'text/plain',
+      ),
+      { sha256: sha(body), bytes: body.length },
+    );
     const bytes = crypto.randomBytes(10 * 1024 * 1024 + 1);
     const file = writeFile(tempDir('parts'), 'two.bin', bytes);
-    assert.equal(await storage.putFileInParts('two.bin', file, bytes.length, { sha256: sha(bytes) }, 'application/octet-stream'), { sha256: sha(bytes), bytes: bytes.length });
+    assert.equal(
+      await storage.putFileInParts('two.bin', file, bytes.length, { sha256: sha(bytes) }, 'application/octet-stream'),
+      { sha256: sha(bytes), bytes: bytes.length },
+    );
     const objects = await listBucket(sb.client(), sb.env.MINIO_BUCKET!);
-    assert.equal(objects.map((o) => [o.key, o.size, o.sha256]), [['one.txt', body.length, sha(body)], ['two.bin', bytes.length, sha(bytes)]]);
+    assert.equal(
+      objects.map((o) => [o.key, o.size, o.sha256]),
+      [
+        ['one.txt', body.length, sha(body)],
+        ['two.bin', bytes.length, sha(bytes)],
+      ],
+    );
     assert.is(objects[0]?.metadata['content-type'], 'text/plain');
   });
 

@@ -5,7 +5,9 @@ import type { Availability } from './requires.ts';
 import { tempDir } from './env.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const chromiumAvailable: Availability = fs.existsSync(CHROMIUM) ? { ok: true } : { ok: false, why: `${CHROMIUM} is missing (apt-get install chromium; .ci/run does this)` };
+export const chromiumAvailable: Availability = fs.existsSync(CHROMIUM)
+  ? { ok: true }
+  : { ok: false, why: `${CHROMIUM} is missing (apt-get install chromium; .ci/run does this)` };
 
 // An empty profile folder each time (playwright passes it as --user-data-dir).
 export async function launchChromium(viewport = { width: 960, height: 900 }): Promise<BrowserContext> {
@@ -13,6 +15,13 @@ export async function launchChromium(viewport = { width: 960, height: 900 }): Pr
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -83,7 +83,15 @@ export async function createSandbox(server: SandboxServer, extraEnv: Record<stri
     server,
     env,
     config: (extra = {}) => loadConfig({ env: { ...env, ...extra }, envFile: path.join(dir, 'no.env') }),
-    client: () => new Minio.Client({ endPoint: '127.0.0.1', port: server.port, useSSL: false, accessKey, secretKey, pathStyle: true }),
+    client: () =>
+      new Minio.Client({
+        endPoint: '127.0.0.1',
+        port: server.port,
+        useSSL: false,
+        accessKey,
+        secretKey,
+        pathStyle: true,
+      }),
     close: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -94,10 +102,17 @@ export interface InProcessRun {
 }
 
 // Run the real sync in this process against the sandbox's server.
-export async function syncOnce(config: Config, opts: { force?: boolean; dryRun?: boolean; deps?: Partial<SyncDeps>; log?: Logger } = {}): Promise<InProcessRun> {
+export async function syncOnce(
+  config: Config,
+  opts: { force?: boolean; dryRun?: boolean; deps?: Partial<SyncDeps>; log?: Logger } = {},
+): Promise<InProcessRun> {
   const log = createMemoryLogger();
   const gate = createGate({ dryRun: opts.dryRun ?? false, log });
-  const summary = await runSync(config, { force: opts.force ?? false }, { storage: createStorage(config), log: opts.log ?? log, gate, ...opts.deps });
+  const summary = await runSync(
+    config,
+    { force: opts.force ?? false },
+    { storage: createStorage(config), log: opts.log ?? log, gate, ...opts.deps },
+  );
   return { summary, log };
 }
 
@@ -125,7 +140,13 @@ export async function listBucket(client: Minio.Client, bucket: string): Promise<
   for (const key of keys.sort()) {
     const st = await client.statObject(bucket, key);
     const metadata = Object.fromEntries(Object.entries(st.metaData).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    out.push({ key, size: st.size, metadata, lastModified: st.lastModified, ...(metadata.sha256 ? { sha256: metadata.sha256 } : {}) });
+    out.push({
+      key,
+      size: st.size,
+      metadata,
+      lastModified: st.lastModified,
+      ...(metadata.sha256 ? { sha256: metadata.sha256 } : {}),
+    });
   }
   return out;
 }
@@ -140,7 +161,12 @@ export { startS3Server, PROJECT_ROOT };
 export const TSX_LOADER = import.meta.resolve('tsx');
 
 // Run a project script as a subprocess exactly as a user would (node + tsx loader), with a clean env.
-export async function runScript(script: string, args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}) {
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; timeoutMs?: number } = {},
+) {
   return execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts', script), ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -168,11 +194,20 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 // Every human log file in a log folder, concatenated ('' while there is none).
 export function readLogs(dir: string): string {
   if (!fs.existsSync(dir)) return '';
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('');
 }
 
 // Resolves once a child process has printed `pattern` `count` times on stdout (or has exited).
-export function untilPrinted(child: { stdout?: NodeJS.ReadableStream | null; on(e: 'exit', f: () => void): unknown }, pattern: RegExp, count: number): Promise<void> {
+export function untilPrinted(
+  child: { stdout?: NodeJS.ReadableStream | null; on(e: 'exit', f: () => void): unknown },
+  pattern: RegExp,
+  count: number,
+): Promise<void> {
   let seen = 0;
   return new Promise<void>((resolve) => {
     child.stdout?.on('data', (d: Buffer) => {

@@ -37,7 +37,8 @@ export function moduleSizes(root: string, files: readonly string[]): Sized[] {
 // Modules directly in each folder of lib/.
 export function modulesPerFolder(root: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const f of sourceFiles(root, 'lib', /\.ts$/)) counts.set(path.dirname(f), (counts.get(path.dirname(f)) ?? 0) + 1);
+  for (const f of sourceFiles(root, 'lib', /\.ts$/))
+    counts.set(path.dirname(f), (counts.get(path.dirname(f)) ?? 0) + 1);
   return counts;
 }
 
@@ -62,7 +63,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`modules per folder of lib/ (largest first): ${folders.map(([f, n]) => `${f} ${n}`).join(', ')}`);
   const long = longLines(root, code);
-  say(`lines over ${MAX_LINE_CHARS} characters in lib/ and scripts/: ${long.length} (longest ${largest(long, 1)[0]?.lines ?? 0})`);
+  say(
+    `lines over ${MAX_LINE_CHARS} characters in lib/ and scripts/: ${long.length} (longest ${largest(long, 1)[0]?.lines ?? 0})`,
+  );
   const libLines = code
     .filter((f) => f.startsWith('lib/'))
     .flatMap((f) => fs.readFileSync(path.join(root, f), 'utf8').split('\n'));

@@ -23,7 +23,11 @@ for (let r = 0; r < Number(rounds); r++) {
   fs.writeFileSync(path.join(barrier, `r${r}-w${id}`), outcome);
   // The winner holds the lock until every worker has tried, so a late loser cannot win legitimately.
   if (release) {
-    await waitFor(() => Array.from({ length: Number(workers) }, (_, w) => fs.existsSync(path.join(barrier, `r${r}-w${w}`))).every(Boolean));
+    await waitFor(() =>
+      Array.from({ length: Number(workers) }, (_, w) => fs.existsSync(path.join(barrier, `r${r}-w${w}`))).every(
+        Boolean,
+      ),
+    );
     release();
   }
   fs.writeFileSync(path.join(barrier, `done-${r}-w${id}`), '');

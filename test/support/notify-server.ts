@@ -34,10 +34,23 @@ export async function startNotifyServer(token: string): Promise<NotifyServer> {
       const body = data ? (JSON.parse(data) as Record<string, unknown>) : {};
       received.push({ path: req.url ?? '', body });
       if (req.url === `/bot${token}/sendMessage` && req.method === 'POST') {
-        if (!body.chat_id || !body.text) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}');
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { message_id: received.length, chat: { id: body.chat_id }, text: body.text } }));
+        if (!body.chat_id || !body.text)
+          return void res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end('{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}');
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              ok: true,
+              result: { message_id: received.length, chat: { id: body.chat_id }, text: body.text },
+            }),
+          );
       }
-      if (req.url?.startsWith('/bot')) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":401,"description":"Unauthorized"}');
+      if (req.url?.startsWith('/bot'))
+        return void res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"ok":false,"error_code":401,"description":"Unauthorized"}');
       if (req.url === '/hook/T000/B000' && req.method === 'POST') return void res.writeHead(200).end('ok');
       res.writeHead(404).end();
     });
@@ -45,7 +58,9 @@ export async function startNotifyServer(token: string): Promise<NotifyServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    apiUrl: base, webhookUrl: `${base}/hook/T000/B000`, received,
+    apiUrl: base,
+    webhookUrl: `${base}/hook/T000/B000`,
+    received,
     telegram: () => received.filter((r) => r.path.startsWith('/bot')),
     webhook: () => received.filter((r) => r.path.startsWith('/hook')),
     failNext: (n) => void (failing = n),

@@ -7,7 +7,12 @@ import type { Availability } from './requires.ts';
 
 export function boto3Installed(): Availability {
   const r = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' });
-  return r.status === 0 ? { ok: true } : { ok: false, why: `python3 with boto3 is needed (apt-get install python3-boto3): ${(r.stderr || String(r.error)).trim().split('\n').pop()}` };
+  return r.status === 0
+    ? { ok: true }
+    : {
+        ok: false,
+        why: `python3 with boto3 is needed (apt-get install python3-boto3): ${(r.stderr || String(r.error)).trim().split('\n').pop()}`,
+      };
 }
 
 const UPLOAD = `
@@ -34,6 +39,10 @@ export interface OtherClientTarget {
 
 // Upload [local file, key] pairs with boto3; files above `partMib` go up in parts of that size.
 // The list goes through stdin's file (argv has a size limit).
-export async function uploadWithBoto3(target: OtherClientTarget, files: ReadonlyArray<readonly [string, string]>, partMib = 8): Promise<void> {
+export async function uploadWithBoto3(
+  target: OtherClientTarget,
+  files: ReadonlyArray<readonly [string, string]>,
+  partMib = 8,
+): Promise<void> {
   await execa('python3', ['-c', UPLOAD], { input: JSON.stringify({ ...target, files, partMib }), timeout: 1_800_000 });
 }

@@ -11,7 +11,12 @@ export interface FaultProxy {
   readonly port: number;
   // The requests seen: first line, body length (Content-Length), whether it is a server-side
   // copy (x-amz-copy-source), and the fault applied.
-  readonly seen: Array<{ readonly line: string; readonly fault: Fault; readonly bodyBytes: number; readonly copy: boolean }>;
+  readonly seen: Array<{
+    readonly line: string;
+    readonly fault: Fault;
+    readonly bodyBytes: number;
+    readonly copy: boolean;
+  }>;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,12 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
       const request = first.toString('latin1');
       const line = request.split('\r\n')[0] ?? '';
       const fault = decide(line);
-      seen.push({ line, fault, bodyBytes: Number(/\r\ncontent-length: *(\d+)/i.exec(request)?.[1] ?? 0), copy: /\r\nx-amz-copy-source:/i.test(request) });
+      seen.push({
+        line,
+        fault,
+        bodyBytes: Number(/\r\ncontent-length: *(\d+)/i.exec(request)?.[1] ?? 0),
+        copy: /\r\nx-amz-copy-source:/i.test(request),
+      });
       if (fault === 'reset') return client.resetAndDestroy();
       if (fault === 'stall') return; // hold it: no answer, ever
       if (typeof fault === 'object') return void client.end(errorResponse(fault.status, fault.code));
@@ -64,7 +74,9 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
         const eol = head.indexOf('\r\n');
         if (eol < 0) return;
         rewritten = true;
-        client.write(Buffer.concat([head.subarray(0, eol + 2), Buffer.from('Connection: close\r\n'), head.subarray(eol + 2)]));
+        client.write(
+          Buffer.concat([head.subarray(0, eol + 2), Buffer.from('Connection: close\r\n'), head.subarray(eol + 2)]),
+        );
       });
       upstream.on('end', () => client.end());
     });
@@ -86,5 +98,7 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
 // Object bytes the client sent through the proxy: bodies of PUT requests for objects and parts,
 // not copies (whose body is empty) and not the payload-hash probe.
 export function objectBytesSent(proxy: Pick<FaultProxy, 'seen'>): number {
-  return proxy.seen.filter((s) => /^PUT \/[^/ ]+\/[^ ]/.test(s.line) && !s.copy && !s.line.includes('.telegram-sync-probe-')).reduce((n, s) => n + s.bodyBytes, 0);
+  return proxy.seen
+    .filter((s) => /^PUT \/[^/ ]+\/[^ ]/.test(s.line) && !s.copy && !s.line.includes('.telegram-sync-probe-'))
+    .reduce((n, s) => n + s.bodyBytes, 0);
 }

@@ -34,7 +34,8 @@ const closers: Array<() => Promise<void>> = [];
 
 // Close the shared servers once everything else is done (uvu only sets process.exitCode).
 process.once('beforeExit', async () => {
-  for (const close of closers.splice(0)) await close().catch((e: Error) => console.error(`closing a test server: ${e.message}`));
+  for (const close of closers.splice(0))
+    await close().catch((e: Error) => console.error(`closing a test server: ${e.message}`));
 });
 
 function shareS3rver(): Promise<S3Server> {
@@ -44,7 +45,11 @@ function shareS3rver(): Promise<S3Server> {
     live.unref(); // the process may end while it listens; beforeExit closes it
     closers.push(() => live.close());
     return {
-      name: 's3rver', endpoint: live.endpoint, port: live.port, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY,
+      name: 's3rver',
+      endpoint: live.endpoint,
+      port: live.port,
+      accessKey: S3RVER_KEY,
+      secretKey: S3RVER_KEY,
       stopEndpoint: () => live.close(),
       startEndpoint: async () => {
         live = await startS3Server({ directory, port: live.port });
@@ -61,7 +66,15 @@ function shareRgw(): Promise<S3Server> {
     const cluster: RgwServer = await startRgw({ directory: tempDir('rgw-shared') });
     console.log(`  [rgw] Ceph RGW ${cluster.endpoint} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     closers.push(() => cluster.close());
-    return { name: 'rgw', endpoint: cluster.endpoint, port: cluster.port, accessKey: cluster.accessKey, secretKey: cluster.secretKey, stopEndpoint: () => cluster.stopGateway(), startEndpoint: () => cluster.startGateway() };
+    return {
+      name: 'rgw',
+      endpoint: cluster.endpoint,
+      port: cluster.port,
+      accessKey: cluster.accessKey,
+      secretKey: cluster.secretKey,
+      stopEndpoint: () => cluster.stopGateway(),
+      startEndpoint: () => cluster.startGateway(),
+    };
   })();
   return rgw;
 }

@@ -13,14 +13,21 @@ export const ENGINE_DIR = '/tmp/tgsync-docker';
 export const DOCKER_HOST = `unix://${ENGINE_DIR}/docker.sock`;
 export const HOST_IMAGE = 'tgsync-host:latest';
 export const FIXTURE_DIR = path.join(PROJECT_ROOT, 'test/fixtures/django_project');
-export const PG = { host: '127.0.0.1', port: '5432', user: 'tgsync', password: 'tgsync-test-pw', database: 'tgsync_test' };
+export const PG = {
+  host: '127.0.0.1',
+  port: '5432',
+  user: 'tgsync',
+  password: 'tgsync-test-pw',
+  database: 'tgsync_test',
+};
 const HOST_MOUNTS = ['-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro'];
 
 export const dockerEnv = { ...process.env, DOCKER_HOST };
 export const docker = (args: string[], opts: { reject?: boolean; timeout?: number } = {}) =>
   execa('docker', args, { env: dockerEnv, reject: opts.reject ?? true, timeout: opts.timeout ?? 120_000 });
 
-const engineUp = async () => (await docker(['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 })).exitCode === 0;
+const engineUp = async () =>
+  (await docker(['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 10_000 })).exitCode === 0;
 
 let engineStartedHere = false;
 let postgresStartedHere = false;
@@ -35,14 +42,29 @@ export async function startDockerEngine(): Promise<{ ok: true } | { ok: false; w
   const log = fs.openSync(path.join(ENGINE_DIR, 'dockerd.log'), 'a');
   spawn(
     dockerd,
-    ['--host', DOCKER_HOST, '--data-root', `${ENGINE_DIR}/data`, '--exec-root', `${ENGINE_DIR}/exec`, '--pidfile', `${ENGINE_DIR}/docker.pid`, '--bridge=none', '--iptables=false', '--ip-masq=false'],
+    [
+      '--host',
+      DOCKER_HOST,
+      '--data-root',
+      `${ENGINE_DIR}/data`,
+      '--exec-root',
+      `${ENGINE_DIR}/exec`,
+      '--pidfile',
+      `${ENGINE_DIR}/docker.pid`,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   ).unref();
   try {
     await waitFor('the Docker engine', engineUp, 60_000);
     return { ok: true };
   } catch {
-    return { ok: false, why: `dockerd did not come up; see ${ENGINE_DIR}/dockerd.log: ${fs.readFileSync(path.join(ENGINE_DIR, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      ok: false,
+      why: `dockerd did not come up; see ${ENGINE_DIR}/dockerd.log: ${fs.readFileSync(path.join(ENGINE_DIR, 'dockerd.log'), 'utf8').trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
 }
 
@@ -59,14 +81,20 @@ export async function stopDockerEngine(options: { cleanUp?: boolean } = {}): Pro
   } catch {
     return;
   }
-  await waitFor('dockerd to stop', async () => !(await engineUp()) && !fs.existsSync(pidFile), 60_000).catch(() => undefined);
+  await waitFor('dockerd to stop', async () => !(await engineUp()) && !fs.existsSync(pidFile), 60_000).catch(
+    () => undefined,
+  );
   cleanUp();
 }
 
 // dockerd can leave mounts (its netns file) under its folders: unmount them, then remove.
 function removeEngineDir(): void {
   try {
-    const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(ENGINE_DIR));
+    const mounts = fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(ENGINE_DIR));
     for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
     fs.rmSync(ENGINE_DIR, { recursive: true, force: true });
   } catch (e) {
@@ -79,7 +107,8 @@ function removeEngineDir(): void {
 export async function ensureHostImage(): Promise<void> {
   if ((await docker(['image', 'inspect', HOST_IMAGE], { reject: false })).exitCode === 0) return;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tgsync-rootfs-'));
-  for (const d of ['etc', 'tmp', 'app', 'proc', 'sys', 'dev', 'usr', 'state', 'data', 'downloads']) fs.mkdirSync(path.join(root, d));
+  for (const d of ['etc', 'tmp', 'app', 'proc', 'sys', 'dev', 'usr', 'state', 'data', 'downloads'])
+    fs.mkdirSync(path.join(root, d));
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
   for (const d of ['bin', 'lib', 'lib64', 'sbin']) fs.symlinkSync(`usr/${d}`, path.join(root, d));
   const tar = path.join(root, '..', `${path.basename(root)}.tar`);
@@ -89,15 +118,22 @@ export async function ensureHostImage(): Promise<void> {
   fs.rmSync(tar, { force: true });
 }
 
-const psql = (sql: string, db = 'postgres') => execa('runuser', ['-u', 'postgres', '--', 'psql', '-v', 'ON_ERROR_STOP=1', '-d', db, '-qAtc', sql]);
+const psql = (sql: string, db = 'postgres') =>
+  execa('runuser', ['-u', 'postgres', '--', 'psql', '-v', 'ON_ERROR_STOP=1', '-d', db, '-qAtc', sql]);
 
 // Debian's PostgreSQL 15 on 127.0.0.1:5432, with a fresh database for the fixture project.
 export async function startPostgres(): Promise<{ ok: true } | { ok: false; why: string }> {
-  if (!fs.existsSync('/usr/bin/pg_ctlcluster')) return { ok: false, why: 'PostgreSQL is not installed (apt-get install postgresql)' };
+  if (!fs.existsSync('/usr/bin/pg_ctlcluster'))
+    return { ok: false, why: 'PostgreSQL is not installed (apt-get install postgresql)' };
   const r = await execa('pg_ctlcluster', ['15', 'main', 'start'], { reject: false });
-  if (r.exitCode !== 0 && !/already running/i.test(r.stdout + r.stderr)) return { ok: false, why: `pg_ctlcluster 15 main start failed: ${(r.stdout + r.stderr).trim()}` };
+  if (r.exitCode !== 0 && !/already running/i.test(r.stdout + r.stderr))
+    return { ok: false, why: `pg_ctlcluster 15 main start failed: ${(r.stdout + r.stderr).trim()}` };
   postgresStartedHere ||= r.exitCode === 0;
-  await waitFor('PostgreSQL', async () => (await execa('pg_isready', ['-h', PG.host, '-p', PG.port], { reject: false })).exitCode === 0, 30_000);
+  await waitFor(
+    'PostgreSQL',
+    async () => (await execa('pg_isready', ['-h', PG.host, '-p', PG.port], { reject: false })).exitCode === 0,
+    30_000,
+  );
   const exists = (await psql(`SELECT 1 FROM pg_roles WHERE rolname='${PG.user}'`)).stdout.trim() === '1';
   await psql(`${exists ? 'ALTER' : 'CREATE'} ROLE ${PG.user} LOGIN PASSWORD '${PG.password}'`);
   await psql(`DROP DATABASE IF EXISTS ${PG.database} WITH (FORCE)`);
@@ -113,13 +149,33 @@ export async function stopPostgres(): Promise<void> {
 
 // Rows of the fixture's table, read on the host with psql (the database side of the assertions).
 export async function processedRows(): Promise<{ key: string; size: number; sha256: string }[]> {
-  const r = await execa('psql', ['-h', PG.host, '-p', PG.port, '-U', PG.user, '-d', PG.database, '-AtF', '\t', '-c', 'SELECT key, size, sha256 FROM scrap_processedfile ORDER BY key'], {
-    env: { ...process.env, PGPASSWORD: PG.password },
-  });
-  return r.stdout.split('\n').filter(Boolean).map((l) => {
-    const [key, size, sha256] = l.split('\t');
-    return { key: key!, size: Number(size), sha256: sha256 ?? '' };
-  });
+  const r = await execa(
+    'psql',
+    [
+      '-h',
+      PG.host,
+      '-p',
+      PG.port,
+      '-U',
+      PG.user,
+      '-d',
+      PG.database,
+      '-AtF',
+      '\t',
+      '-c',
+      'SELECT key, size, sha256 FROM scrap_processedfile ORDER BY key',
+    ],
+    {
+      env: { ...process.env, PGPASSWORD: PG.password },
+    },
+  );
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [key, size, sha256] = l.split('\t');
+      return { key: key!, size: Number(size), sha256: sha256 ?? '' };
+    });
 }
 
 export async function deleteRow(key: string): Promise<void> {
@@ -160,14 +216,97 @@ export async function removeContainers(names = ['telegram-downloader', 'minio', 
 export async function createStack(o: StackOptions): Promise<void> {
   await removeContainers();
   const health = `node -e "fetch('http://127.0.0.1:${o.s3Port}/').then(()=>process.exit(0),()=>process.exit(1))"`;
-  await docker(['run', '-d', '--name', 'minio', '--network', 'host', ...HOST_MOUNTS, '-v', `${PROJECT_ROOT}:/app:ro`, '-v', `${o.s3Dir}:/data`, '-w', '/app',
-    '--health-cmd', health, '--health-interval', '1s', '--health-timeout', '5s', '--health-retries', '60',
-    HOST_IMAGE, 'node', '--openssl-legacy-provider', '--import', 'tsx', 'scripts/s3-server.ts', '--port', String(o.s3Port), '--dir', '/data']);
-  await docker(['run', '-d', '--name', 'telegram-downloader', '--network', 'none', ...HOST_MOUNTS, '-v', `${o.downloads}:/downloads`, HOST_IMAGE, 'sh', '-c', DOWNLOADER_SCRIPT]);
-  await docker(['run', '-d', '--name', 'django', '--network', 'host', ...HOST_MOUNTS, '-v', `${FIXTURE_DIR}:/app:ro`, '-v', `${o.djangoState}:/state`, '-w', '/app',
-    '-e', 'PYTHONDONTWRITEBYTECODE=1', '-e', `PGHOST=${PG.host}`, '-e', `PGPORT=${PG.port}`, '-e', `PGUSER=${PG.user}`, '-e', `PGPASSWORD=${PG.password}`, '-e', `PGDATABASE=${PG.database}`,
-    '-e', `S3_ENDPOINT=http://127.0.0.1:${o.s3Port}`, '-e', 'S3_ACCESS_KEY=S3RVER', '-e', 'S3_SECRET_KEY=S3RVER', '-e', `S3_BUCKET=${o.bucket}`,
-    HOST_IMAGE, 'sleep', 'infinity']);
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    'minio',
+    '--network',
+    'host',
+    ...HOST_MOUNTS,
+    '-v',
+    `${PROJECT_ROOT}:/app:ro`,
+    '-v',
+    `${o.s3Dir}:/data`,
+    '-w',
+    '/app',
+    '--health-cmd',
+    health,
+    '--health-interval',
+    '1s',
+    '--health-timeout',
+    '5s',
+    '--health-retries',
+    '60',
+    HOST_IMAGE,
+    'node',
+    '--openssl-legacy-provider',
+    '--import',
+    'tsx',
+    'scripts/s3-server.ts',
+    '--port',
+    String(o.s3Port),
+    '--dir',
+    '/data',
+  ]);
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    'telegram-downloader',
+    '--network',
+    'none',
+    ...HOST_MOUNTS,
+    '-v',
+    `${o.downloads}:/downloads`,
+    HOST_IMAGE,
+    'sh',
+    '-c',
+    DOWNLOADER_SCRIPT,
+  ]);
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    'django',
+    '--network',
+    'host',
+    ...HOST_MOUNTS,
+    '-v',
+    `${FIXTURE_DIR}:/app:ro`,
+    '-v',
+    `${o.djangoState}:/state`,
+    '-w',
+    '/app',
+    '-e',
+    'PYTHONDONTWRITEBYTECODE=1',
+    '-e',
+    `PGHOST=${PG.host}`,
+    '-e',
+    `PGPORT=${PG.port}`,
+    '-e',
+    `PGUSER=${PG.user}`,
+    '-e',
+    `PGPASSWORD=${PG.password}`,
+    '-e',
+    `PGDATABASE=${PG.database}`,
+    '-e',
+    `S3_ENDPOINT=http://127.0.0.1:${o.s3Port}`,
+    '-e',
+    'S3_ACCESS_KEY=S3RVER',
+    '-e',
+    'S3_SECRET_KEY=S3RVER',
+    '-e',
+    `S3_BUCKET=${o.bucket}`,
+    HOST_IMAGE,
+    'sleep',
+    'infinity',
+  ]);
   await docker(['exec', 'django', 'python', 'manage.py', 'migrate', '--noinput']);
-  await waitFor('the minio container to be healthy', async () => (await docker(['inspect', '--format', '{{.State.Health.Status}}', 'minio'])).stdout.trim() === 'healthy', 60_000);
+  await waitFor(
+    'the minio container to be healthy',
+    async () =>
+      (await docker(['inspect', '--format', '{{.State.Health.Status}}', 'minio'])).stdout.trim() === 'healthy',
+    60_000,
+  );
 }

@@ -7,7 +7,10 @@ function clock() {
   let now = 0;
   let seq = 0;
   const timers = new Map<number, { at: number; fn: () => void }>();
-  const t: Timers = { set: (fn, ms) => (timers.set(++seq, { at: now + ms, fn }), seq), clear: (h) => void timers.delete(h as number) };
+  const t: Timers = {
+    set: (fn, ms) => (timers.set(++seq, { at: now + ms, fn }), seq),
+    clear: (h) => void timers.delete(h as number),
+  };
   const advance = async (ms: number) => {
     const until = now + ms;
     for (;;) {
@@ -27,7 +30,13 @@ test('a burst is processed once, after the quiet period; never twice at once; at
   const c = clock();
   const runs: Array<{ at: number; count: number }> = [];
   let result = true;
-  const s = createProcessScheduler({ debounceMs: 60_000, minIntervalMs: 300_000, now: c.now, timers: c.t, run: async (count) => (runs.push({ at: c.now(), count }), result) });
+  const s = createProcessScheduler({
+    debounceMs: 60_000,
+    minIntervalMs: 300_000,
+    now: c.now,
+    timers: c.t,
+    run: async (count) => (runs.push({ at: c.now(), count }), result),
+  });
   for (let i = 0; i < 10; i++) {
     s.uploaded(5);
     await c.advance(10_000);

@@ -10,9 +10,19 @@ import { tempDir, waitFor, writeFile } from '../support/env.ts';
 
 test('heard names are judged by the scan rules: complete ones become ready, partials are dropped, fresh ones wait until stable', async () => {
   const root = tempDir('intake');
-  const top: WalkedDir = { source: { name: 'd', path: root, keySegment: '' }, place: { fs: root, text: root, rel: '', rawRel: undefined }, ancestors: new Set() };
+  const top: WalkedDir = {
+    source: { name: 'd', path: root, keySegment: '' },
+    place: { fs: root, text: root, rel: '', rawRel: undefined },
+    ancestors: new Set(),
+  };
   let readies = 0;
-  const intake = new Intake(realTimers, Date.now, () => ({ partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [], stableAfterMs: 1500 }), () => void readies++, (t) => (t === root ? top : undefined));
+  const intake = new Intake(
+    realTimers,
+    Date.now,
+    () => ({ partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [], stableAfterMs: 1500 }),
+    () => void readies++,
+    (t) => (t === root ? top : undefined),
+  );
   writeFile(root, 'old.jpg', 'o');
   const past = new Date(Date.now() - 60_000);
   fs.utimesSync(path.join(root, 'old.jpg'), past, past); // moves ctime to now: still fresh
@@ -22,7 +32,10 @@ test('heard names are judged by the scan rules: complete ones become ready, part
   await waitFor('a first judgement', () => readies > 0);
   assert.is(intake.readyCount, 0, 'nothing stable yet');
   await waitFor('old.jpg to be stable', () => intake.readyCount === 1);
-  assert.equal(intake.takeReady(10).map((p) => p.path), [path.join(root, 'old.jpg')]);
+  assert.equal(
+    intake.takeReady(10).map((p) => p.path),
+    [path.join(root, 'old.jpg')],
+  );
   assert.not.ok(intake.knows(path.join(root, 'a.jpg.tmp')), 'the partial is dropped');
   intake.close();
 });

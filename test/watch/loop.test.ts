@@ -14,7 +14,11 @@ import { eachServer } from '../support/servers.ts';
 
 eachServer('watch mode', ({ it, sandboxEach }) => {
   let sb: Sandbox;
-  sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '1', PROCESS_DEBOUNCE_SECONDS: '1', PROCESS_MIN_INTERVAL_SECONDS: '0' });
+  sandboxEach((x) => (sb = x), {
+    SYNC_STABLE_SECONDS: '1',
+    PROCESS_DEBOUNCE_SECONDS: '1',
+    PROCESS_MIN_INTERVAL_SECONDS: '0',
+  });
 
   function start(extra: Record<string, string> = {}) {
     const config = sb.config(extra);
@@ -30,7 +34,14 @@ eachServer('watch mode', ({ it, sandboxEach }) => {
       },
     }).start();
     const kinds = (kind: string) => log.records.filter((r) => r.kind === kind);
-    return { config, log, watch, processed, kinds, ready: () => waitFor('the watch to catch up', () => kinds('watch.ready').length > 0) };
+    return {
+      config,
+      log,
+      watch,
+      processed,
+      kinds,
+      ready: () => waitFor('the watch to catch up', () => kinds('watch.ready').length > 0),
+    };
   }
   const keys = async () => (await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).map((o) => o.key).sort();
 
@@ -49,8 +60,17 @@ eachServer('watch mode', ({ it, sandboxEach }) => {
     await waitFor('processing', () => w.processed.length > 0);
     const end = await w.watch.stop('test');
     assert.equal([end.exitCode, end.abandoned], [0, false]);
-    assert.equal(w.kinds('upload.done').map((r) => r.key).sort(), ['My_Chat/2024_06/5_-_photo.jpg', 'before/old.txt', 'chan/777_1_clip.mp4']);
-    assert.ok(w.log.records.every((r) => !String(r.key ?? '').endsWith('.tmp')), 'the partial was never sent');
+    assert.equal(
+      w
+        .kinds('upload.done')
+        .map((r) => r.key)
+        .sort(),
+      ['My_Chat/2024_06/5_-_photo.jpg', 'before/old.txt', 'chan/777_1_clip.mp4'],
+    );
+    assert.ok(
+      w.log.records.every((r) => !String(r.key ?? '').endsWith('.tmp')),
+      'the partial was never sent',
+    );
     assert.is(HashCache.open(w.config.cacheFile).size, 3);
     assert.not.ok(fs.existsSync(w.config.lockFile), 'no lock held between batches or after the stop');
   });
@@ -73,7 +93,11 @@ eachServer('watch mode', ({ it, sandboxEach }) => {
     await w.ready();
     for (let i = 0; i < 200; i++) writeFile(sb.downloads, `n/${i}.bin`, `n${i}`.repeat(1000));
     await new Promise((r) => setTimeout(r, 1500));
-    const nightly = await runScript('sync.ts', ['--json'], { ...sb.env, SYNC_LOCK_WAIT_SECONDS: '600', SYNC_STABLE_SECONDS: '0' });
+    const nightly = await runScript('sync.ts', ['--json'], {
+      ...sb.env,
+      SYNC_LOCK_WAIT_SECONDS: '600',
+      SYNC_STABLE_SECONDS: '0',
+    });
     assert.is(nightly.exitCode, 0, nightly.all);
     await waitFor('200 objects', async () => (await keys()).length === 200);
     await w.watch.stop('test');

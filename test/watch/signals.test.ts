@@ -7,7 +7,16 @@ import * as assert from 'uvu/assert';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { collectGarbage } from '../../lib/watch/signals.ts';
-import { listBucket, PROJECT_ROOT, readLogs, runScript, TSX_LOADER, waitFor, writeFile, type Sandbox } from '../support/env.ts';
+import {
+  listBucket,
+  PROJECT_ROOT,
+  readLogs,
+  runScript,
+  TSX_LOADER,
+  waitFor,
+  writeFile,
+  type Sandbox,
+} from '../support/env.ts';
 import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
@@ -16,13 +25,22 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
   sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '1' });
   const keys = async () => (await listBucket(sb.client(), sb.env.MINIO_BUCKET!)).map((o) => o.key).sort();
   const startWatch = (env: Record<string, string> = {}) =>
-    execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--watch'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env, ...env }, extendEnv: false, reject: false, all: true });
+    execa(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--watch'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env, ...env },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
   const logs = () => readLogs(sb.env.SYNC_LOG_DIR!);
   // Keys the logs say were uploaded more than once (a key is uploaded at most once, across restarts).
   const uploadedTwice = () => {
     const counts = new Map<string, number>();
     for (const m of logs().matchAll(/upload\.done: uploaded (\S+)/g)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
-    return { keys: [...counts].filter(([, n]) => n > 1).map(([k]) => k), total: [...counts.values()].reduce((a, b) => a + b, 0) };
+    return {
+      keys: [...counts].filter(([, n]) => n > 1).map(([k]) => k),
+      total: [...counts.values()].reduce((a, b) => a + b, 0),
+    };
   };
 
   it('flags that make no sense with --watch are refused, all named', async () => {
@@ -45,18 +63,30 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
   });
 
   it('SIGTERM during an upload that does not finish: exit 0 within the stop bound, nothing recorded, the restart sends it', async () => {
-    const proxy = await startFaultProxy(server(), (line) => (line.startsWith('PUT') && line.includes('big.bin') ? 'stall' : 'pass'));
+    const proxy = await startFaultProxy(server(), (line) =>
+      line.startsWith('PUT') && line.includes('big.bin') ? 'stall' : 'pass',
+    );
     try {
-      const child = startWatch({ MINIO_ENDPOINT: proxy.endpoint, SYNC_STOP_TIMEOUT_SECONDS: '1', SYNC_REQUEST_TIMEOUT_SECONDS: '600' });
+      const child = startWatch({
+        MINIO_ENDPOINT: proxy.endpoint,
+        SYNC_STOP_TIMEOUT_SECONDS: '1',
+        SYNC_REQUEST_TIMEOUT_SECONDS: '600',
+      });
       await waitFor('caught up', () => logs().includes('caught up'));
       writeFile(sb.downloads, 'big.bin', Buffer.alloc(3 * 1024 * 1024, 7));
-      await waitFor('the upload to hang', () => proxy.seen.some((s) => s.line.startsWith('PUT') && s.line.includes('big.bin')));
+      await waitFor('the upload to hang', () =>
+        proxy.seen.some((s) => s.line.startsWith('PUT') && s.line.includes('big.bin')),
+      );
       child.kill('SIGTERM');
       const r = await child;
       assert.is(r.exitCode, 0, r.all);
       assert.match(logs(), /uploads in flight were abandoned, not recorded/);
       assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'the lock is released');
-      assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).get(path.join(sb.downloads, 'big.bin')), undefined, 'nothing recorded unverified');
+      assert.is(
+        HashCache.open(sb.env.SYNC_CACHE_FILE!).get(path.join(sb.downloads, 'big.bin')),
+        undefined,
+        'nothing recorded unverified',
+      );
       assert.equal(await keys(), []);
     } finally {
       await proxy.close();
@@ -72,11 +102,34 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     for (let i = 0; i < 40; i++) writeFile(sb.downloads, `chan${i}/f.txt`, `f${i}`);
     // The limit is per user namespace (Linux 5.11+): a namespace of its own lowers it for this process only.
     const script = 'echo 20 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"';
-    const r = await execa('unshare', ['--user', '--map-root-user', 'sh', '-c', script, process.execPath, '--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), '--watch'], {
-      cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env }, extendEnv: false, reject: false, all: true, timeout: 120_000,
-    });
+    const r = await execa(
+      'unshare',
+      [
+        '--user',
+        '--map-root-user',
+        'sh',
+        '-c',
+        script,
+        process.execPath,
+        '--import',
+        TSX_LOADER,
+        path.join(PROJECT_ROOT, 'scripts/sync.ts'),
+        '--watch',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sb.env },
+        extendEnv: false,
+        reject: false,
+        all: true,
+        timeout: 120_000,
+      },
+    );
     assert.is(r.exitCode, EXIT_CODES.watch, r.all);
-    assert.match(r.stderr, /the kernel's inotify limit is reached \(ENOSPC; fs\.inotify\.max_user_watches = \d+, \d+ folder\(s\) watched by this process; this user namespace allows only user\.max_inotify_watches = 20/);
+    assert.match(
+      r.stderr,
+      /the kernel's inotify limit is reached \(ENOSPC; fs\.inotify\.max_user_watches = \d+, \d+ folder\(s\) watched by this process; this user namespace allows only user\.max_inotify_watches = 20/,
+    );
     assert.match(r.stderr, /sudo sysctl fs\.inotify\.max_user_watches=524288/);
     assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'the lock is released');
   });
@@ -128,13 +181,19 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
 });
 
 test('collectGarbage frees what a quiet process would keep (V8 collects only when a program allocates)', () => {
-  let junk: unknown[] | undefined = Array.from({ length: 300_000 }, (_, i) => ({ path: `/dl/chan/${i}.jpg`, sha: 'x'.repeat(64) + i }));
+  let junk: unknown[] | undefined = Array.from({ length: 300_000 }, (_, i) => ({
+    path: `/dl/chan/${i}.jpg`,
+    sha: 'x'.repeat(64) + i,
+  }));
   const before = process.memoryUsage().heapUsed;
   assert.ok(junk.length > 0);
   junk = undefined;
   collectGarbage();
   const after = process.memoryUsage().heapUsed;
-  assert.ok(after < before - 20 * 2 ** 20, `heap used ${(before / 2 ** 20).toFixed(0)} MB before, ${(after / 2 ** 20).toFixed(0)} MB after`);
+  assert.ok(
+    after < before - 20 * 2 ** 20,
+    `heap used ${(before / 2 ** 20).toFixed(0)} MB before, ${(after / 2 ** 20).toFixed(0)} MB after`,
+  );
 });
 
 test.run();

@@ -5,7 +5,17 @@ import fs from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
 import type { CachedStat, CacheEntry, CacheView } from './types.ts';
 import { moveCacheAside } from './aside.ts';
-import { afterLine, entryAt, statAt, indexSnapshot, linesAt, parseVersion1, snapshotOf, writeSnapshotFile, type Snapshot } from './snapshot.ts';
+import {
+  afterLine,
+  entryAt,
+  statAt,
+  indexSnapshot,
+  linesAt,
+  parseVersion1,
+  snapshotOf,
+  writeSnapshotFile,
+  type Snapshot,
+} from './snapshot.ts';
 import { openJournal, readJournal } from './journal.ts';
 
 export class HashCache implements CacheView {
@@ -21,7 +31,11 @@ export class HashCache implements CacheView {
   private journalFd: number | undefined;
   readonly journalFile: string;
 
-  private constructor(readonly file: string, private readonly log?: Logger, private readonly readOnly = false) {
+  private constructor(
+    readonly file: string,
+    private readonly log?: Logger,
+    private readonly readOnly = false,
+  ) {
     this.journalFile = `${file}.journal`;
   }
 
@@ -39,9 +53,16 @@ export class HashCache implements CacheView {
   // loop in between (so the scan goes on meanwhile).
   static async load(file: string, options: { log?: Logger; readOnly?: boolean } = {}): Promise<HashCache> {
     const cache = new HashCache(file, options.log, options.readOnly);
-    const bytes = await fs.promises.readFile(file).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    const bytes = await fs.promises
+      .readFile(file)
+      .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
     await cache.useSnapshot(bytes, async (snap) => {
-      for (let at = indexSnapshot(snap, cache.byPath, undefined, SLICE_LINES); at; at = indexSnapshot(snap, cache.byPath, at, SLICE_LINES)) await nextTurn();
+      for (
+        let at = indexSnapshot(snap, cache.byPath, undefined, SLICE_LINES);
+        at;
+        at = indexSnapshot(snap, cache.byPath, at, SLICE_LINES)
+      )
+        await nextTurn();
     });
     cache.loadJournal();
     return cache;
@@ -83,7 +104,8 @@ export class HashCache implements CacheView {
   isReferenced(key: string): boolean {
     if (!this.dedupKeys) {
       this.dedupKeys = new Map();
-      for (const e of this.entries()) if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
+      for (const e of this.entries())
+        if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
     }
     return (this.dedupKeys.get(key) ?? 0) > 0;
   }

@@ -25,21 +25,26 @@ const HEX64 = /^[0-9a-f]{64}$/i;
 const oldKey = (rel: string) => rel.replace(/ /g, '_');
 
 export function parseLegacyCache(text: string, origin: string): Map<string, string> {
-  const expected = 'the cache of the old sync_telegram_files command: a JSON object mapping file paths to SHA-256 hex strings';
+  const expected =
+    'the cache of the old sync_telegram_files command: a JSON object mapping file paths to SHA-256 hex strings';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
     throw new ConfigError([`${origin}: expected ${expected}; it is not JSON (${(e as Error).message})`]);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`${origin}: expected ${expected}; got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`]);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError([
+      `${origin}: expected ${expected}; got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    ]);
   const map = new Map<string, string>();
   const bad: string[] = [];
   for (const [p, h] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof h === 'string' && HEX64.test(h) && p.startsWith('/')) map.set(p, h.toLowerCase());
     else if (bad.length < 3) bad.push(`${JSON.stringify(p)}: ${JSON.stringify(h)}`);
   }
-  if (bad.length && map.size === 0) throw new ConfigError([`${origin}: expected ${expected}; no entry has that form (e.g. ${bad.join(', ')})`]);
+  if (bad.length && map.size === 0)
+    throw new ConfigError([`${origin}: expected ${expected}; no entry has that form (e.g. ${bad.join(', ')})`]);
   return map;
 }
 
@@ -48,7 +53,9 @@ export function loadLegacyCache(file: string, origin: string): LegacyHints {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([`${origin}: expected a readable file, got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code})`]);
+    throw new ConfigError([
+      `${origin}: expected a readable file, got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code})`,
+    ]);
   }
   return legacyHints(parseLegacyCache(text, origin));
 }
@@ -75,7 +82,8 @@ export function legacyHints(byPath: ReadonlyMap<string, string>): LegacyHints {
       const root = own.slice(0, own.length - relPath.length);
       const out: LegacySource[] = byPath.get(own) === sha256 ? [{ key: oldKey(relPath), role: 'own' }] : [];
       for (const other of bySha.get(sha256) ?? []) {
-        if (other !== own && other.startsWith(root)) out.push({ key: oldKey(other.slice(root.length)), role: 'holder' });
+        if (other !== own && other.startsWith(root))
+          out.push({ key: oldKey(other.slice(root.length)), role: 'holder' });
       }
       return out;
     },

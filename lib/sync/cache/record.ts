@@ -14,7 +14,17 @@ export interface Recorder {
 }
 
 export function cacheEntryFor(file: ScannedFile, sha256: string, key: string, via: CacheVia, at: Date): CacheEntry {
-  return { path: file.absPath, key, sha256, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, ino: file.ino, recordedAt: at.toISOString(), via };
+  return {
+    path: file.absPath,
+    key,
+    sha256,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    ctimeMs: file.ctimeMs,
+    ino: file.ino,
+    recordedAt: at.toISOString(),
+    via,
+  };
 }
 
 export function createRecorder(cache: HashCache, deps: { gate: Gate; now?: Now }): Recorder {

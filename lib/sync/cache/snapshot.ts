@@ -12,8 +12,12 @@ import type { CachedStat, CacheEntry, CacheVia } from './types.ts';
 export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
 const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);
 
-const escapeField = (s: string) => (/[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[c]!) : s);
-const unescapeField = (s: string) => (s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!) : s);
+const escapeField = (s: string) =>
+  /[\t\n\r\\]/.test(s)
+    ? s.replace(/[\t\n\r\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[c]!)
+    : s;
+const unescapeField = (s: string) =>
+  s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!) : s;
 
 export function formatSnapshotLine(e: CacheEntry): string {
   return `${escapeField(e.path)}\t${escapeField(e.key)}\t${e.sha256}\t${e.size}\t${e.mtimeMs}\t${e.ctimeMs}\t${e.ino}\t${e.via}\t${e.recordedAt}`;
@@ -21,7 +25,10 @@ export function formatSnapshotLine(e: CacheEntry): string {
 
 // The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A
 // Buffer is a run of lines as read (entries read from the snapshot and never parsed), copied as is.
-export function* formatSnapshot(entries: Iterable<CacheEntry | Buffer>, chunkEntries = 4096): Generator<string | Buffer> {
+export function* formatSnapshot(
+  entries: Iterable<CacheEntry | Buffer>,
+  chunkEntries = 4096,
+): Generator<string | Buffer> {
   let lines: string[] = [SNAPSHOT_HEADER];
   const flush = () => {
     const chunk = lines.length ? lines.join('\n') + '\n' : '';
@@ -60,22 +67,31 @@ const HEADER = Buffer.from(SNAPSHOT_HEADER + '\n');
 type Slicer = (bytes: Buffer, start: number, end: number) => string;
 const sliceWith = (method: 'latin1Slice' | 'utf8Slice', encoding: BufferEncoding): Slicer => {
   const own = (Buffer.prototype as unknown as Record<string, unknown>)[method];
-  return typeof own === 'function' ? (b, start, end) => (own as (this: Buffer, s: number, e: number) => string).call(b, start, end) : (b, start, end) => b.toString(encoding, start, end);
+  return typeof own === 'function'
+    ? (b, start, end) => (own as (this: Buffer, s: number, e: number) => string).call(b, start, end)
+    : (b, start, end) => b.toString(encoding, start, end);
 };
 const latin1: Slicer = sliceWith('latin1Slice', 'latin1');
 const utf8: Slicer = sliceWith('utf8Slice', 'utf8');
 
 // A path or key field, as text.
-const fieldOf = (s: Snapshot, start: number, end: number) => unescapeField((s.ascii ? latin1 : utf8)(s.bytes, start, end));
+const fieldOf = (s: Snapshot, start: number, end: number) =>
+  unescapeField((s.ascii ? latin1 : utf8)(s.bytes, start, end));
 
 // Index a version 2 snapshot: each entry's path → the offset of its line (a later line for the
 // same path wins). Every line is checked (nine fields, a known via) but none is parsed: a run that
 // finds 100,000 files unchanged parses each entry once, into an object that does not outlive its
 // comparison. Throws on anything but a version 2 snapshot (the caller moves it aside).
 // With `lines`, indexes that many lines from `from` and says where to go on (undefined: done).
-export function indexSnapshot(snap: Snapshot, into: Map<string, CacheEntry | number>, from?: IndexPosition, lines = Infinity): IndexPosition | undefined {
+export function indexSnapshot(
+  snap: Snapshot,
+  into: Map<string, CacheEntry | number>,
+  from?: IndexPosition,
+  lines = Infinity,
+): IndexPosition | undefined {
   const { bytes } = snap;
-  if (!from && (bytes.length < HEADER.length || !bytes.subarray(0, HEADER.length).equals(HEADER))) throw new Error('not a version 2 cache');
+  if (!from && (bytes.length < HEADER.length || !bytes.subarray(0, HEADER.length).equals(HEADER)))
+    throw new Error('not a version 2 cache');
   let { at, lineNo } = from ?? { at: HEADER.length, lineNo: 2 };
   for (let n = 0; at < bytes.length; lineNo++) {
     if (n++ === lines) return { at, lineNo };
@@ -102,7 +118,8 @@ function checkLine(bytes: Buffer, start: number, end: number, lineNo: number): n
     TABS[i] = t;
   }
   const next = bytes.indexOf(TAB, t + 1);
-  if ((next >= 0 && next < end) || viaAt(bytes, TABS[6]! + 1, TABS[7]!) === undefined) throw new Error(`damaged line ${lineNo}`);
+  if ((next >= 0 && next < end) || viaAt(bytes, TABS[6]! + 1, TABS[7]!) === undefined)
+    throw new Error(`damaged line ${lineNo}`);
   return TABS[0]!;
 }
 const TABS = new Array<number>(8);
@@ -110,7 +127,8 @@ const TABS = new Array<number>(8);
 const VIA_BYTES = [...VIAS].map((v) => ({ via: v as CacheVia, bytes: Buffer.from(v) }));
 // The via written from `start` to `end`, as the one constant string for it (nothing allocated).
 function viaAt(bytes: Buffer, start: number, end: number): CacheVia | undefined {
-  for (const v of VIA_BYTES) if (v.bytes.length === end - start && bytes.compare(v.bytes, 0, v.bytes.length, start, end) === 0) return v.via;
+  for (const v of VIA_BYTES)
+    if (v.bytes.length === end - start && bytes.compare(v.bytes, 0, v.bytes.length, start, end) === 0) return v.via;
   return undefined;
 }
 
@@ -150,9 +168,15 @@ export function entryAt(snap: Snapshot, start: number, path?: string): CacheEntr
   const t = TABS;
   for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
   return {
-    path: path ?? fieldOf(snap, start, t[0]!), key: fieldOf(snap, t[0]! + 1, t[1]!), sha256: latin1(bytes, t[1]! + 1, t[2]!),
-    size: numberAt(bytes, t[2]! + 1, t[3]!), mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!), ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
-    ino: numberAt(bytes, t[5]! + 1, t[6]!), via: viaAt(bytes, t[6]! + 1, t[7]!)!, recordedAt: latin1(bytes, t[7]! + 1, end),
+    path: path ?? fieldOf(snap, start, t[0]!),
+    key: fieldOf(snap, t[0]! + 1, t[1]!),
+    sha256: latin1(bytes, t[1]! + 1, t[2]!),
+    size: numberAt(bytes, t[2]! + 1, t[3]!),
+    mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!),
+    ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
+    ino: numberAt(bytes, t[5]! + 1, t[6]!),
+    via: viaAt(bytes, t[6]! + 1, t[7]!)!,
+    recordedAt: latin1(bytes, t[7]! + 1, end),
   };
 }
 
@@ -163,8 +187,12 @@ export function statAt(snap: Snapshot, start: number): CachedStat {
   const t = TABS;
   for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
   return {
-    key: fieldOf(snap, t[0]! + 1, t[1]!), size: numberAt(bytes, t[2]! + 1, t[3]!), mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!),
-    ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!), ino: numberAt(bytes, t[5]! + 1, t[6]!), via: viaAt(bytes, t[6]! + 1, t[7]!)!,
+    key: fieldOf(snap, t[0]! + 1, t[1]!),
+    size: numberAt(bytes, t[2]! + 1, t[3]!),
+    mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!),
+    ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
+    ino: numberAt(bytes, t[5]! + 1, t[6]!),
+    via: viaAt(bytes, t[6]! + 1, t[7]!)!,
   };
 }
 
@@ -191,7 +219,7 @@ export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | B
   try {
     for (const chunk of formatSnapshot(entries)) {
       if (typeof chunk === 'string') fs.writeSync(fd, chunk);
-      else for (let at = 0; at < chunk.length; ) at += fs.writeSync(fd, chunk, at);
+      else for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at);
     }
     fs.fsyncSync(fd);
   } finally {
@@ -204,8 +232,14 @@ export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | B
 export function isEntry(e: unknown): e is CacheEntry {
   const o = e as Record<string, unknown>;
   return (
-    !!o && typeof o.path === 'string' && typeof o.key === 'string' && typeof o.sha256 === 'string' &&
-    typeof o.size === 'number' && typeof o.mtimeMs === 'number' && typeof o.ctimeMs === 'number' && typeof o.ino === 'number'
+    !!o &&
+    typeof o.path === 'string' &&
+    typeof o.key === 'string' &&
+    typeof o.sha256 === 'string' &&
+    typeof o.size === 'number' &&
+    typeof o.mtimeMs === 'number' &&
+    typeof o.ctimeMs === 'number' &&
+    typeof o.ino === 'number'
   );
 }
 

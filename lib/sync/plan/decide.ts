@@ -72,12 +72,15 @@ export type Decision =
 export function decideFile(f: FileFacts): Decision {
   const { file, key, cached } = f;
   if (f.sha256 === undefined) return { action: 'need', fact: 'hash' };
-  if (!f.force && cached && cached.sha256 === f.sha256 && coversKey(cached, key)) return { action: 'record', via: 'rehash', key: cached.key };
-  if (!f.force && f.contentHolder && f.contentHolder.path !== file.absPath) return { action: 'record', via: 'dedup', key: f.contentHolder.key };
+  if (!f.force && cached && cached.sha256 === f.sha256 && coversKey(cached, key))
+    return { action: 'record', via: 'rehash', key: cached.key };
+  if (!f.force && f.contentHolder && f.contentHolder.path !== file.absPath)
+    return { action: 'record', via: 'dedup', key: f.contentHolder.key };
   if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
   if (f.force) return { action: 'upload' };
-  if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size)) return { action: 'need', fact: 'remote' };
+  if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size))
+    return { action: 'need', fact: 'remote' };
   const remote = f.remote;
   if (remote && remote.size === file.size) {
     if (remote.sha256 === f.sha256) return { action: 'record', via: 'adopted', key };
@@ -89,7 +92,10 @@ export function decideFile(f: FileFacts): Decision {
   }
   const owner = f.keyOwner;
   if (owner && owner.path !== file.absPath && owner.sha256 !== f.sha256) {
-    return { action: 'conflict', detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it` };
+    return {
+      action: 'conflict',
+      detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it`,
+    };
   }
   return fromSources(f.sources ?? []);
 }
@@ -99,7 +105,10 @@ export function decideFile(f: FileFacts): Decision {
 function fromSources(sources: readonly SourceFacts[]): Decision {
   for (const s of sources) {
     if (s.proven === undefined) return { action: 'need', fact: 'source' };
-    if (s.proven) return s.role === 'own' ? { action: 'copy', from: s.key, etag: s.etag ?? '' } : { action: 'record', via: 'dedup', key: s.key };
+    if (s.proven)
+      return s.role === 'own'
+        ? { action: 'copy', from: s.key, etag: s.etag ?? '' }
+        : { action: 'record', via: 'dedup', key: s.key };
   }
   return { action: 'upload' };
 }

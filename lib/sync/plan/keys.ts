@@ -15,6 +15,7 @@ export function objectKeyFor(prefix: string, source: Pick<SourceDir, 'keySegment
   const bad = BAD_SEGMENT.exec(`/${nfc}/`);
   if (bad) return { ok: false, problem: `path segment ${JSON.stringify(bad[1])} cannot be part of a key` };
   const key = `${prefix}${source.keySegment}${nfc.replace(/[\s\p{Cc}]/gu, '_')}`;
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return { ok: false, problem: `key is longer than ${MAX_KEY_BYTES} bytes` };
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES)
+    return { ok: false, problem: `key is longer than ${MAX_KEY_BYTES} bytes` };
   return { ok: true, key };
 }

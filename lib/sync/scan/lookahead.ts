@@ -24,7 +24,10 @@ export class Lookahead<L extends AheadListing> {
   private readonly ahead = new Map<string, L>();
   private files = 0;
 
-  constructor(private readonly list: (place: Place) => L, private readonly budgetFiles = LOOKAHEAD_FILES) {}
+  constructor(
+    private readonly list: (place: Place) => L,
+    private readonly budgetFiles = LOOKAHEAD_FILES,
+  ) {}
 
   // The walk starts at `listing` (listed by the walk itself): its subdirectories come next.
   from(listing: L): void {
@@ -43,7 +46,10 @@ export class Lookahead<L extends AheadListing> {
   }
 
   private push(listing: L): void {
-    const dirs = (listing.wanted ?? []).filter((w) => w.directory).map((w) => w.place).sort(byText);
+    const dirs = (listing.wanted ?? [])
+      .filter((w) => w.directory)
+      .map((w) => w.place)
+      .sort(byText);
     for (let i = dirs.length - 1; i >= 0; i--) this.stack.push(dirs[i]!);
   }
 

@@ -27,7 +27,7 @@ export function nameToText(bytes: Buffer): { text: string; exact: boolean } {
   const plain = bytes.toString('utf8');
   if (!plain.includes('\uFFFD') && !plain.includes(QUOTE)) return { text: plain, exact: true };
   let text = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const len = validSequenceAt(bytes, i);
     if (len === 0) {
       text += `${QUOTE}${bytes[i]!.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -25,11 +25,16 @@ export function listDirectory(dir: Place): Array<{ place: Place; entry: fs.Diren
       const base = dir.text === '/' ? '' : dir.text;
       return entries.map((entry) => {
         const text = `${base}/${entry.name}`; // one string for both: 100,000 of them are kept
-        return { entry, place: { fs: text, text, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined } };
+        return {
+          entry,
+          place: { fs: text, text, rel: dir.rel ? `${dir.rel}/${entry.name}` : entry.name, rawRel: undefined },
+        };
       });
     }
   }
-  return fs.readdirSync(dir.fs, { encoding: 'buffer', withFileTypes: true }).map((entry) => ({ entry, place: placeOf(dir, entry.name) }));
+  return fs
+    .readdirSync(dir.fs, { encoding: 'buffer', withFileTypes: true })
+    .map((entry) => ({ entry, place: placeOf(dir, entry.name) }));
 }
 
 // The entry `name` inside `dir`, named as text and opened by bytes when they differ.

@@ -24,7 +24,11 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
         walker.skip(source.path, 'unreadable', (e as NodeJS.ErrnoException).code);
         continue;
       }
-      await walker.walkFrom({ source, place: { fs: source.path, text: source.path, rel: '', rawRel: undefined }, ancestors: new Set([`${st.dev}:${st.ino}`]) });
+      await walker.walkFrom({
+        source,
+        place: { fs: source.path, text: source.path, rel: '', rawRel: undefined },
+        ancestors: new Set([`${st.dev}:${st.ino}`]),
+      });
     }
   } finally {
     void worker?.close();
@@ -34,14 +38,18 @@ export async function scanDownloads(sources: readonly SourceDir[], options: Scan
 
 // Some entries of directories already walked, by name (watch mode: the names its events gave):
 // each judged by the same rules as in a full scan; a directory among them is walked whole.
-export async function scanNames(requests: ReadonlyArray<{ readonly dir: WalkedDir; readonly name: Buffer }>, options: ScanOptions): Promise<ScanResult> {
+export async function scanNames(
+  requests: ReadonlyArray<{ readonly dir: WalkedDir; readonly name: Buffer }>,
+  options: ScanOptions,
+): Promise<ScanResult> {
   const walker = new Walker(options, options.statMany ?? (async (paths) => paths.map(statSyncResult)));
   const subdirs: WalkedDir[] = [];
   await walker.awaitSettledCheck();
   const scanTime = walker.time();
   for (const { dir, name } of requests) {
     const place = placeOf(dir.place, name);
-    if (walker.wanted(place)) walker.judge(dir, place, () => isLink(place.fs), statSyncResult(place.fs), scanTime, subdirs);
+    if (walker.wanted(place))
+      walker.judge(dir, place, () => isLink(place.fs), statSyncResult(place.fs), scanTime, subdirs);
   }
   for (const d of subdirs) await walker.walk(walker.list(d));
   return walker.result();

@@ -51,7 +51,14 @@ parentPort.on('message', ({ id, joined }) => {
 `;
 
 class PackedStat implements StatLike {
-  constructor(private readonly mode: number, readonly size: number, readonly mtimeMs: number, readonly ctimeMs: number, readonly ino: number, readonly dev: number) {}
+  constructor(
+    private readonly mode: number,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly ctimeMs: number,
+    readonly ino: number,
+    readonly dev: number,
+  ) {}
   isDirectory(): boolean {
     return (this.mode & S_IFMT) === S_IFDIR;
   }
@@ -80,7 +87,11 @@ interface Reply {
 // A StatMany that sends large batches of string paths to worker threads (made at the first such
 // batch; `threads` of them, by default one: the main thread is the busier side), in chunks
 // spread over them; `close` ends them. Paths given as bytes, and small batches, stay here.
-export function createStatWorker(options: { threads?: number } = {}): { statMany: StatMany; close: () => Promise<void>; started: () => number } {
+export function createStatWorker(options: { threads?: number } = {}): {
+  statMany: StatMany;
+  close: () => Promise<void>;
+  started: () => number;
+} {
   const threads = Math.max(1, Math.min(options.threads ?? 1, os.availableParallelism()));
   const workers: Array<{ readonly worker: Worker; pending: number }> = [];
   let failed = false;
@@ -114,7 +125,8 @@ export function createStatWorker(options: { threads?: number } = {}): { statMany
   };
   // A worker that fails (it should not) leaves the stats to this thread: a scan never fails for it.
   const statMany: StatMany = async (paths) => {
-    if (paths.length < WORKER_MIN_BATCH || failed || paths.some((p) => typeof p !== 'string')) return statManySync(paths);
+    if (paths.length < WORKER_MIN_BATCH || failed || paths.some((p) => typeof p !== 'string'))
+      return statManySync(paths);
     const chunks: Array<readonly string[]> = [];
     for (let i = 0; i < paths.length; i += CHUNK) chunks.push(paths.slice(i, i + CHUNK) as string[]);
     const replies = await Promise.all(chunks.map(send)).catch(() => undefined);

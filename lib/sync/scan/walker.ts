@@ -6,7 +6,15 @@ import { systemNow, type Now } from '../../clock.ts';
 import { createExcludeMatcher, isPartialName } from './filters.ts';
 import { Lookahead } from './lookahead.ts';
 import { listDirectory, type Place } from './places.ts';
-import type { ScannedFile, ScanOptions, ScanResult, ScanSkip, ScanSkipReason, SettledCheck, WalkedDir } from './types.ts';
+import type {
+  ScannedFile,
+  ScanOptions,
+  ScanResult,
+  ScanSkip,
+  ScanSkipReason,
+  SettledCheck,
+  WalkedDir,
+} from './types.ts';
 import type { StatMany, StatResult } from './stat-worker.ts';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -38,7 +46,10 @@ export class Walker {
   private readonly isExcluded: (relPath: string) => boolean;
   private ahead: Lookahead<Listing> | undefined;
 
-  constructor(private readonly options: ScanOptions, private readonly statMany: StatMany) {
+  constructor(
+    private readonly options: ScanOptions,
+    private readonly statMany: StatMany,
+  ) {
     this.now = options.now ?? systemNow;
     this.isExcluded = createExcludeMatcher(options.exclude);
   }
@@ -47,7 +58,9 @@ export class Walker {
   // reported (watch mode watches each one as it is listed, so it lists them in the walk's turn).
   async walkFrom(root: WalkedDir): Promise<void> {
     const listing = this.list(root);
-    this.ahead = this.options.onDir ? undefined : new Lookahead((place) => this.list({ source: root.source, place, ancestors: new Set() }));
+    this.ahead = this.options.onDir
+      ? undefined
+      : new Lookahead((place) => this.list({ source: root.source, place, ancestors: new Set() }));
     this.ahead?.from(listing);
     await this.walk(listing);
   }
@@ -67,7 +80,12 @@ export class Walker {
   }
 
   skip(p: string, reason: ScanSkipReason, detail?: string, readyAt?: number): void {
-    this.skipped.push({ path: p, reason, ...(detail ? { detail } : {}), ...(readyAt !== undefined ? { readyAt } : {}) });
+    this.skipped.push({
+      path: p,
+      reason,
+      ...(detail ? { detail } : {}),
+      ...(readyAt !== undefined ? { readyAt } : {}),
+    });
   }
 
   // A directory's entries, with the stats of those that may be candidates under way (on the
@@ -82,7 +100,9 @@ export class Walker {
     this.options.onDir?.(dir);
     const wanted: WantedEntry[] = [];
     const skips: ScanSkip[] = [];
-    for (const { place, entry } of entries) if (this.wanted(place, skips)) wanted.push({ place, link: entry.isSymbolicLink(), directory: entry.isDirectory() });
+    for (const { place, entry } of entries)
+      if (this.wanted(place, skips))
+        wanted.push({ place, link: entry.isSymbolicLink(), directory: entry.isDirectory() });
     const stats = this.statMany(wanted.map((w) => w.place.fs));
     stats.catch(() => undefined); // awaited in walk
     return { dir, wanted, skips, stats };
@@ -91,7 +111,8 @@ export class Walker {
   // One directory, then its subdirectories in name order, each listed (and its stats asked
   // for) before the first is walked; yielding to the event loop between directories.
   async walk(listing: Listing): Promise<void> {
-    if (listing.error !== undefined) return this.skip(listing.dir.place.text, listing.error === 'ENOENT' ? 'vanished' : 'unreadable', listing.error);
+    if (listing.error !== undefined)
+      return this.skip(listing.dir.place.text, listing.error === 'ENOENT' ? 'vanished' : 'unreadable', listing.error);
     for (const s of listing.skips!) this.skipped.push(s); // only now: a listing made ahead may not be walked
     const stats = await listing.stats!;
     await this.awaitSettledCheck();
@@ -115,12 +136,19 @@ export class Walker {
   // Hidden and excluded entries are skipped by name, before any stat.
   wanted(at: Place, skips: ScanSkip[] = this.skipped): boolean {
     const name = at.rel.slice(at.rel.lastIndexOf('/') + 1);
-    if (name.startsWith('.')) return void skips.push({ path: at.text, reason: 'hidden' }), false;
-    if (this.isExcluded(at.rel)) return void skips.push({ path: at.text, reason: 'excluded' }), false;
+    if (name.startsWith('.')) return (void skips.push({ path: at.text, reason: 'hidden' }), false);
+    if (this.isExcluded(at.rel)) return (void skips.push({ path: at.text, reason: 'excluded' }), false);
     return true;
   }
 
-  judge(parent: WalkedDir, at: Place, isSymlink: () => boolean, st: StatResult, scanTime: number, subdirs: WalkedDir[]): void {
+  judge(
+    parent: WalkedDir,
+    at: Place,
+    isSymlink: () => boolean,
+    st: StatResult,
+    scanTime: number,
+    subdirs: WalkedDir[],
+  ): void {
     if ('code' in st) return this.statFailed(at, isSymlink, st.code);
     if (st.isDirectory()) {
       const id = `${st.dev}:${st.ino}`;
@@ -134,11 +162,24 @@ export class Walker {
     // ctime, not mtime: tdl sets mtime to the message date, but any write or rename moves ctime.
     const changedAgoMs = scanTime - st.ctimeMs;
     if (this.options.stableAfterMs > 0 && changedAgoMs < this.options.stableAfterMs) {
-      return this.skip(at.text, 'unstable', `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`, st.ctimeMs + this.options.stableAfterMs);
+      return this.skip(
+        at.text,
+        'unstable',
+        `changed ${Math.max(0, Math.round(changedAgoMs / 1000))}s ago`,
+        st.ctimeMs + this.options.stableAfterMs,
+      );
     }
     const file: ScannedFile = {
-      source: parent.source, absPath: at.text, fsPath: at.fs, relPath: at.rel, rawRelPath: at.rawRel,
-      size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev,
+      source: parent.source,
+      absPath: at.text,
+      fsPath: at.fs,
+      relPath: at.rel,
+      rawRelPath: at.rawRel,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      ctimeMs: st.ctimeMs,
+      ino: st.ino,
+      dev: st.dev,
     };
     if (this.isSettled?.(file)) this.settled.add(file.absPath);
     else this.files.push(file);
@@ -147,7 +188,11 @@ export class Walker {
   // A link whose target is gone or loops is broken; a plain entry that is gone has vanished.
   private statFailed(at: Place, isSymlink: () => boolean, code: string): void {
     if ((code === 'ENOENT' || code === 'ELOOP') && isSymlink()) {
-      return this.skip(at.text, 'broken-link', `${code}: the link's target ${code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`);
+      return this.skip(
+        at.text,
+        'broken-link',
+        `${code}: the link's target ${code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`,
+      );
     }
     this.skip(at.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);
   }

@@ -13,17 +13,27 @@ function originalNameBytes(file: ScannedFile): Buffer {
   return Buffer.concat([Buffer.from(file.source.keySegment), file.rawRelPath ?? Buffer.from(file.relPath)]);
 }
 
-const metadataFor = (file: ScannedFile, sha256: string) => objectMetadata({ sha256, originalName: originalNameBytes(file), mtimeMs: file.mtimeMs });
+const metadataFor = (file: ScannedFile, sha256: string) =>
+  objectMetadata({ sha256, originalName: originalNameBytes(file), mtimeMs: file.mtimeMs });
 
 // Upload through the gate (the server, or the ETag check, verifies the bytes as they arrive),
 // prove what was sent is what was hashed, and only then record it.
-export async function uploadFile(item: TransferItem, sha256: string, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
+export async function uploadFile(
+  item: TransferItem,
+  sha256: string,
+  body: Buffer | undefined,
+  deps: TransferDeps,
+): Promise<TransferOutcome> {
   const { file, key } = item;
   const metadata = metadataFor(file, sha256);
-  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () => send(item, sha256, body, metadata, deps));
+  const put = await deps.gate.run('upload', { path: file.absPath, key, bytes: file.size }, () =>
+    send(item, sha256, body, metadata, deps),
+  );
   if (!put) return { status: 'would-upload', item, sha256 };
   if (put.bytes !== file.size || put.sha256 !== sha256) {
-    throw new VerificationError(`${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`);
+    throw new VerificationError(
+      `${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`,
+    );
   }
   await deps.recorder.record(file, sha256, key, 'upload');
   return { status: 'uploaded', item, sha256, bytes: file.size };
@@ -31,7 +41,13 @@ export async function uploadFile(item: TransferItem, sha256: string, body: Buffe
 
 // The bytes go up from memory (one request) or in parts through one buffer. Memory is taken
 // before an upload slot, never while holding one.
-async function send(item: TransferItem, sha256: string, body: Buffer | undefined, metadata: Record<string, string>, deps: TransferDeps) {
+async function send(
+  item: TransferItem,
+  sha256: string,
+  body: Buffer | undefined,
+  metadata: Record<string, string>,
+  deps: TransferDeps,
+) {
   const { file, key } = item;
   const slot = deps.uploadSlot ?? ((f) => f());
   const type = contentTypeFor(file.relPath);
@@ -61,21 +77,41 @@ async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string
   const { file, key } = item;
   const st = await deps.storage.stat(key);
   if (!st || st.size !== file.size || st.sha256 !== sha256) {
-    throw new VerificationError(`after the copy, ${key} has ${st ? `${st.size} bytes, sha256 ${st.sha256 ?? 'none'}` : 'no object'}; expected ${file.size} bytes, sha256 ${sha256.slice(0, 12)}…`);
+    throw new VerificationError(
+      `after the copy, ${key} has ${st ? `${st.size} bytes, sha256 ${st.sha256 ?? 'none'}` : 'no object'}; expected ${file.size} bytes, sha256 ${sha256.slice(0, 12)}…`,
+    );
   }
   const same = (e: string) => e.replace(/"/g, '').toLowerCase();
   if (same(st.etag) === same(provenEtag)) return;
-  if (etagForm(st.etag).kind === 'md5' && (await matchesEtag(st.etag, { fsPath: file.fsPath, size: file.size }))) return;
-  await deps.storage.copy({ from: key, to: key, ifMatch: st.etag, metadata: {}, contentType: contentTypeFor(file.relPath) }).catch(() => undefined);
-  throw new VerificationError(`after the copy, ${key} has ETag ${st.etag}, not the ${provenEtag} its bytes were proven by: the object changed meanwhile; our sha256 was taken off it, and the next run looks again`);
+  if (etagForm(st.etag).kind === 'md5' && (await matchesEtag(st.etag, { fsPath: file.fsPath, size: file.size })))
+    return;
+  await deps.storage
+    .copy({ from: key, to: key, ifMatch: st.etag, metadata: {}, contentType: contentTypeFor(file.relPath) })
+    .catch(() => undefined);
+  throw new VerificationError(
+    `after the copy, ${key} has ETag ${st.etag}, not the ${provenEtag} its bytes were proven by: the object changed meanwhile; our sha256 was taken off it, and the next run looks again`,
+  );
 }
 
 // An object proven to hold the bytes but without our sha256 (the old system's): the metadata
 // is added by copying it onto itself, checked, and only then is the file recorded as adopted.
-export async function claimObject(item: TransferItem, sha256: string, etag: string, deps: TransferDeps): Promise<TransferOutcome> {
+export async function claimObject(
+  item: TransferItem,
+  sha256: string,
+  etag: string,
+  deps: TransferDeps,
+): Promise<TransferOutcome> {
   const { file, key } = item;
   const copied = await deps.gate.run('add our metadata (a copy onto itself)', { path: file.absPath, key }, () =>
-    deps.storage.copy({ from: key, to: key, ifMatch: etag, metadata: metadataFor(file, sha256), contentType: contentTypeFor(file.relPath) }).then(() => true),
+    deps.storage
+      .copy({
+        from: key,
+        to: key,
+        ifMatch: etag,
+        metadata: metadataFor(file, sha256),
+        contentType: contentTypeFor(file.relPath),
+      })
+      .then(() => true),
   );
   if (!copied) return { status: 'would-claim', item, sha256 };
   await verifyCopy(item, sha256, etag, deps);
@@ -85,10 +121,24 @@ export async function claimObject(item: TransferItem, sha256: string, etag: stri
 
 // The bytes are already in the bucket under another key: copied there on the server, checked,
 // recorded; with --prune-old-keys the old key is removed then, unless a dedup still points at it.
-export async function copyFromSource(item: TransferItem, sha256: string, from: string, etag: string, deps: TransferDeps): Promise<TransferOutcome> {
+export async function copyFromSource(
+  item: TransferItem,
+  sha256: string,
+  from: string,
+  etag: string,
+  deps: TransferDeps,
+): Promise<TransferOutcome> {
   const { file, key } = item;
   const copied = await deps.gate.run('copy on the server', { path: file.absPath, from, key }, () =>
-    deps.storage.copy({ from, to: key, ifMatch: etag, metadata: metadataFor(file, sha256), contentType: contentTypeFor(file.relPath) }).then(() => true),
+    deps.storage
+      .copy({
+        from,
+        to: key,
+        ifMatch: etag,
+        metadata: metadataFor(file, sha256),
+        contentType: contentTypeFor(file.relPath),
+      })
+      .then(() => true),
   );
   if (!copied) return { status: 'would-copy', item, sha256, from };
   await verifyCopy(item, sha256, etag, deps);

@@ -12,7 +12,10 @@ import { forEachChunk } from './hash.ts';
 const MIB = 1024 * 1024;
 export const COMMON_PART_SIZES_MIB = [5, 8, 10, 15, 16, 25, 32, 50, 64, 100, 128, 256, 512];
 
-export type EtagForm = { readonly kind: 'md5'; readonly md5: string } | { readonly kind: 'multipart'; readonly digest: string; readonly parts: number } | { readonly kind: 'other' };
+export type EtagForm =
+  | { readonly kind: 'md5'; readonly md5: string }
+  | { readonly kind: 'multipart'; readonly digest: string; readonly parts: number }
+  | { readonly kind: 'other' };
 
 export function etagForm(etag: string | undefined): EtagForm {
   const e = (etag ?? '').replace(/^"|"$/g, '').toLowerCase();
@@ -35,7 +38,12 @@ function multipartDigest(partMd5s: readonly Buffer[]): string {
 }
 
 // Whether the bytes (in memory, or read from `fsPath`) have this ETag.
-export async function matchesEtag(etag: string | undefined, source: { body?: Buffer; fsPath: string | Buffer; size: number }, statedPartSize?: number, pool?: BufferPool): Promise<boolean> {
+export async function matchesEtag(
+  etag: string | undefined,
+  source: { body?: Buffer; fsPath: string | Buffer; size: number },
+  statedPartSize?: number,
+  pool?: BufferPool,
+): Promise<boolean> {
   const form = etagForm(etag);
   if (form.kind === 'other') return false;
   if (form.kind === 'md5') {
@@ -49,11 +57,15 @@ export async function matchesEtag(etag: string | undefined, source: { body?: Buf
 }
 
 // MD5 of every part, for each part size, in one pass over the bytes (2 MiB reads).
-async function partMd5sOf(source: { body?: Buffer; fsPath: string | Buffer }, partSizes: readonly number[], pool?: BufferPool): Promise<Buffer[][]> {
+async function partMd5sOf(
+  source: { body?: Buffer; fsPath: string | Buffer },
+  partSizes: readonly number[],
+  pool?: BufferPool,
+): Promise<Buffer[][]> {
   const states = partSizes.map((p) => ({ p, hash: crypto.createHash('md5'), inPart: 0, done: [] as Buffer[] }));
   const feed = (chunk: Buffer) => {
     for (const s of states) {
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         const take = Math.min(s.p - s.inPart, chunk.length - at);
         s.hash.update(chunk.subarray(at, at + take));
         s.inPart += take;

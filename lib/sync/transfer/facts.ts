@@ -11,14 +11,23 @@ import type { TransferDeps } from './types.ts';
 // with (a changed prefix), then what the old system's cache points at.
 function sourcesFor(facts: FileFacts, sha256: string, deps: TransferDeps): SourceFacts[] {
   const { cached, key, file } = facts;
-  const own = cached && cached.sha256 === sha256 && cached.key !== key && cached.via !== 'dedup' ? [{ key: cached.key, role: 'own' as const }] : [];
+  const own =
+    cached && cached.sha256 === sha256 && cached.key !== key && cached.via !== 'dedup'
+      ? [{ key: cached.key, role: 'own' as const }]
+      : [];
   const legacy = deps.legacy?.sourcesFor(file.relPath, sha256) ?? [];
   const seen = new Set([key]);
   return [...own, ...legacy].filter((s) => !seen.has(s.key) && seen.add(s.key));
 }
 
 // The facts that follow from knowing the hash. An original's own claim is not "another upload".
-export function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, inFlight: InFlight, ownClaim = false): FileFacts {
+export function withHash(
+  facts: FileFacts,
+  sha256: string,
+  deps: TransferDeps,
+  inFlight: InFlight,
+  ownClaim = false,
+): FileFacts {
   const holder = deps.cache.findContent(sha256);
   const sources = sourcesFor(facts, sha256, deps);
   return {
@@ -30,11 +39,16 @@ export function withHash(facts: FileFacts, sha256: string, deps: TransferDeps, i
   };
 }
 
-const remoteOf = (st: ObjectInfo | null): RemoteFacts | null => st && { size: st.size, etag: st.etag, encrypted: st.encrypted, ...(st.sha256 ? { sha256: st.sha256 } : {}) };
+const remoteOf = (st: ObjectInfo | null): RemoteFacts | null =>
+  st && { size: st.size, etag: st.etag, encrypted: st.encrypted, ...(st.sha256 ? { sha256: st.sha256 } : {}) };
 
 // The object under the key: from the listing when it answers, otherwise (or for a listed object
 // of the file's size, whose sha256 the listing does not show) a HEAD, or the HEAD sent ahead.
-export async function gatherRemote(facts: FileFacts, deps: TransferDeps, sentAhead?: Promise<ObjectInfo | null>): Promise<FileFacts> {
+export async function gatherRemote(
+  facts: FileFacts,
+  deps: TransferDeps,
+  sentAhead?: Promise<ObjectInfo | null>,
+): Promise<FileFacts> {
   const hinted = facts.remote === undefined ? deps.hint?.lookup(facts.key) : undefined;
   const remote = hinted !== undefined ? hinted : remoteOf(await (sentAhead ?? deps.storage.stat(facts.key)));
   const owner = deps.cache.ownerOfKey(facts.key);
@@ -43,7 +57,13 @@ export async function gatherRemote(facts: FileFacts, deps: TransferDeps, sentAhe
 
 // Whether `etag` (of the object under `key`) is that of the file's bytes: computed for the
 // usual part sizes, then for the one the server states.
-async function proves(etag: string | undefined, key: string, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps): Promise<boolean> {
+async function proves(
+  etag: string | undefined,
+  key: string,
+  facts: FileFacts,
+  body: Buffer | undefined,
+  deps: TransferDeps,
+): Promise<boolean> {
   const source = { ...(body ? { body } : {}), fsPath: facts.file.fsPath, size: facts.file.size };
   if (await matchesEtag(etag, source, undefined, deps.buffers)) return true;
   if (etagForm(etag).kind !== 'multipart') return false;
@@ -73,7 +93,10 @@ export async function gatherSource(facts: FileFacts, body: Buffer | undefined, d
   const i = sources.findIndex((s) => s.proven === undefined);
   const s = sources[i]!;
   const st = await deps.storage.stat(s.key);
-  const proven = !!st && st.size === facts.file.size && (st.sha256 ? st.sha256 === facts.sha256 : !st.encrypted && (await proves(st.etag, s.key, facts, body, deps)));
+  const proven =
+    !!st &&
+    st.size === facts.file.size &&
+    (st.sha256 ? st.sha256 === facts.sha256 : !st.encrypted && (await proves(st.etag, s.key, facts, body, deps)));
   sources[i] = { ...s, proven, ...(st ? { etag: st.etag } : {}) };
   return { ...facts, sources };
 }

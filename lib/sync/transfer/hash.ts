@@ -12,12 +12,18 @@ export const HASH_CHUNK_BYTES = 2 * 1024 * 1024;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const readAt = (fd: number, buf: Buffer, position: number) =>
-  new Promise<number>((resolve, reject) => fs.read(fd, buf, 0, buf.length, position, (e, n) => (e ? reject(e) : resolve(n))));
+  new Promise<number>((resolve, reject) =>
+    fs.read(fd, buf, 0, buf.length, position, (e, n) => (e ? reject(e) : resolve(n))),
+  );
 
 // Feed the file to `feed` in order, in chunks of up to 2 MiB: two halves of one block (from the
 // pool when there is one), one being read while `feed` is given the other. `feed` must be done
 // with a chunk when it returns (its memory is read into again).
-export async function forEachChunk(filePath: string | Buffer, feed: (chunk: Buffer) => void, pool?: BufferPool): Promise<void> {
+export async function forEachChunk(
+  filePath: string | Buffer,
+  feed: (chunk: Buffer) => void,
+  pool?: BufferPool,
+): Promise<void> {
   const block = pool ? await pool.take(2 * HASH_CHUNK_BYTES) : Buffer.allocUnsafe(2 * HASH_CHUNK_BYTES);
   const halves = [block.subarray(0, HASH_CHUNK_BYTES), block.subarray(HASH_CHUNK_BYTES)];
   try {
@@ -57,7 +63,10 @@ async function readWhole(fsPath: string | Buffer, body: Buffer): Promise<void> {
       if (n > 0 && got + n < body.length) await nextTurn();
     }
     const more = fs.readSync(fd, Buffer.allocUnsafe(1), 0, 1, body.length);
-    if (got < body.length || more > 0) throw new VerificationError(`${String(fsPath)} changed since the scan (${body.length} bytes then, ${more ? 'more' : got} now); it is tried again next run`);
+    if (got < body.length || more > 0)
+      throw new VerificationError(
+        `${String(fsPath)} changed since the scan (${body.length} bytes then, ${more ? 'more' : got} now); it is tried again next run`,
+      );
   } finally {
     fs.closeSync(fd);
   }
@@ -89,7 +98,10 @@ export function contentReader(inMemoryMaxBytes: number, pool?: BufferPool): Cont
       return { sha256: crypto.createHash('sha256').update(body).digest('hex'), body, release: () => pool.give(body) };
     }
     const body = await fs.promises.readFile(fsPath);
-    if (body.length !== size) throw new VerificationError(`${String(fsPath)} changed since the scan (${size} bytes then, ${body.length} now); it is tried again next run`);
+    if (body.length !== size)
+      throw new VerificationError(
+        `${String(fsPath)} changed since the scan (${size} bytes then, ${body.length} now); it is tried again next run`,
+      );
     return { sha256: crypto.createHash('sha256').update(body).digest('hex'), body };
   };
 }

@@ -22,7 +22,11 @@ export interface ListingHint {
 // S3 lists keys in UTF-8 byte order, which is not JavaScript's string order.
 const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-export async function listBucketHint(storage: Storage, prefix: string, files: number): Promise<ListingHint | undefined> {
+export async function listBucketHint(
+  storage: Storage,
+  prefix: string,
+  files: number,
+): Promise<ListingHint | undefined> {
   if (files < LISTING_MIN_FILES) return undefined;
   const maxKeys = Math.ceil(files / FILES_PER_PAGE) * 1000;
   const seen = new Map<string, { size: number; etag: string }>();

@@ -20,8 +20,14 @@ import type { TransferDeps, TransferOutcome, TransferResult } from './types.ts';
 // rclone's checkers and transfers), so HEADs, proofs and server-side copies are not held up
 // behind uploads. Memory is taken before a slot, never while holding one (no lane waits for
 // memory that lanes waiting for its slot hold).
-export async function transferFiles(items: readonly TransferItem[], transferDeps: TransferDeps): Promise<TransferResult> {
-  const deps: TransferDeps = { ...transferDeps, uploadSlot: transferDeps.uploadSlot ?? semaphore(transferDeps.concurrency) };
+export async function transferFiles(
+  items: readonly TransferItem[],
+  transferDeps: TransferDeps,
+): Promise<TransferResult> {
+  const deps: TransferDeps = {
+    ...transferDeps,
+    uploadSlot: transferDeps.uploadSlot ?? semaphore(transferDeps.concurrency),
+  };
   const lanes = Math.max(deps.concurrency, deps.checkers ?? deps.concurrency);
   const outcomes: TransferOutcome[] = new Array(items.length);
   const twins = await findTwins(items, deps.read, lanes);
@@ -63,9 +69,19 @@ interface Start {
 // Ask decideFile, gather what it needs, ask again, until it decides. The content's claim is
 // settled with the key that holds it afterwards (also in a dry run, so a copy there is reported
 // as the dedup it would be), or null.
-async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InFlightUploads, start: Start): Promise<TransferOutcome> {
+async function transferOne(
+  item: TransferItem,
+  deps: TransferDeps,
+  inFlight: InFlightUploads,
+  start: Start,
+): Promise<TransferOutcome> {
   if (start.early && 'error' in start.early) throw new Error(start.early.error);
-  let facts: FileFacts = { file: item.file, key: item.key, force: deps.force, ...(item.cached ? { cached: item.cached } : {}) };
+  let facts: FileFacts = {
+    file: item.file,
+    key: item.key,
+    force: deps.force,
+    ...(item.cached ? { cached: item.cached } : {}),
+  };
   const head = headAhead(facts, deps);
   if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
   let body: Buffer | undefined; // the bytes read for the hash, sent as they are
@@ -100,14 +116,27 @@ async function transferOne(item: TransferItem, deps: TransferDeps, inFlight: InF
   }
 }
 
-function gather(fact: Exclude<NeedFact, 'hash'>, facts: FileFacts, body: Buffer | undefined, deps: TransferDeps, inFlight: InFlightUploads, head?: Promise<ObjectInfo | null>): Promise<FileFacts> {
+function gather(
+  fact: Exclude<NeedFact, 'hash'>,
+  facts: FileFacts,
+  body: Buffer | undefined,
+  deps: TransferDeps,
+  inFlight: InFlightUploads,
+  head?: Promise<ObjectInfo | null>,
+): Promise<FileFacts> {
   if (fact === 'in-flight') return gatherInFlight(facts, inFlight);
   if (fact === 'remote') return gatherRemote(facts, deps, head);
   if (fact === 'proof') return gatherProof(facts, body, deps);
   return gatherSource(facts, body, deps);
 }
 
-async function act(item: TransferItem, facts: FileFacts, d: Exclude<Decision, { action: 'need' }>, body: Buffer | undefined, deps: TransferDeps): Promise<TransferOutcome> {
+async function act(
+  item: TransferItem,
+  facts: FileFacts,
+  d: Exclude<Decision, { action: 'need' }>,
+  body: Buffer | undefined,
+  deps: TransferDeps,
+): Promise<TransferOutcome> {
   const sha256 = facts.sha256!;
   switch (d.action) {
     case 'conflict':
@@ -121,7 +150,9 @@ async function act(item: TransferItem, facts: FileFacts, d: Exclude<Decision, { 
     case 'record':
       await deps.recorder.record(item.file, sha256, d.key, d.via);
       if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
-      return d.via === 'dedup' ? { status: 'deduplicated', item, sha256, sameAs: d.key } : { status: 'adopted', item, sha256 };
+      return d.via === 'dedup'
+        ? { status: 'deduplicated', item, sha256, sameAs: d.key }
+        : { status: 'adopted', item, sha256 };
   }
 }
 
@@ -130,7 +161,14 @@ function heldUnder(o: TransferOutcome): string | null {
   switch (o.status) {
     case 'deduplicated':
       return o.sameAs;
-    case 'uploaded': case 'would-upload': case 'adopted': case 'claimed': case 'would-claim': case 'copied': case 'would-copy': case 'unchanged':
+    case 'uploaded':
+    case 'would-upload':
+    case 'adopted':
+    case 'claimed':
+    case 'would-claim':
+    case 'copied':
+    case 'would-copy':
+    case 'unchanged':
       return o.item.key;
     default:
       return null;

@@ -19,13 +19,23 @@ export interface Twins {
   readonly originals: ReadonlyMap<TransferItem, string>;
 }
 
-export async function findTwins(items: readonly TransferItem[], read: ContentReader, concurrency: number): Promise<Twins> {
+export async function findTwins(
+  items: readonly TransferItem[],
+  read: ContentReader,
+  concurrency: number,
+): Promise<Twins> {
   const bySize = new Map<number, TransferItem[]>();
   for (const item of items) bySize.set(item.file.size, [...(bySize.get(item.file.size) ?? []), item]);
   const candidates = [...bySize.values()].filter((g) => g.length > 1).flat();
   const hashes = new Map<TransferItem, EarlyHash>();
   await forEachConcurrent(candidates, concurrency, async (item) => {
-    hashes.set(item, await read(item.file).then((c) => (c.release?.(), { sha256: c.sha256 }), (e: unknown) => ({ error: describeError(e) })));
+    hashes.set(
+      item,
+      await read(item.file).then(
+        (c) => (c.release?.(), { sha256: c.sha256 }),
+        (e: unknown) => ({ error: describeError(e) }),
+      ),
+    );
   });
   const bySha = new Map<string, TransferItem[]>();
   for (const [item, h] of hashes) if ('sha256' in h) bySha.set(h.sha256, [...(bySha.get(h.sha256) ?? []), item]);

@@ -21,7 +21,13 @@ export type TransferOutcome =
   | { readonly status: 'claimed'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'would-claim'; readonly item: TransferItem; readonly sha256: string }
   // Copied on the server from another key holding the bytes.
-  | { readonly status: 'copied'; readonly item: TransferItem; readonly sha256: string; readonly from: string; readonly pruned: boolean }
+  | {
+      readonly status: 'copied';
+      readonly item: TransferItem;
+      readonly sha256: string;
+      readonly from: string;
+      readonly pruned: boolean;
+    }
   | { readonly status: 'would-copy'; readonly item: TransferItem; readonly sha256: string; readonly from: string }
   | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }

@@ -32,7 +32,11 @@ function parseTime(report: string): { wallS: number; cpuS: number; rssMB: number
   const get = (label: string) => new RegExp(`${label}: (.+)`).exec(report)?.[1]?.trim() ?? '0';
   const wall = get('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').map(Number);
   const wallS = wall.reduce((acc, v) => acc * 60 + v, 0);
-  return { wallS, cpuS: Number(get('User time \\(seconds\\)')) + Number(get('System time \\(seconds\\)')), rssMB: Number(get('Maximum resident set size \\(kbytes\\)')) / 1024 };
+  return {
+    wallS,
+    cpuS: Number(get('User time \\(seconds\\)')) + Number(get('System time \\(seconds\\)')),
+    rssMB: Number(get('Maximum resident set size \\(kbytes\\)')) / 1024,
+  };
 }
 
 // Before each measured run: what the previous one left for the kernel to write (a cold upload of
@@ -43,12 +47,28 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
-export async function measure(cmd: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; cwd: string; serverPids: () => readonly number[] }): Promise<Measured> {
+export async function measure(
+  cmd: string,
+  args: readonly string[],
+  o: { env: NodeJS.ProcessEnv; cwd: string; serverPids: () => readonly number[] },
+): Promise<Measured> {
   await settle();
   const before = cpuSecondsOf(o.serverPids());
-  const r = await execa('/usr/bin/time', ['-v', cmd, ...args], { env: o.env, cwd: o.cwd, extendEnv: false, reject: false, all: true, timeout: 3 * 3600_000 });
+  const r = await execa('/usr/bin/time', ['-v', cmd, ...args], {
+    env: o.env,
+    cwd: o.cwd,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    timeout: 3 * 3600_000,
+  });
   const serverCpuS = cpuSecondsOf(o.serverPids()) - before;
   const all = r.all ?? '';
   const cut = all.lastIndexOf('\tCommand being timed:');
-  return { ...parseTime(all.slice(cut)), serverCpuS, exitCode: r.exitCode ?? -1, output: all.slice(0, cut).slice(-2000) };
+  return {
+    ...parseTime(all.slice(cut)),
+    serverCpuS,
+    exitCode: r.exitCode ?? -1,
+    output: all.slice(0, cut).slice(-2000),
+  };
 }

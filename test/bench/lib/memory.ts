@@ -9,7 +9,11 @@ import { measure } from './measure.ts';
 import type { RunningServer } from './servers.ts';
 import { thisProject } from './tools.ts';
 
-export async function peakRssBySize(s: RunningServer, root: string, sizesMiB: readonly number[]): Promise<Array<{ mib: number; rssMB: number; wallS: number; exitCode: number }>> {
+export async function peakRssBySize(
+  s: RunningServer,
+  root: string,
+  sizesMiB: readonly number[],
+): Promise<Array<{ mib: number; rssMB: number; wallS: number; exitCode: number }>> {
   const out = [];
   for (const mib of sizesMiB) {
     const dir = path.join(root, `one-${mib}mib`);
@@ -19,7 +23,14 @@ export async function peakRssBySize(s: RunningServer, root: string, sizesMiB: re
       await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', `count=${mib}`, 'status=none']);
     }
     const bucket = `bench-mem-${mib}`;
-    const c = new Minio.Client({ endPoint: '127.0.0.1', port: s.port, useSSL: false, accessKey: s.accessKey, secretKey: s.secretKey, pathStyle: true });
+    const c = new Minio.Client({
+      endPoint: '127.0.0.1',
+      port: s.port,
+      useSSL: false,
+      accessKey: s.accessKey,
+      secretKey: s.secretKey,
+      pathStyle: true,
+    });
     if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
     const work = fs.mkdtempSync(path.join(root, 'work-'));
     const inv = thisProject.sync(dir, bucket, s, work);

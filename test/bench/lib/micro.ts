@@ -10,7 +10,8 @@ import { sha256File } from '../../../lib/sync/transfer/hash.ts';
 
 export async function hashSpeed(dir: string): Promise<{ opensslGBs: number; oursGBs: number }> {
   const file = path.join(dir, 'hash-1gib.bin');
-  if (!fs.existsSync(file) || fs.statSync(file).size !== 2 ** 30) await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', 'count=1024', 'status=none']);
+  if (!fs.existsSync(file) || fs.statSync(file).size !== 2 ** 30)
+    await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', 'count=1024', 'status=none']);
   await execa('cat', [file], { stdout: 'ignore' }); // into the page cache
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {

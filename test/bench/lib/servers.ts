@@ -15,13 +15,30 @@ export interface RunningServer extends BenchServer {
 export async function startBenchS3rver(dir: string): Promise<RunningServer> {
   const port = await freePort();
   fs.rmSync(dir, { recursive: true, force: true });
-  const child: ResultPromise = execa(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/s3-server.ts'), '--port', String(port), '--dir', dir], { cwd: PROJECT_ROOT, reject: false });
+  const child: ResultPromise = execa(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'scripts/s3-server.ts'),
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+    ],
+    { cwd: PROJECT_ROOT, reject: false },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('listening') && resolve());
     void child.then((r) => reject(new Error(`s3rver exited: ${r.stderr}`)));
   });
   return {
-    name: 's3rver', endpoint: `http://127.0.0.1:${port}`, port, accessKey: S3RVER_KEY, secretKey: S3RVER_KEY,
+    name: 's3rver',
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    accessKey: S3RVER_KEY,
+    secretKey: S3RVER_KEY,
     pids: () => [child.pid!],
     purge: async (bucket) => fs.rmSync(path.join(dir, bucket), { recursive: true, force: true }),
     close: async () => {
@@ -36,10 +53,18 @@ export async function startBenchRgw(dir: string): Promise<RunningServer> {
   const c = await startRgw({ directory: dir });
   const conf = path.join(dir, 'ceph.conf');
   return {
-    name: 'rgw', endpoint: c.endpoint, port: c.port, accessKey: c.accessKey, secretKey: c.secretKey,
+    name: 'rgw',
+    endpoint: c.endpoint,
+    port: c.port,
+    accessKey: c.accessKey,
+    secretKey: c.secretKey,
     pids: () => c.running(),
     purge: async (bucket) => {
-      await execa('radosgw-admin', ['-c', conf, 'bucket', 'rm', `--bucket=${bucket}`, '--purge-objects', '--bypass-gc'], { reject: false, timeout: 600_000 });
+      await execa(
+        'radosgw-admin',
+        ['-c', conf, 'bucket', 'rm', `--bucket=${bucket}`, '--purge-objects', '--bypass-gc'],
+        { reject: false, timeout: 600_000 },
+      );
     },
     close: () => c.close(),
   };

@@ -43,7 +43,8 @@ async function countingProxy(target: number): Promise<CountingProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`, port,
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
     take: () => [sent, (sent = 0)][0]!,
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -59,17 +60,30 @@ export interface TakeoverRow {
   readonly bytesSent: number;
 }
 
-export async function benchTakeover(s: RunningServer, tree: string, root: string, reps: number, createBucket: (b: string) => Promise<void>): Promise<TakeoverRow[]> {
+export async function benchTakeover(
+  s: RunningServer,
+  tree: string,
+  root: string,
+  reps: number,
+  createBucket: (b: string) => Promise<void>,
+): Promise<TakeoverRow[]> {
   const proxy = await countingProxy(s.port);
   const viaProxy = { ...s, endpoint: proxy.endpoint, port: proxy.port };
   const rows: TakeoverRow[] = [];
   const run = async (scenario: string, rep: number, bucket: string, work: string, extra: string[] = []) => {
     const inv = thisProject.sync(tree, bucket, viaProxy, work);
     proxy.take();
-    const m = await measure(inv.cmd, [...inv.args, ...extra], { env: inv.env, cwd: PROJECT_ROOT, serverPids: () => s.pids() });
+    const m = await measure(inv.cmd, [...inv.args, ...extra], {
+      env: inv.env,
+      cwd: PROJECT_ROOT,
+      serverPids: () => s.pids(),
+    });
     rows.push({ scenario, rep, m, bytesSent: proxy.take() });
-    if (m.exitCode !== 0) console.log(`  ${scenario} exited ${m.exitCode}: ${m.output.split('\n').slice(-3).join(' | ')}`);
-    console.log(`  rep ${rep} ${scenario}: ${m.wallS.toFixed(1)} s wall, ${m.cpuS.toFixed(1)} s CPU, ${(rows.at(-1)!.bytesSent / 2 ** 20).toFixed(1)} MiB sent`);
+    if (m.exitCode !== 0)
+      console.log(`  ${scenario} exited ${m.exitCode}: ${m.output.split('\n').slice(-3).join(' | ')}`);
+    console.log(
+      `  rep ${rep} ${scenario}: ${m.wallS.toFixed(1)} s wall, ${m.cpuS.toFixed(1)} s CPU, ${(rows.at(-1)!.bytesSent / 2 ** 20).toFixed(1)} MiB sent`,
+    );
   };
   try {
     for (let rep = 1; rep <= reps; rep++) {
@@ -79,8 +93,14 @@ export async function benchTakeover(s: RunningServer, tree: string, root: string
           const work = fs.mkdtempSync(path.join(root, 'work-'));
           await createBucket(bucket);
           const started = Date.now();
-          await uploadWithBoto3({ ...s, bucket }, filesOf(tree).map((rel) => [path.join(tree, rel), rel.replace(/ /g, '_')] as const), 5);
-          console.log(`  rep ${rep} filled as the old command did (boto3, 5 MiB parts) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          await uploadWithBoto3(
+            { ...s, bucket },
+            filesOf(tree).map((rel) => [path.join(tree, rel), rel.replace(/ /g, '_')] as const),
+            5,
+          );
+          console.log(
+            `  rep ${rep} filled as the old command did (boto3, 5 MiB parts) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
           await run('takeover --dry-run', rep, bucket, work, ['--dry-run']);
           await run('takeover', rep, bucket, work);
           await run('rerun after takeover', rep, bucket, work);
@@ -111,9 +131,17 @@ export function printTakeover(rows: readonly TakeoverRow[]): void {
     return v.reduce((a, b) => a + b, 0) / v.length;
   };
   const plain = 'plain upload (empty bucket)';
-  console.log('\n| scenario | wall s | client CPU s | server CPU s | MiB sent (all requests) | wall / plain upload |\n|---|---|---|---|---|---|');
+  console.log(
+    '\n| scenario | wall s | client CPU s | server CPU s | MiB sent (all requests) | wall / plain upload |\n|---|---|---|---|---|---|',
+  );
   for (const sc of scenarios) {
-    const of = (get: (r: TakeoverRow) => number, d: number) => rows.filter((r) => r.scenario === sc).map((r) => get(r).toFixed(d)).join(' / ');
-    console.log(`| ${sc} | ${of((r) => r.m.wallS, 1)} | ${of((r) => r.m.cpuS, 1)} | ${of((r) => r.m.serverCpuS, 1)} | ${of((r) => r.bytesSent / 2 ** 20, 2)} | ${(mean(sc, (r) => r.m.wallS) / mean(plain, (r) => r.m.wallS)).toFixed(2)}x |`);
+    const of = (get: (r: TakeoverRow) => number, d: number) =>
+      rows
+        .filter((r) => r.scenario === sc)
+        .map((r) => get(r).toFixed(d))
+        .join(' / ');
+    console.log(
+      `| ${sc} | ${of((r) => r.m.wallS, 1)} | ${of((r) => r.m.cpuS, 1)} | ${of((r) => r.m.serverCpuS, 1)} | ${of((r) => r.bytesSent / 2 ** 20, 2)} | ${(mean(sc, (r) => r.m.wallS) / mean(plain, (r) => r.m.wallS)).toFixed(2)}x |`,
+    );
   }
 }

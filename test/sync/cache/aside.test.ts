@@ -13,9 +13,14 @@ test('damaged caches moved aside: only the newest three are kept', () => {
   for (const ms of [1000, 2000, 3000, 4000]) fs.writeFileSync(`${cacheFile}.unreadable-${ms}`, 'x');
   fs.writeFileSync(cacheFile, 'damaged again');
   HashCache.open(cacheFile);
-  const aside = fs.readdirSync(dir).filter((n) => n.includes('.unreadable-')).sort();
+  const aside = fs
+    .readdirSync(dir)
+    .filter((n) => n.includes('.unreadable-'))
+    .sort();
   assert.is(aside.length, 3);
-  assert.not.ok(aside.includes('file_hashes.json.unreadable-1000') || aside.includes('file_hashes.json.unreadable-2000'));
+  assert.not.ok(
+    aside.includes('file_hashes.json.unreadable-1000') || aside.includes('file_hashes.json.unreadable-2000'),
+  );
   assert.equal(pruneCachesAside(cacheFile, 3), []);
 });
 

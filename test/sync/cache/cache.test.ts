@@ -8,7 +8,16 @@ import { createMemoryLogger } from '../../../lib/log/logger.ts';
 import { tempDir } from '../../support/env.ts';
 
 const entry = (p: string, over: Partial<CacheEntry> = {}): CacheEntry => ({
-  path: p, key: p.slice(1), sha256: `sha-${p}`, size: 1, mtimeMs: 1, ctimeMs: 2, ino: 3, recordedAt: '2026-01-01T00:00:00Z', via: 'upload', ...over,
+  path: p,
+  key: p.slice(1),
+  sha256: `sha-${p}`,
+  size: 1,
+  mtimeMs: 1,
+  ctimeMs: 2,
+  ino: 3,
+  recordedAt: '2026-01-01T00:00:00Z',
+  via: 'upload',
+  ...over,
 });
 
 test('records survive a reopen via the journal alone, and via the snapshot after compaction', () => {
@@ -148,10 +157,18 @@ test('load reads what open reads (snapshot, journal, a later entry for the same 
   assert.equal([...loaded.entries()], [...opened.entries()]);
   assert.is(loaded.get('/f24999')?.mtimeMs, 1732522222123.4567 + 24999, 'numbers read back exactly');
   assert.is(loaded.get('/f7')?.sha256, 'sha-new');
-  assert.equal([loaded.statOf('/f7')?.size, loaded.statOf('/f24999')?.mtimeMs, loaded.statOf('/nope')], [70, 1732522222123.4567 + 24999, undefined], 'statOf: journal and snapshot');
+  assert.equal(
+    [loaded.statOf('/f7')?.size, loaded.statOf('/f24999')?.mtimeMs, loaded.statOf('/nope')],
+    [70, 1732522222123.4567 + 24999, undefined],
+    'statOf: journal and snapshot',
+  );
   assert.is(loaded.findContent('sha-new')?.path, '/f7');
   assert.is(loaded.findContent('sha-/f8')?.path, '/f8');
-  assert.is(await HashCache.load(path.join(tempDir('cache'), 'none.json')).then((x) => x.size), 0, 'no snapshot: an empty cache');
+  assert.is(
+    await HashCache.load(path.join(tempDir('cache'), 'none.json')).then((x) => x.size),
+    0,
+    'no snapshot: an empty cache',
+  );
 });
 
 test('load sets a damaged snapshot aside, like open', async () => {
@@ -180,7 +197,10 @@ test('a changed entry among 10,000 read ones: the others are written back byte f
   const after = fs.readFileSync(file, 'utf8');
   const [b, a] = [before.split('\n'), after.split('\n')];
   assert.is(a.length, b.length + 1);
-  assert.equal(a.filter((l) => !b.includes(l)).map((l) => l.split('\t')[2]), ['sha-changed', 'sha-new']);
+  assert.equal(
+    a.filter((l) => !b.includes(l)).map((l) => l.split('\t')[2]),
+    ['sha-changed', 'sha-new'],
+  );
   const again = HashCache.open(file);
   assert.is(again.size, 10_001);
   assert.is(again.get('/фото/9999')?.mtimeMs, 1732522222123.4567 + 9999);

@@ -7,15 +7,30 @@ import { openJournal, readJournal } from '../../../lib/sync/cache/journal.ts';
 import { tempDir } from '../../support/env.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
-  path: '/dl/a b.jpg', key: 'a_b.jpg', sha256: 'f'.repeat(64), size: 12, mtimeMs: 1732522222123.4567, ctimeMs: 1732522223000.001, ino: 123456789, recordedAt: '2026-11-25T03:00:00.000Z', via: 'upload', ...over,
+  path: '/dl/a b.jpg',
+  key: 'a_b.jpg',
+  sha256: 'f'.repeat(64),
+  size: 12,
+  mtimeMs: 1732522222123.4567,
+  ctimeMs: 1732522223000.001,
+  ino: 123456789,
+  recordedAt: '2026-11-25T03:00:00.000Z',
+  via: 'upload',
+  ...over,
 });
 
 test('the journal: entries in order; torn and foreign lines counted, not fatal; none when there is none', () => {
   const file = path.join(tempDir('journal'), 'j');
   assert.equal(readJournal(file), { entries: [], torn: 0 });
-  fs.writeFileSync(file, `${JSON.stringify(entry())}\n{"not":"an entry"}\n${JSON.stringify(entry({ path: '/b' }))}\n{"path":"/cut`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify(entry())}\n{"not":"an entry"}\n${JSON.stringify(entry({ path: '/b' }))}\n{"path":"/cut`,
+  );
   const { entries, torn } = readJournal(file);
-  assert.equal(entries.map((e) => e.path), ['/dl/a b.jpg', '/b']);
+  assert.equal(
+    entries.map((e) => e.path),
+    ['/dl/a b.jpg', '/b'],
+  );
   assert.is(torn, 2);
 });
 
@@ -27,7 +42,10 @@ test('a journal cut mid-line by a crash: the next entry starts on a line of its 
   fs.writeSync(fd, `${JSON.stringify(entry({ path: '/after' }))}\n`);
   fs.closeSync(fd);
   const { entries, torn } = readJournal(file);
-  assert.equal(entries.map((e) => e.path), ['/dl/a b.jpg', '/after']);
+  assert.equal(
+    entries.map((e) => e.path),
+    ['/dl/a b.jpg', '/after'],
+  );
   assert.is(torn, 1);
 });
 

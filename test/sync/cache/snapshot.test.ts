@@ -1,14 +1,35 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
-import { entryAt, formatSnapshot, indexSnapshot, parseSnapshot, snapshotOf, SNAPSHOT_HEADER, statAt } from '../../../lib/sync/cache/snapshot.ts';
+import {
+  entryAt,
+  formatSnapshot,
+  indexSnapshot,
+  parseSnapshot,
+  snapshotOf,
+  SNAPSHOT_HEADER,
+  statAt,
+} from '../../../lib/sync/cache/snapshot.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
-  path: '/dl/a b.jpg', key: 'a_b.jpg', sha256: 'f'.repeat(64), size: 12, mtimeMs: 1732522222123.4567, ctimeMs: 1732522223000.001, ino: 123456789, recordedAt: '2026-11-25T03:00:00.000Z', via: 'upload', ...over,
+  path: '/dl/a b.jpg',
+  key: 'a_b.jpg',
+  sha256: 'f'.repeat(64),
+  size: 12,
+  mtimeMs: 1732522222123.4567,
+  ctimeMs: 1732522223000.001,
+  ino: 123456789,
+  recordedAt: '2026-11-25T03:00:00.000Z',
+  via: 'upload',
+  ...over,
 });
 
 test('entries round-trip exactly, awkward paths included (tab, newline, backslash, ‛, emoji)', () => {
-  const entries = [entry(), entry({ path: '/dl/tab\there\nnewline\\back‛E9 😀', key: 'k\\x', via: 'dedup' }), entry({ path: '/dl/c', size: 0, ino: 0, via: 'adopted' })];
+  const entries = [
+    entry(),
+    entry({ path: '/dl/tab\there\nnewline\\back‛E9 😀', key: 'k\\x', via: 'dedup' }),
+    entry({ path: '/dl/c', size: 0, ino: 0, via: 'adopted' }),
+  ];
   const text = [...formatSnapshot(entries, 2)].join('');
   assert.ok(text.startsWith(SNAPSHOT_HEADER + '\n'));
   assert.is(text.split('\n').length, entries.length + 2, 'one line per entry: the newline in a path is escaped');
@@ -23,25 +44,46 @@ test('anything but a version 2 snapshot is refused (the cache moves it aside)', 
 });
 
 test('a snapshot with non-ASCII paths is read as UTF-8 (an all-ASCII one as Latin-1): the same entries', () => {
-  const entries = [entry({ path: '/dl/Канал/фото 1.jpg', key: 'Канал/фото_1.jpg' }), entry({ path: '/dl/😀 ‛E9', via: 'copied' }), entry({ path: '/dl/plain' })];
+  const entries = [
+    entry({ path: '/dl/Канал/фото 1.jpg', key: 'Канал/фото_1.jpg' }),
+    entry({ path: '/dl/😀 ‛E9', via: 'copied' }),
+    entry({ path: '/dl/plain' }),
+  ];
   const text = [...formatSnapshot(entries)].join('');
   assert.equal(parseSnapshot(Buffer.from(text)), entries);
-  assert.equal(parseSnapshot(text.replace(/[^\x00-\x7f]/g, 'x')).map((e) => e.path), ['/dl/xxxxx/xxxx 1.jpg', '/dl/xx xE9', '/dl/plain']);
+  assert.equal(
+    parseSnapshot(text.replace(/[^\x00-\x7f]/g, 'x')).map((e) => e.path),
+    ['/dl/xxxxx/xxxx 1.jpg', '/dl/xx xE9', '/dl/plain'],
+  );
 });
 
 test('numbers are read back exactly: whole, fractional, and past what digits alone can hold', () => {
-  const entries = [entry({ size: 0, ino: 0, mtimeMs: 0, ctimeMs: 0.30000000000000004 }), entry({ path: '/b', size: 2 ** 53 - 1, ino: 18446744073709552000, mtimeMs: 1732522222123, ctimeMs: -1 })];
+  const entries = [
+    entry({ size: 0, ino: 0, mtimeMs: 0, ctimeMs: 0.30000000000000004 }),
+    entry({ path: '/b', size: 2 ** 53 - 1, ino: 18446744073709552000, mtimeMs: 1732522222123, ctimeMs: -1 }),
+  ];
   assert.equal(parseSnapshot([...formatSnapshot(entries)].join('')), entries);
 });
 
 test('lines kept as read are written back as they are, between entries written anew', () => {
   const kept = Buffer.from('/k\tk\t' + 'a'.repeat(64) + '\t1\t2\t3\t4\tupload\tt\n');
-  const text = Buffer.concat([...formatSnapshot([entry(), kept, entry({ path: '/z' })], 1)].map((c) => (typeof c === 'string' ? Buffer.from(c) : c))).toString();
-  assert.equal(parseSnapshot(text).map((e) => e.path), ['/dl/a b.jpg', '/k', '/z']);
+  const text = Buffer.concat(
+    [...formatSnapshot([entry(), kept, entry({ path: '/z' })], 1)].map((c) =>
+      typeof c === 'string' ? Buffer.from(c) : c,
+    ),
+  ).toString();
+  assert.equal(
+    parseSnapshot(text).map((e) => e.path),
+    ['/dl/a b.jpg', '/k', '/z'],
+  );
 });
 
 test('statAt reads what the first rule needs, the same as the whole entry says', () => {
-  const entries = [entry(), entry({ path: '/dl/Канал', key: 'k\\with\tescapes', via: 'dedup', size: 2 ** 40, ino: 18446744073709552000 }), entry({ path: '/z', mtimeMs: 1732522222123 })];
+  const entries = [
+    entry(),
+    entry({ path: '/dl/Канал', key: 'k\\with\tescapes', via: 'dedup', size: 2 ** 40, ino: 18446744073709552000 }),
+    entry({ path: '/z', mtimeMs: 1732522222123 }),
+  ];
   const snap = snapshotOf(Buffer.from([...formatSnapshot(entries)].join('')));
   const index = new Map<string, CacheEntry | number>();
   indexSnapshot(snap, index);

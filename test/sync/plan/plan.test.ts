@@ -5,8 +5,29 @@ import { planUploads } from '../../../lib/sync/plan/plan.ts';
 import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 
 const source = { name: 'd', path: '/dl', keySegment: '' };
-const file = (rel: string, over: Partial<ScannedFile> = {}): ScannedFile => ({ source, absPath: `/dl/${rel}`, fsPath: `/dl/${rel}`, relPath: rel, size: 1, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1, ...over });
-const entryOf = (f: ScannedFile, key: string): CacheEntry => ({ path: f.absPath, key, sha256: 's', size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs, ino: f.ino, recordedAt: '', via: 'upload' });
+const file = (rel: string, over: Partial<ScannedFile> = {}): ScannedFile => ({
+  source,
+  absPath: `/dl/${rel}`,
+  fsPath: `/dl/${rel}`,
+  relPath: rel,
+  size: 1,
+  mtimeMs: 1,
+  ctimeMs: 1,
+  ino: 1,
+  dev: 1,
+  ...over,
+});
+const entryOf = (f: ScannedFile, key: string): CacheEntry => ({
+  path: f.absPath,
+  key,
+  sha256: 's',
+  size: f.size,
+  mtimeMs: f.mtimeMs,
+  ctimeMs: f.ctimeMs,
+  ino: f.ino,
+  recordedAt: '',
+  via: 'upload',
+});
 const cacheOf = (entries: CacheEntry[]): CacheView => ({
   get: (p) => entries.find((e) => e.path === p),
   statOf: (p) => entries.find((e) => e.path === p),
@@ -28,16 +49,29 @@ test('every file the scan passed on goes to the transfer under its key, with its
   );
   const moved = planUploads([a], cache, { prefix: 'q/' });
   assert.equal([moved[0]?.action, moved[0]?.action === 'transfer' && moved[0].key], ['transfer', 'q/a.txt']);
-  assert.equal(planUploads([file('new.txt')], cache, { prefix: 'p/' })[0], { action: 'transfer', file: file('new.txt'), key: 'p/new.txt' });
+  assert.equal(planUploads([file('new.txt')], cache, { prefix: 'p/' })[0], {
+    action: 'transfer',
+    file: file('new.txt'),
+    key: 'p/new.txt',
+  });
 });
 
 test('files sharing a key are conflicts unless one already owns it', () => {
   const x = file('my file.txt');
   const y = file('my_file.txt', { ino: 2 });
   const plan = planUploads([x, y], cacheOf([]), { prefix: '' });
-  assert.equal(plan.map((i) => i.action), ['conflict', 'conflict']);
+  assert.equal(
+    plan.map((i) => i.action),
+    ['conflict', 'conflict'],
+  );
   const owned = planUploads([x, y], cacheOf([entryOf(x, 'my_file.txt')]), { prefix: '' });
-  assert.equal(owned.map((i) => [i.file.relPath, i.action]), [['my file.txt', 'transfer'], ['my_file.txt', 'conflict']]);
+  assert.equal(
+    owned.map((i) => [i.file.relPath, i.action]),
+    [
+      ['my file.txt', 'transfer'],
+      ['my_file.txt', 'conflict'],
+    ],
+  );
 });
 
 test('a key owned by a file the scan found unchanged stays with it: newcomers mapping to it are conflicts', () => {
@@ -46,9 +80,15 @@ test('a key owned by a file the scan found unchanged stays with it: newcomers ma
   const settled = new Set([owner.absPath]);
   const newcomer = file('my_file.txt', { ino: 2 });
   const lone = planUploads([newcomer], cache, { prefix: '', settled });
-  assert.equal(lone.map((i) => [i.action, i.action === 'conflict' ? [i.heldBy, i.with] : '']), [['conflict', [owner.absPath, [owner.absPath]]]]);
+  assert.equal(
+    lone.map((i) => [i.action, i.action === 'conflict' ? [i.heldBy, i.with] : '']),
+    [['conflict', [owner.absPath, [owner.absPath]]]],
+  );
   const two = planUploads([newcomer, file('my\tfile.txt', { ino: 3 })], cache, { prefix: '', settled });
-  assert.equal(two.map((i) => i.action === 'conflict' && i.heldBy), [owner.absPath, owner.absPath]);
+  assert.equal(
+    two.map((i) => i.action === 'conflict' && i.heldBy),
+    [owner.absPath, owner.absPath],
+  );
   // The owner gone from the disk (not settled): the newcomer goes on to the transfer, which decides.
   assert.is(planUploads([newcomer], cache, { prefix: '', settled: new Set() })[0]?.action, 'transfer');
 });

@@ -68,7 +68,7 @@ test('isSameStat compares size, mtime, ctime and inode', () => {
   for (const k of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) assert.not.ok(isSameStat(s, { ...s, [k]: 99 }));
 });
 
-test('the scan\'s check settles exactly the files isUnchanged says, under the key each maps to now', () => {
+test("the scan's check settles exactly the files isUnchanged says, under the key each maps to now", () => {
   const a = file('a.txt');
   const cache = cacheOf([entryOf(a, 'p/a.txt'), entryOf(file('moved.txt'), 'old/moved.txt')]);
   const check = unchangedCheck(cache, { prefix: 'p/', force: false })!;

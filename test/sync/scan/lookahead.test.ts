@@ -10,13 +10,24 @@ function lister(tree: Record<string, string[]>) {
   const listed: string[] = [];
   const list = (p: Place): AheadListing => {
     listed.push(p.text);
-    return { wanted: (tree[p.text] ?? []).map((name) => ({ place: place(`${p.text}/${name.replace(/\/$/, '')}`), directory: name.endsWith('/') })) };
+    return {
+      wanted: (tree[p.text] ?? []).map((name) => ({
+        place: place(`${p.text}/${name.replace(/\/$/, '')}`),
+        directory: name.endsWith('/'),
+      })),
+    };
   };
   return { list, listed };
 }
 
-test('directories are listed ahead depth first in name order (the walk\'s order), links never', () => {
-  const tree = { r: ['b/', 'a/', 'f1', 'link'], 'r/a': ['y/', 'x/', 'f'], 'r/a/x': ['f'], 'r/a/y': ['f'], 'r/b': ['f'] };
+test("directories are listed ahead depth first in name order (the walk's order), links never", () => {
+  const tree = {
+    r: ['b/', 'a/', 'f1', 'link'],
+    'r/a': ['y/', 'x/', 'f'],
+    'r/a/x': ['f'],
+    'r/a/y': ['f'],
+    'r/b': ['f'],
+  };
   const { list, listed } = lister(tree);
   const ahead = new Lookahead(list, 1000);
   ahead.from(list(place('r')));

@@ -11,7 +11,12 @@ test('plain names: text places that open as they read', () => {
   const root = tempDir('places');
   writeFile(root, 'chan/a b.jpg', 'x');
   const [chan] = listDirectory(rootPlace(root));
-  assert.equal(chan!.place, { fs: path.join(root, 'chan'), text: path.join(root, 'chan'), rel: 'chan', rawRel: undefined });
+  assert.equal(chan!.place, {
+    fs: path.join(root, 'chan'),
+    text: path.join(root, 'chan'),
+    rel: 'chan',
+    rawRel: undefined,
+  });
   const [file] = listDirectory(chan!.place);
   assert.is(file!.place.rel, 'chan/a b.jpg');
   assert.is(fs.readFileSync(file!.place.fs, 'utf8'), 'x');

@@ -19,7 +19,10 @@ test('downloader conventions: partial suffixes of every downloader are skipped, 
   writeFile(root, 'browser.CRDOWNLOAD', 'x');
   writeFile(root, '777_13_Report 2024.pdf', 'done');
   const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], opts);
-  assert.equal(r.files.map((f) => f.relPath), ['777_13_Report 2024.pdf']);
+  assert.equal(
+    r.files.map((f) => f.relPath),
+    ['777_13_Report 2024.pdf'],
+  );
   assert.is(r.skipped.filter((s) => s.reason === 'partial').length, 4);
 });
 
@@ -31,7 +34,11 @@ test('stability uses ctime, not mtime: a tdl file with an old message-date mtime
   const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, stableAfterMs: 60_000 });
   assert.is(r.files.length, 0);
   assert.is(r.skipped[0]?.reason, 'unstable');
-  const later = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, stableAfterMs: 60_000, now: () => new Date(Date.now() + 61_000) });
+  const later = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], {
+    ...opts,
+    stableAfterMs: 60_000,
+    now: () => new Date(Date.now() + 61_000),
+  });
   assert.is(later.files.length, 1);
 });
 
@@ -46,16 +53,34 @@ test('excludes, hidden files, FIFOs and symlinks (followed, loops refused)', asy
   writeFile(outside, 'linked.txt', 'l');
   fs.symlinkSync(outside, path.join(root, 'linked-dir'));
   fs.symlinkSync(root, path.join(root, 'keep/loop'));
-  const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], { ...opts, exclude: ['*.nfo', 'keep/thumbs/**'] });
-  assert.equal(r.files.map((f) => f.relPath), ['keep/a.txt', 'linked-dir/linked.txt']);
+  const r = await scanDownloads([{ name: 'd', path: root, keySegment: '' }], {
+    ...opts,
+    exclude: ['*.nfo', 'keep/thumbs/**'],
+  });
+  assert.equal(
+    r.files.map((f) => f.relPath),
+    ['keep/a.txt', 'linked-dir/linked.txt'],
+  );
   const reasons = Object.fromEntries(r.skipped.map((s) => [path.relative(root, s.path), s.reason]));
-  assert.equal(reasons, { '.cache': 'hidden', 'keep/notes.nfo': 'excluded', 'keep/thumbs/a.jpg': 'excluded', 'keep/pipe': 'not-regular', 'keep/loop': 'symlink-loop' });
+  assert.equal(reasons, {
+    '.cache': 'hidden',
+    'keep/notes.nfo': 'excluded',
+    'keep/thumbs/a.jpg': 'excluded',
+    'keep/pipe': 'not-regular',
+    'keep/loop': 'symlink-loop',
+  });
 });
 
 test('a missing download dir is reported, not fatal', async () => {
   const root = tempDir('scan');
   writeFile(root, 'a.txt', 'a');
-  const r = await scanDownloads([{ name: 'gone', path: path.join(root, 'nope'), keySegment: 'g/' }, { name: 'd', path: root, keySegment: '' }], opts);
+  const r = await scanDownloads(
+    [
+      { name: 'gone', path: path.join(root, 'nope'), keySegment: 'g/' },
+      { name: 'd', path: root, keySegment: '' },
+    ],
+    opts,
+  );
   assert.is(r.files.length, 1);
   assert.is(r.skipped[0]?.reason, 'unreadable');
 });
@@ -71,18 +96,27 @@ test('scanNames: entries named by events judged by the rules of the scan; a new 
   writeFile(root, 'moved in/deep/b.jpg', 'b');
   writeFile(root, 'c.jpg', 'c');
   const top: WalkedDir = { source, place: { fs: root, text: root, rel: '', rawRel: undefined }, ancestors: new Set() };
-  const names = ['a.jpg.tmp', '.hidden', 'moved in', 'c.jpg', 'gone.jpg'].map((n) => ({ dir: top, name: Buffer.from(n) }));
+  const names = ['a.jpg.tmp', '.hidden', 'moved in', 'c.jpg', 'gone.jpg'].map((n) => ({
+    dir: top,
+    name: Buffer.from(n),
+  }));
   const dirs: string[] = [];
   const r = await scanNames(names, { ...opts, onDir: (d) => dirs.push(d.place.rel) });
-  assert.equal(r.files.map((f) => f.relPath), ['c.jpg', 'moved in/deep/b.jpg']);
+  assert.equal(
+    r.files.map((f) => f.relPath),
+    ['c.jpg', 'moved in/deep/b.jpg'],
+  );
   assert.equal(dirs, ['moved in', 'moved in/deep']);
   assert.equal(r.skipped.map((s) => s.reason).sort(), ['hidden', 'partial', 'vanished']);
   const fresh = await scanNames([{ dir: top, name: Buffer.from('c.jpg') }], { ...opts, stableAfterMs: 60_000 });
   const ctime = fs.statSync(path.join(root, 'c.jpg')).ctimeMs;
-  assert.equal(fresh.skipped.map((s) => [s.reason, s.readyAt]), [['unstable', ctime + 60_000]]);
+  assert.equal(
+    fresh.skipped.map((s) => [s.reason, s.readyAt]),
+    [['unstable', ctime + 60_000]],
+  );
 });
 
-test('a large folder is stat\'ed on worker threads: the same files and skips as on the main thread', async () => {
+test("a large folder is stat'ed on worker threads: the same files and skips as on the main thread", async () => {
   const root = tempDir('scan');
   for (let i = 0; i < 700; i++) writeFile(root, `big/${i % 3 ? '' : '.'}${i} photo.jpg${i % 7 ? '' : '.tmp'}`, `x${i}`);
   writeFile(root, 'big/deeper/inner.jpg', 'y');

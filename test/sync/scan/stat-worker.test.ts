@@ -3,11 +3,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createStatWorker, statManySync, WORKER_MIN_BATCH, type StatResult } from '../../../lib/sync/scan/stat-worker.ts';
+import {
+  createStatWorker,
+  statManySync,
+  WORKER_MIN_BATCH,
+  type StatResult,
+} from '../../../lib/sync/scan/stat-worker.ts';
 import { tempDir } from '../../support/env.ts';
 
 // What a scan reads of a stat, or the error code.
-const view = (r: StatResult) => ('code' in r ? { code: r.code } : { dir: r.isDirectory(), file: r.isFile(), size: r.size, mtimeMs: r.mtimeMs, ctimeMs: r.ctimeMs, ino: r.ino, dev: r.dev });
+const view = (r: StatResult) =>
+  'code' in r
+    ? { code: r.code }
+    : {
+        dir: r.isDirectory(),
+        file: r.isFile(),
+        size: r.size,
+        mtimeMs: r.mtimeMs,
+        ctimeMs: r.ctimeMs,
+        ino: r.ino,
+        dev: r.dev,
+      };
 
 // A directory of every kind of entry a download folder can hold, 1,300 in all.
 function mixedDir(): string[] {
@@ -24,7 +40,10 @@ function mixedDir(): string[] {
   fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'broken'));
   fs.symlinkSync(path.join(dir, 'loop'), path.join(dir, 'loop'));
   execFileSync('mkfifo', [path.join(dir, 'fifo')]);
-  return [...paths, ...['sub', 'link', 'broken', 'loop', 'missing', 'fifo', 'f1 with space.bin/x'].map((n) => path.join(dir, n))];
+  return [
+    ...paths,
+    ...['sub', 'link', 'broken', 'loop', 'missing', 'fifo', 'f1 with space.bin/x'].map((n) => path.join(dir, n)),
+  ];
 }
 
 test('on the worker threads: the same stats as on the main thread, in order, errors by code', async () => {
@@ -42,7 +61,11 @@ test('on the worker threads: the same stats as on the main thread, in order, err
     assert.equal(byName.get('loop'), { code: 'ELOOP' });
     assert.equal(byName.get('x'), { code: 'ENOTDIR' });
     assert.equal([byName.get('fifo')?.file, byName.get('fifo')?.dir], [false, false], 'a fifo is neither');
-    assert.is(byName.get('f5 with space.bin')?.mtimeMs, fs.statSync(paths[5]!).mtimeMs, 'times exactly as Node reads them');
+    assert.is(
+      byName.get('f5 with space.bin')?.mtimeMs,
+      fs.statSync(paths[5]!).mtimeMs,
+      'times exactly as Node reads them',
+    );
   } finally {
     await pool.close();
   }
@@ -77,7 +100,9 @@ test('a process whose only work is waiting for the worker gets its answer before
   fs.writeFileSync(list, JSON.stringify(paths));
   const script = `import fs from 'node:fs'; import { createStatWorker } from ${JSON.stringify(path.resolve('lib/sync/scan/stat-worker.ts'))};
 const pool = createStatWorker(); pool.statMany(JSON.parse(fs.readFileSync(${JSON.stringify(list)}, 'utf8'))).then((r) => { process.stdout.write('stat ' + r.length + '\\n'); return pool.close(); });`;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
   assert.is(out.trim(), `stat ${paths.length}`);
 });
 

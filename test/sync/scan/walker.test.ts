@@ -16,7 +16,8 @@ function makeTree(): string {
   const root = tempDir('walker');
   for (let c = 0; c < 12; c++) {
     for (const y of ['2024', '2025']) {
-      for (let i = 0; i < 30; i++) writeFile(root, `Channel ${c}/${y}/${i} photo ${c}.jpg${i % 10 === 9 ? '.tmp' : ''}`, `${c}-${y}-${i}`);
+      for (let i = 0; i < 30; i++)
+        writeFile(root, `Channel ${c}/${y}/${i} photo ${c}.jpg${i % 10 === 9 ? '.tmp' : ''}`, `${c}-${y}-${i}`);
       writeFile(root, `Channel ${c}/${y}/.hidden`, 'h');
     }
   }
@@ -28,7 +29,7 @@ function makeTree(): string {
   return root;
 }
 
-test('listed ahead (a sync) or in the walk\'s turn (a watch): the same files, skips and order', async () => {
+test("listed ahead (a sync) or in the walk's turn (a watch): the same files, skips and order", async () => {
   const root = makeTree();
   const sources = [{ name: 'd', path: root, keySegment: '' }];
   const dirs: string[] = [];

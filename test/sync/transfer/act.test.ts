@@ -28,10 +28,26 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
   function itemFor(rel: string, key: string): TransferItem {
     const absPath = path.join(sb.downloads, rel);
     const st = fs.statSync(absPath);
-    return { action: 'transfer', key, file: { source: { name: 'd', path: sb.downloads, keySegment: '' }, absPath, fsPath: absPath, relPath: rel, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev } };
+    return {
+      action: 'transfer',
+      key,
+      file: {
+        source: { name: 'd', path: sb.downloads, keySegment: '' },
+        absPath,
+        fsPath: absPath,
+        relPath: rel,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ctimeMs: st.ctimeMs,
+        ino: st.ino,
+        dev: st.dev,
+      },
+    };
   }
 
-  async function setUp(o: { dryRun?: boolean; prune?: boolean; endpoint?: string; storage?: (s: Storage) => Storage } = {}) {
+  async function setUp(
+    o: { dryRun?: boolean; prune?: boolean; endpoint?: string; storage?: (s: Storage) => Storage } = {},
+  ) {
     const config = sb.config(o.endpoint ? { MINIO_ENDPOINT: o.endpoint } : {});
     const real = createStorage(config);
     await real.createBucket();
@@ -40,7 +56,16 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     const gate = createGate({ dryRun: o.dryRun ?? false, log });
     const cache = HashCache.open(config.cacheFile);
     const deps: TransferDeps = {
-      storage, cache, recorder: createRecorder(cache, { gate }), read: contentReader(5 << 20), inMemoryMaxBytes: 5 << 20, gate, log, force: false, concurrency: 2, pruneOldKeys: o.prune ?? false,
+      storage,
+      cache,
+      recorder: createRecorder(cache, { gate }),
+      read: contentReader(5 << 20),
+      inMemoryMaxBytes: 5 << 20,
+      gate,
+      log,
+      force: false,
+      concurrency: 2,
+      pruneOldKeys: o.prune ?? false,
     };
     return { storage: real, cache, deps };
   }
@@ -75,7 +100,10 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     const etag = await putPlain('a.txt', 'bytes');
     writeFile(sb.downloads, 'a.txt', 'bytes');
     assert.is((await claimObject(itemFor('a.txt', 'a.txt'), sha('bytes'), etag, deps)).status, 'would-claim');
-    assert.is((await copyFromSource(itemFor('a.txt', 'new/a.txt'), sha('bytes'), 'a.txt', etag, deps)).status, 'would-copy');
+    assert.is(
+      (await copyFromSource(itemFor('a.txt', 'new/a.txt'), sha('bytes'), 'a.txt', etag, deps)).status,
+      'would-copy',
+    );
     assert.is((await storage.stat('a.txt'))?.sha256, undefined);
     assert.is(await storage.stat('new/a.txt'), null);
     assert.is(cache.size, 0);
@@ -87,7 +115,17 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     const etagA = await putPlain('old/a.txt', 'bytes of a.txt');
     const etagB = await putPlain('old/b.txt', 'bytes of b.txt');
     // Another file is recorded as a dedup of old/b.txt: that key must stay.
-    cache.record({ path: '/elsewhere/b copy.txt', key: 'old/b.txt', sha256: sha('bytes of b.txt'), size: 14, mtimeMs: 1, ctimeMs: 1, ino: 1, recordedAt: '', via: 'dedup' });
+    cache.record({
+      path: '/elsewhere/b copy.txt',
+      key: 'old/b.txt',
+      sha256: sha('bytes of b.txt'),
+      size: 14,
+      mtimeMs: 1,
+      ctimeMs: 1,
+      ino: 1,
+      recordedAt: '',
+      via: 'dedup',
+    });
     const a = await copyFromSource(itemFor('a.txt', 'new/a.txt'), sha('bytes of a.txt'), 'old/a.txt', etagA, deps);
     const b = await copyFromSource(itemFor('b.txt', 'new/b.txt'), sha('bytes of b.txt'), 'old/b.txt', etagB, deps);
     assert.equal([a.status, a.status === 'copied' && a.pruned], ['copied', true]);
@@ -105,9 +143,15 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     });
     writeFile(sb.downloads, 'a.txt', 'first bytes');
     const etag = await putPlain('a.txt', 'first bytes');
-    const err = await claimObject(itemFor('a.txt', 'a.txt'), sha('first bytes'), etag, deps).then(() => undefined, (e: unknown) => e);
+    const err = await claimObject(itemFor('a.txt', 'a.txt'), sha('first bytes'), etag, deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     // RGW refuses the conditional copy; s3rver ignores the condition, and the check after the copy catches it.
-    assert.match(describeError(err), server().name === 'rgw' ? /PreconditionFailed/ : /changed meanwhile; our sha256 was taken off it/);
+    assert.match(
+      describeError(err),
+      server().name === 'rgw' ? /PreconditionFailed/ : /changed meanwhile; our sha256 was taken off it/,
+    );
     assert.is((await storage.stat('a.txt'))?.sha256, undefined);
     assert.is(cache.size, 0);
   });

@@ -51,7 +51,11 @@ test('a size above the whole budget waits until nothing is lent, and is not kept
   await pending;
   assert.is(big!.length, 3 * MIB);
   pool.give(big!);
-  assert.equal(pool.stats(), { lent: 0, kept: 0, blocks: 0 }, 'the small block made room for it; the big one is not kept');
+  assert.equal(
+    pool.stats(),
+    { lent: 0, kept: 0, blocks: 0 },
+    'the small block made room for it; the big one is not kept',
+  );
 });
 
 test('a buffer not from the pool is ignored', () => {

@@ -13,8 +13,15 @@ const multipartEtag = (b: Buffer, p: number) => {
 };
 
 test('ETag forms: a plain MD5, a multipart digest with its part count, anything else', () => {
-  assert.equal(etagForm('"9DD4E461268C8034F5C8564E155C67A6"'), { kind: 'md5', md5: '9dd4e461268c8034f5c8564e155c67a6' });
-  assert.equal(etagForm('dbddd5de47b8dbda11d67200462acce7-3'), { kind: 'multipart', digest: 'dbddd5de47b8dbda11d67200462acce7', parts: 3 });
+  assert.equal(etagForm('"9DD4E461268C8034F5C8564E155C67A6"'), {
+    kind: 'md5',
+    md5: '9dd4e461268c8034f5c8564e155c67a6',
+  });
+  assert.equal(etagForm('dbddd5de47b8dbda11d67200462acce7-3'), {
+    kind: 'multipart',
+    digest: 'dbddd5de47b8dbda11d67200462acce7',
+    parts: 3,
+  });
   assert.equal(etagForm(''), { kind: 'other' });
   assert.equal(etagForm('kms-opaque-etag'), { kind: 'other' });
 });
@@ -39,10 +46,17 @@ test('single-part: the MD5 of the bytes, in memory or from the file', async () =
 test('multipart: recomputed for the part size the uploader used (minio-py 5 MiB, AWS CLI 8 MiB, ours 16 MiB, an odd one the server states)', async () => {
   const bytes = crypto.randomBytes(37 * MIB + 123);
   const file = writeFile(tempDir('etag'), 'v.mp4', bytes);
-  for (const p of [5 * MIB, 8 * MIB, 16 * MIB]) assert.ok(await matchesEtag(multipartEtag(bytes, p), { fsPath: file, size: bytes.length }), `${p / MIB} MiB parts`);
+  for (const p of [5 * MIB, 8 * MIB, 16 * MIB])
+    assert.ok(await matchesEtag(multipartEtag(bytes, p), { fsPath: file, size: bytes.length }), `${p / MIB} MiB parts`);
   const odd = 7 * MIB + 4096;
-  assert.not.ok(await matchesEtag(multipartEtag(bytes, odd), { fsPath: file, size: bytes.length }), 'an unusual size is not guessed');
-  assert.ok(await matchesEtag(multipartEtag(bytes, odd), { fsPath: file, size: bytes.length }, odd), 'but proven once the server states it');
+  assert.not.ok(
+    await matchesEtag(multipartEtag(bytes, odd), { fsPath: file, size: bytes.length }),
+    'an unusual size is not guessed',
+  );
+  assert.ok(
+    await matchesEtag(multipartEtag(bytes, odd), { fsPath: file, size: bytes.length }, odd),
+    'but proven once the server states it',
+  );
   assert.not.ok(await matchesEtag('0'.repeat(32) + '-8', { fsPath: file, size: bytes.length }));
 });
 

@@ -25,27 +25,83 @@ import { eachServer } from '../../support/servers.ts';
 const MIB = 1024 * 1024;
 const sha = (b: string | Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 const noFlight = { has: () => false, wait: async () => null };
-const scanned = (absPath: string, relPath: string, size: number): ScannedFile => ({ source: { name: 'd', path: path.dirname(absPath), keySegment: '' }, absPath, fsPath: absPath, relPath, size, mtimeMs: 1, ctimeMs: 1, ino: 1, dev: 1 });
+const scanned = (absPath: string, relPath: string, size: number): ScannedFile => ({
+  source: { name: 'd', path: path.dirname(absPath), keySegment: '' },
+  absPath,
+  fsPath: absPath,
+  relPath,
+  size,
+  mtimeMs: 1,
+  ctimeMs: 1,
+  ino: 1,
+  dev: 1,
+});
 
 function depsFor(cache: HashCache, over: Partial<TransferDeps> = {}): TransferDeps {
   const log = createMemoryLogger();
   const gate = createGate({ dryRun: false, log });
-  return { storage: undefined as never, cache, recorder: createRecorder(cache, { gate }), read: contentReader(MIB), inMemoryMaxBytes: MIB, gate, log, force: false, concurrency: 1, ...over };
+  return {
+    storage: undefined as never,
+    cache,
+    recorder: createRecorder(cache, { gate }),
+    read: contentReader(MIB),
+    inMemoryMaxBytes: MIB,
+    gate,
+    log,
+    force: false,
+    concurrency: 1,
+    ...over,
+  };
 }
 
-test('withHash: the holder of the bytes, the file\'s own object under its old key, then the old system\'s objects; never the key itself', () => {
+test("withHash: the holder of the bytes, the file's own object under its old key, then the old system's objects; never the key itself", () => {
   const cache = HashCache.open(path.join(tempDir('facts'), 'c.json'));
-  const old: CacheEntry = { path: '/dl/chan/a b.jpg', key: 'old/chan/a_b.jpg', sha256: 's'.repeat(64), size: 3, mtimeMs: 1, ctimeMs: 1, ino: 1, recordedAt: '', via: 'upload' };
+  const old: CacheEntry = {
+    path: '/dl/chan/a b.jpg',
+    key: 'old/chan/a_b.jpg',
+    sha256: 's'.repeat(64),
+    size: 3,
+    mtimeMs: 1,
+    ctimeMs: 1,
+    ino: 1,
+    recordedAt: '',
+    via: 'upload',
+  };
   cache.record(old);
-  const legacy = legacyHints(new Map([['/usr/share/Telegram-Files/chan/a b.jpg', 's'.repeat(64)], ['/usr/share/Telegram-Files/chan/first.jpg', 's'.repeat(64)]]));
-  const facts: FileFacts = { file: scanned('/dl/chan/a b.jpg', 'chan/a b.jpg', 3), key: 'new/chan/a_b.jpg', force: false, cached: old };
+  const legacy = legacyHints(
+    new Map([
+      ['/usr/share/Telegram-Files/chan/a b.jpg', 's'.repeat(64)],
+      ['/usr/share/Telegram-Files/chan/first.jpg', 's'.repeat(64)],
+    ]),
+  );
+  const facts: FileFacts = {
+    file: scanned('/dl/chan/a b.jpg', 'chan/a b.jpg', 3),
+    key: 'new/chan/a_b.jpg',
+    force: false,
+    cached: old,
+  };
   const f = withHash(facts, 's'.repeat(64), depsFor(cache, { legacy }), noFlight);
   assert.is(f.contentHolder?.path, old.path);
-  assert.equal(f.sources, [{ key: 'old/chan/a_b.jpg', role: 'own' }, { key: 'chan/a_b.jpg', role: 'own' }, { key: 'chan/first.jpg', role: 'holder' }]);
+  assert.equal(f.sources, [
+    { key: 'old/chan/a_b.jpg', role: 'own' },
+    { key: 'chan/a_b.jpg', role: 'own' },
+    { key: 'chan/first.jpg', role: 'holder' },
+  ]);
   const same = withHash({ ...facts, key: 'chan/a_b.jpg' }, 's'.repeat(64), depsFor(cache, { legacy }), noFlight);
-  assert.equal(same.sources?.map((s) => s.key), ['old/chan/a_b.jpg', 'chan/first.jpg'], 'the key itself is not a source');
-  assert.is(withHash(facts, 's'.repeat(64), depsFor(cache), { has: () => true, wait: async () => null }).inFlight, 'running');
-  assert.is(withHash(facts, 's'.repeat(64), depsFor(cache), { has: () => true, wait: async () => null }, true).inFlight, undefined, 'an original\'s own claim');
+  assert.equal(
+    same.sources?.map((s) => s.key),
+    ['old/chan/a_b.jpg', 'chan/first.jpg'],
+    'the key itself is not a source',
+  );
+  assert.is(
+    withHash(facts, 's'.repeat(64), depsFor(cache), { has: () => true, wait: async () => null }).inFlight,
+    'running',
+  );
+  assert.is(
+    withHash(facts, 's'.repeat(64), depsFor(cache), { has: () => true, wait: async () => null }, true).inFlight,
+    undefined,
+    "an original's own claim",
+  );
   assert.is(withHash(facts, 'T'.repeat(64), depsFor(cache), noFlight).sources, undefined, 'other bytes now: no source');
 });
 
@@ -64,7 +120,15 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
 
   // The bytes as another client uploads them: minio-js cutting 8 MiB parts (as the AWS CLI does).
   async function putAsOtherClient(key: string, body: Buffer): Promise<void> {
-    const client = new Minio.Client({ endPoint: '127.0.0.1', port: sb.server.port, useSSL: false, accessKey: sb.server.accessKey!, secretKey: sb.server.secretKey!, pathStyle: true, partSize: 8 * MIB });
+    const client = new Minio.Client({
+      endPoint: '127.0.0.1',
+      port: sb.server.port,
+      useSSL: false,
+      accessKey: sb.server.accessKey!,
+      secretKey: sb.server.secretKey!,
+      pathStyle: true,
+      partSize: 8 * MIB,
+    });
     const file = writeFile(tempDir('facts'), 'put.bin', body);
     await client.fPutObject(sb.env.MINIO_BUCKET!, key, file, {});
   }
@@ -78,7 +142,11 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
     await putAsOtherClient('big.bin', big);
     const other = Buffer.from(big);
     other[12 * MIB] ^= 1;
-    const cases: Array<[string, Buffer, boolean]> = [['small.bin', small, true], ['big.bin', big, true], ['big.bin', other, false]];
+    const cases: Array<[string, Buffer, boolean]> = [
+      ['small.bin', small, true],
+      ['big.bin', big, true],
+      ['big.bin', other, false],
+    ];
     for (const [key, bytes, proven] of cases) {
       const abs = writeFile(dir, `${key}.${proven}`, bytes);
       let f: FileFacts = { file: scanned(abs, key, bytes.length), key, force: false, sha256: sha(bytes) };
@@ -89,7 +157,7 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
     }
   });
 
-  it('a HEAD is sent ahead only for a key the listing shows with the file\'s size; the decision then reads its answer', async () => {
+  it("a HEAD is sent ahead only for a key the listing shows with the file's size; the decision then reads its answer", async () => {
     const deps0 = await setUp();
     const bytes = Buffer.from('listed bytes');
     await deps0.storage.putBuffer('same.txt', bytes, sha(bytes), { sha256: sha(bytes) }, 'text/plain');
@@ -122,9 +190,18 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
     await deps.storage.putBuffer('by-sha.txt', bytes, sha(bytes), { sha256: sha(bytes) }, 'text/plain');
     await putAsOtherClient('longer.txt', Buffer.from('the bytes and more'));
     const abs = writeFile(tempDir('facts'), 'f.txt', bytes);
-    let f: FileFacts = { file: scanned(abs, 'f.txt', bytes.length), key: 'f.txt', force: false, sha256: sha(bytes), sources: ['gone.txt', 'longer.txt', 'by-sha.txt', 'by-etag.txt'].map((key) => ({ key, role: 'own' as const })) };
+    let f: FileFacts = {
+      file: scanned(abs, 'f.txt', bytes.length),
+      key: 'f.txt',
+      force: false,
+      sha256: sha(bytes),
+      sources: ['gone.txt', 'longer.txt', 'by-sha.txt', 'by-etag.txt'].map((key) => ({ key, role: 'own' as const })),
+    };
     for (let i = 0; i < 4; i++) f = await gatherSource(f, bytes, deps);
-    assert.equal(f.sources?.map((s) => s.proven), [false, false, true, true]);
+    assert.equal(
+      f.sources?.map((s) => s.proven),
+      [false, false, true, true],
+    );
     assert.ok(f.sources?.[2]?.etag, 'the ETag a copy is made conditional on');
   });
 });

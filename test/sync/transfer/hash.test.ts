@@ -23,7 +23,10 @@ test('forEachChunk: every byte once, in order, in chunks of at most 2 MiB; the p
   const pool = createBufferPool(8 * HASH_CHUNK_BYTES);
   const seen: Buffer[] = [];
   await forEachChunk(f, (c) => seen.push(Buffer.from(c)), pool); // copied: the chunk's memory is read into again
-  assert.equal(seen.map((c) => c.length), [HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, 5]);
+  assert.equal(
+    seen.map((c) => c.length),
+    [HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, HASH_CHUNK_BYTES, 5],
+  );
   assert.ok(Buffer.concat(seen).equals(bytes));
   assert.is(pool.stats().lent, 0);
 });
@@ -34,17 +37,27 @@ test('forEachChunk: a feed that throws stops the read; the error comes out, the 
   const fds = () => fs.readdirSync('/proc/self/fd').length;
   const before = fds();
   let calls = 0;
-  await forEachChunk(f, () => {
-    calls++;
-    throw new Error('feed failed');
-  }, pool).then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'feed failed'));
+  await forEachChunk(
+    f,
+    () => {
+      calls++;
+      throw new Error('feed failed');
+    },
+    pool,
+  ).then(
+    () => assert.unreachable(),
+    (e: Error) => assert.is(e.message, 'feed failed'),
+  );
   assert.is(calls, 1);
   assert.is(pool.stats().lent, 0);
   assert.is(fds(), before);
 });
 
 test('a missing file is an error with its code, not a hash', async () => {
-  await sha256File('/nonexistent/file').then(() => assert.unreachable(), (e: NodeJS.ErrnoException) => assert.is(e.code, 'ENOENT'));
+  await sha256File('/nonexistent/file').then(
+    () => assert.unreachable(),
+    (e: NodeJS.ErrnoException) => assert.is(e.code, 'ENOENT'),
+  );
 });
 
 test('contentReader: a small file is held (its bytes are what gets sent), a large one only hashed', async () => {
@@ -62,10 +75,13 @@ test('contentReader: a small file is held (its bytes are what gets sent), a larg
 
 test('contentReader: a small file whose size changed since the scan is a failure to retry, not an upload', async () => {
   const f = writeFile(tempDir('hash'), 'grew.txt', 'longer than scanned');
-  await contentReader(1024)({ fsPath: f, size: 5 }).then(() => assert.unreachable(), (e: unknown) => {
-    assert.instance(e, VerificationError);
-    assert.match((e as Error).message, /changed since the scan \(5 bytes then, 19 now\)/);
-  });
+  await contentReader(1024)({ fsPath: f, size: 5 }).then(
+    () => assert.unreachable(),
+    (e: unknown) => {
+      assert.instance(e, VerificationError);
+      assert.match((e as Error).message, /changed since the scan \(5 bytes then, 19 now\)/);
+    },
+  );
 });
 
 test.run();

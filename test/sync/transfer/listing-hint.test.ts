@@ -13,7 +13,8 @@ eachServer('listing hint', ({ it, sandboxEach }) => {
   it('listed keys answer with size and ETag; absent keys within the listing are null; a few files list nothing', async () => {
     const storage = createStorage(sb.config());
     await storage.createBucket();
-    for (const k of ['p/a.txt', 'p/😀.txt', 'p/\uFF01.txt']) await sb.client().putObject(sb.env.MINIO_BUCKET!, k, Buffer.from('12345'));
+    for (const k of ['p/a.txt', 'p/😀.txt', 'p/\uFF01.txt'])
+      await sb.client().putObject(sb.env.MINIO_BUCKET!, k, Buffer.from('12345'));
     const hint = (await listBucketHint(storage, 'p/', 100))!;
     assert.ok(hint.complete);
     assert.equal(hint.lookup('p/a.txt'), { size: 5, etag: '827ccb0eea8a706c4c34a16891f84e7b', listed: true });
@@ -26,7 +27,12 @@ eachServer('listing hint', ({ it, sandboxEach }) => {
     const storage = createStorage(sb.config());
     await storage.createBucket();
     const keys = Array.from({ length: 1500 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
-    await forEachConcurrent(keys, 16, (k) => sb.client().putObject(sb.env.MINIO_BUCKET!, k, Buffer.from('x')).then(() => undefined));
+    await forEachConcurrent(keys, 16, (k) =>
+      sb
+        .client()
+        .putObject(sb.env.MINIO_BUCKET!, k, Buffer.from('x'))
+        .then(() => undefined),
+    );
     const hint = (await listBucketHint(storage, 'k/', 64))!; // 64 files: one page (1,000 keys) at most
     assert.not.ok(hint.complete);
     assert.is(hint.lookup('k/0999')?.size, 1);

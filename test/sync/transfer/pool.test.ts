@@ -21,10 +21,15 @@ test('never more than `limit` in flight; every item once; started in order', asy
 
 test('shouldStop ends the lanes: items not yet started are never started', async () => {
   const seen: number[] = [];
-  await forEachConcurrent([...Array(10).keys()], 2, async (i) => {
-    seen.push(i);
-    await tick();
-  }, () => seen.length >= 4);
+  await forEachConcurrent(
+    [...Array(10).keys()],
+    2,
+    async (i) => {
+      seen.push(i);
+      await tick();
+    },
+    () => seen.length >= 4,
+  );
   assert.is(seen.length, 4);
 });
 
@@ -40,14 +45,16 @@ test('semaphore: at most `limit` inside, waiters served in order, a slot freed b
   let inside = 0;
   let peak = 0;
   const order: number[] = [];
-  const jobs = [...Array(8).keys()].map((i) => slot(async () => {
-    peak = Math.max(peak, ++inside);
-    order.push(i);
-    await tick();
-    inside--;
-    if (i === 1) throw new Error('boom');
-    return i;
-  }));
+  const jobs = [...Array(8).keys()].map((i) =>
+    slot(async () => {
+      peak = Math.max(peak, ++inside);
+      order.push(i);
+      await tick();
+      inside--;
+      if (i === 1) throw new Error('boom');
+      return i;
+    }),
+  );
   const results = await Promise.allSettled(jobs);
   assert.is(peak, 2);
   assert.equal(order, [...Array(8).keys()]);

@@ -12,7 +12,21 @@ const root = tempDir('twins');
 const item = (rel: string, content: string, ctimeMs = 1): TransferItem => {
   const absPath = writeFile(root, rel, content);
   const st = fs.statSync(absPath);
-  return { action: 'transfer', key: rel, file: { source: { name: 'd', path: root, keySegment: '' }, absPath, fsPath: absPath, relPath: rel, size: st.size, mtimeMs: 1, ctimeMs, ino: st.ino, dev: 1 } };
+  return {
+    action: 'transfer',
+    key: rel,
+    file: {
+      source: { name: 'd', path: root, keySegment: '' },
+      absPath,
+      fsPath: absPath,
+      relPath: rel,
+      size: st.size,
+      mtimeMs: 1,
+      ctimeMs,
+      ino: st.ino,
+      dev: 1,
+    },
+  };
 };
 
 test('copies of the same bytes point at their original; files of a unique size are not read ahead', async () => {
@@ -21,18 +35,33 @@ test('copies of the same bytes point at their original; files of a unique size a
   const sameSizeOther = item('other.mp3', 'different!');
   const unique = item('unique size.txt', 'a longer, unique content');
   const read: string[] = [];
-  const twins = await findTwins([copy, song, sameSizeOther, unique], async (f) => (read.push(path.basename(String(f.fsPath))), contentReader(1024)(f)), 2);
+  const twins = await findTwins(
+    [copy, song, sameSizeOther, unique],
+    async (f) => (read.push(path.basename(String(f.fsPath))), contentReader(1024)(f)),
+    2,
+  );
   assert.equal(read.sort(), ['Song name-a1B2c3D4.mp3', 'Song name.mp3', 'other.mp3']);
-  assert.is(twins.originalOf.get(copy), song, 'the name without the daemon suffix is the original, though its ctime is later');
+  assert.is(
+    twins.originalOf.get(copy),
+    song,
+    'the name without the daemon suffix is the original, though its ctime is later',
+  );
   assert.is(twins.originalOf.get(song), undefined);
   assert.equal([...twins.originals.keys()], [song]);
   assert.is(twins.hashes.has(unique), false);
 });
 
-test('a file that cannot be read ahead carries its error, and is nobody\'s original', async () => {
+test("a file that cannot be read ahead carries its error, and is nobody's original", async () => {
   const a = item('a.bin', 'xx');
   const b = item('b.bin', 'yy');
-  const twins = await findTwins([a, b], async (f) => (String(f.fsPath).endsWith('a.bin') ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : contentReader(1024)(f)), 2);
+  const twins = await findTwins(
+    [a, b],
+    async (f) =>
+      String(f.fsPath).endsWith('a.bin')
+        ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }))
+        : contentReader(1024)(f),
+    2,
+  );
   const early = twins.hashes.get(a)!;
   assert.ok('error' in early && /EIO/.test(early.error));
   assert.is(twins.originals.size, 0);
