@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { systemNow, type Now } from '../clock.ts';
-import { formatEntry, type LogEntry, type LogFields, type LogLevel } from './kinds.ts';
+import type { LogFields, LogLevel } from './kind-format.ts';
+import { formatEntry, type LogEntry } from './kinds.ts';
 
-export type { LogEntry, LogFields, LogLevel } from './kinds.ts';
+export type { LogFields, LogLevel } from './kind-format.ts';
+export type { LogEntry } from './kinds.ts';
 
 export interface LogRecord extends LogFields {
   readonly time: string;

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatEntry, LOG_KINDS } from '../../lib/log/kinds.ts';
+import { FILE_KINDS } from '../../lib/log/file-kinds.ts';
+import { LOG_KINDS } from '../../lib/log/kinds.ts';
+import { RUN_KINDS } from '../../lib/log/run-kinds.ts';
+import { SERVICE_KINDS } from '../../lib/log/service-kinds.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 
 test('each kind has its level and message; the memory logger keeps the same records', () => {
@@ -20,47 +23,12 @@ test('each kind has its level and message; the memory logger keeps the same reco
   assert.is(log.records[0]?.line, undefined, 'the line is the message, not repeated as a field');
 });
 
-test('run.start and run.summary read as they always did', () => {
-  assert.equal(
-    formatEntry({
-      kind: 'run.start',
-      bucket: 'b',
-      prefix: '',
-      dirs: ['/dl'],
-      concurrency: 4,
-      dryRun: true,
-      force: false,
-    }),
-    {
-      level: 'info',
-      msg: 'sync starting (dry run: nothing will be written)',
-      fields: { bucket: 'b', prefix: '', dirs: ['/dl'], concurrency: 4 },
-    },
-  );
-  const s = formatEntry({
-    kind: 'run.summary',
-    status: 'partial',
-    scanned: 1,
-    complete: 1,
-    new: 1,
-    uploaded: 0,
-    deduplicated: 0,
-    adopted: 0,
-    conflicts: 0,
-    failed: 1,
-    skipped: {},
-    bytesUploaded: 0,
-    durationMs: 5,
-    throughputBytesPerSec: 0,
-  });
-  assert.equal([s.level, s.msg], ['info', 'sync partial']);
-  assert.is(s.fields.status, undefined);
-});
-
-test('every kind has a formatter, and scan skips warn only when something is wrong', () => {
-  assert.ok(Object.keys(LOG_KINDS).length >= 35);
-  assert.is(formatEntry({ kind: 'scan.partial', path: '/x.tmp' }).level, 'debug');
-  assert.is(formatEntry({ kind: 'scan.vanished', path: '/x' }).level, 'warn');
+test('every kind has a formatter, from exactly one of the three groups', () => {
+  const groups = [RUN_KINDS, FILE_KINDS, SERVICE_KINDS].map((g) => Object.keys(g));
+  const all = groups.flat();
+  assert.ok(all.length >= 35);
+  assert.is(new Set(all).size, all.length, 'no kind in two groups');
+  assert.equal(Object.keys(LOG_KINDS).sort(), [...all].sort());
 });
 
 test.run();

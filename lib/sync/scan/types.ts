@@ -2,11 +2,11 @@
 // reason, and what a scan is given and returns.
 import type { Now } from '../../clock.ts';
 import type { SourceDir } from '../../config/sources.ts';
-import type { ScanSkipReason } from '../../log/kinds.ts';
+import type { ScanSkipReason } from '../../log/file-kinds.ts';
 import type { Place } from './places.ts';
 import type { StatMany } from './stat-worker.ts';
 
-export type { ScanSkipReason } from '../../log/kinds.ts';
+export type { ScanSkipReason } from '../../log/file-kinds.ts';
 
 export interface ScannedFile {
   readonly source: SourceDir;
