@@ -23,7 +23,9 @@ import type { RunSummary } from '../report/summary.ts';
 import { formatSummary } from '../report/summary-text.ts';
 import { createStorage } from '../storage/client.ts';
 import type { ProcessStage } from '../sync/process/processing.ts';
-import { newRunId, runProcessingOnly, runSync } from '../sync/run.ts';
+import { runSync } from '../sync/run.ts';
+import { runProcessingOnly } from '../sync/process/processing.ts';
+import { newRunId } from '../report/records.ts';
 import { watchUntilSignalled } from '../watch/signals.ts';
 
 const HELP = `Usage: npx zx scripts/sync.ts [options]

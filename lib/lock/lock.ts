@@ -258,3 +258,17 @@ export function takeConfiguredLock(
 ): Promise<HeldLock> {
   return (custom ?? ((f: string) => acquireLock(f, { log, waitMs: config.lockWaitMs })))(config.lockFile);
 }
+
+// The run's lock: taken (waiting SYNC_LOCK_WAIT_SECONDS for a live holder), except in a dry run,
+// which changes nothing and takes none, but says when one is there.
+export async function takeRunLock(
+  config: { readonly lockFile: string; readonly lockWaitMs: number },
+  deps: { readonly dryRun: boolean; readonly log: Logger; readonly lock?: TakeLock },
+): Promise<HeldLock | undefined> {
+  if (!deps.dryRun) return takeConfiguredLock(config, deps.log, deps.lock);
+  const holder = readLock(config.lockFile);
+  if (holder) {
+    deps.log.write({ kind: 'lock.present', holder: holder === 'unreadable' ? 'unreadable' : `pid ${holder.pid}` });
+  }
+  return undefined;
+}

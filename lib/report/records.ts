@@ -1,8 +1,11 @@
 // The run records: one JSON line per run in <log dir>/telegram_sync_runs.jsonl, appended. What
 // test-sync reads to find the last successful sync and the objects recent runs uploaded.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunSummary } from './summary.ts';
+import type { Gate } from '../gate.ts';
+import type { Logger } from '../log/logger.ts';
+import { buildSummary, failedRunSummary, type RunSummary, type SummaryInput } from './summary.ts';
 
 export const RUN_RECORDS_FILE = 'telegram_sync_runs.jsonl';
 
@@ -30,4 +33,35 @@ export function readRunRecords(logDir: string): RunSummary[] {
     }
   }
   return out;
+}
+
+// "20261123T030000-a1b2c3": sortable, unique enough, safe in file names.
+export function newRunId(at: Date): string {
+  return `${at.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+export interface ReportDeps {
+  readonly gate: Gate;
+  readonly log: Logger;
+  readonly logDir: string;
+}
+
+// Stage 6 as a run calls it: the summary built from every stage, appended as the run record
+// (through the dry-run gate) and logged.
+export async function reportStage(input: SummaryInput, deps: ReportDeps): Promise<RunSummary> {
+  const summary = buildSummary(input);
+  await deps.gate.run('append the run record', {}, () => appendRunRecord(deps.logDir, summary));
+  const { status, scanned, complete, uploaded, deduplicated, adopted, conflicts, failed, skipped } = summary;
+  const { bytesUploaded, durationMs, throughputBytesPerSec } = summary;
+  deps.log.write({
+    kind: 'run.summary',
+    ...{ status, scanned, complete, new: summary.new, uploaded, deduplicated, adopted, conflicts, failed, skipped },
+    ...{ bytesUploaded, durationMs, throughputBytesPerSec },
+  });
+  return summary;
+}
+
+// The record of a run that stopped with an error before it could summarise its stages.
+export function recordFailedRun(logDir: string, run: Parameters<typeof failedRunSummary>[0]): void {
+  appendRunRecord(logDir, failedRunSummary(run));
 }

@@ -3,6 +3,8 @@
 // are kept to the newest few by lib/sync/cache/aside.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Gate } from '../gate.ts';
+import type { Logger } from '../log/logger.ts';
 import { RUN_RECORDS_FILE } from './records.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -102,4 +104,18 @@ export function pruneLogs(logDir: string, o: { days: number; now: Date }): Prune
   const old = oldLogFiles(logDir, cutoffMs);
   for (const name of old) fs.rmSync(path.join(logDir, name), { force: true });
   return { logFiles: old.length, runRecords: pruneRunRecords(logDir, cutoffMs), cronLogCut: cutCronLog(logDir) };
+}
+
+// At the start of a run, through the dry-run gate; logged when anything went.
+export async function pruneOldLogs(
+  config: { readonly logDir: string; readonly logRetentionDays: number },
+  deps: { readonly gate: Gate; readonly log: Logger; readonly now: Date },
+): Promise<void> {
+  const { logDir, logRetentionDays: days } = config;
+  const pruned = await deps.gate.run('remove old logs', { dir: logDir, days }, () =>
+    pruneLogs(logDir, { days, now: deps.now }),
+  );
+  if (pruned && (pruned.logFiles || pruned.runRecords || pruned.cronLogCut)) {
+    deps.log.write({ kind: 'logs.pruned', ...pruned, days });
+  }
 }

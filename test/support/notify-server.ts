@@ -38,14 +38,12 @@ export async function startNotifyServer(token: string): Promise<NotifyServer> {
           return void res
             .writeHead(400, { 'content-type': 'application/json' })
             .end('{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}');
-        return void res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              ok: true,
-              result: { message_id: received.length, chat: { id: body.chat_id }, text: body.text },
-            }),
-          );
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ok: true,
+            result: { message_id: received.length, chat: { id: body.chat_id }, text: body.text },
+          }),
+        );
       }
       if (req.url?.startsWith('/bot'))
         return void res

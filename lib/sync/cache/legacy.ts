@@ -6,6 +6,7 @@
 // its content proven (sha256 metadata or ETag) before anything is recorded.
 import fs from 'node:fs';
 import { ConfigError } from '../../errors.ts';
+import type { Logger } from '../../log/logger.ts';
 
 export interface LegacySource {
   // The key the old system would have used.
@@ -88,4 +89,18 @@ export function legacyHints(byPath: ReadonlyMap<string, string>): LegacyHints {
       return out;
     },
   };
+}
+
+// The old system's cache a run uses, when one is named (--import-legacy-cache over
+// SYNC_LEGACY_CACHE): read, and its format checked, before anything else happens.
+export function legacyHintsFor(
+  flagFile: string | undefined,
+  configFile: string | undefined,
+  log: Logger,
+): LegacyHints | undefined {
+  const file = flagFile ?? configFile;
+  if (!file) return undefined;
+  const hints = loadLegacyCache(file, flagFile ? '--import-legacy-cache' : 'SYNC_LEGACY_CACHE');
+  log.write({ kind: 'legacy.loaded', file, entries: hints.entries });
+  return hints;
 }

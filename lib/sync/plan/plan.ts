@@ -2,8 +2,9 @@
 // on to its key and settles key conflicts: several files mapping to one key, or a newcomer
 // mapping to the key of a file still on disk. What to do with each file (hash, upload, adopt…)
 // is decideFile's, in the transfer; unchanged files never get here (./unchanged.ts, in the scan).
+import type { Logger } from '../../log/logger.ts';
 import type { CacheView } from '../cache/types.ts';
-import type { ScannedFile } from '../scan/types.ts';
+import type { ScannedFile, ScanResult } from '../scan/types.ts';
 import { objectKeyFor } from './keys.ts';
 import type { PlanItem, PlanOptions } from './types.ts';
 
@@ -41,4 +42,18 @@ function planKey(key: string, group: readonly ScannedFile[], holder: string | un
 function keyHolder(key: string, cache: CacheView, present: (path: string) => boolean): string | undefined {
   const owner = cache.ownerOfKey(key);
   return owner && present(owner.path) ? owner.path : undefined;
+}
+
+// Stage 2 as a run calls it: the plan, its conflicts and impossible keys logged.
+export function planStage(scan: ScanResult, cache: CacheView, prefix: string, log: Logger): PlanItem[] {
+  const plan = planUploads(scan.files, cache, { prefix, ...(scan.settled ? { settled: scan.settled } : {}) });
+  for (const item of plan) {
+    const path = item.file.absPath;
+    if (item.action === 'conflict') {
+      const heldBy = item.heldBy ? { heldBy: item.heldBy } : {};
+      log.write({ kind: 'plan.conflict', path, key: item.key, with: item.with, ...heldBy });
+    }
+    if (item.action === 'invalid') log.write({ kind: 'plan.invalid-key', path, problem: item.problem });
+  }
+  return plan;
 }

@@ -12,7 +12,10 @@ export function createExcludeMatcher(patterns: readonly string[]): (relPath: str
     const negated = raw.startsWith('!');
     const glob = (negated ? raw.slice(1) : raw).replace(/\/+$/, '');
     const anyDepth = !glob.includes('/');
-    const isMatch = picomatch(glob.replace(/^\/+/, ''), { dot: true, basename: anyDepth });
+    // `dir/**` is what is under dir (each entry skipped and counted), as before picomatch, for
+    // which it also matches dir itself.
+    const under = glob.endsWith('/**') ? `${glob}/*` : glob;
+    const isMatch = picomatch(under.replace(/^\/+/, ''), { dot: true, basename: anyDepth });
     return { negated, isMatch };
   });
   return (relPath) => {

@@ -1,9 +1,12 @@
 // Stage 1, scan: walk the download directories and decide which files are complete.
 import fs from 'node:fs';
+import type { Now } from '../../clock.ts';
+import type { Config } from '../../config/load.ts';
 import type { SourceDir } from '../../config/sources.ts';
+import type { Logger } from '../../log/logger.ts';
 import { placeOf } from './places.ts';
 import { createStatWorker, statSyncResult } from './stat-worker.ts';
-import type { ScanResult, WalkedDir, ScanOptions, ScanSkipReason } from './types.ts';
+import type { ScanOptions, ScanResult, ScanSkipReason, SettledCheck, WalkedDir } from './types.ts';
 import { Walker } from './walker.ts';
 
 // Skips that fail the run (something that may be a download could not be read); the other
@@ -61,4 +64,34 @@ function isLink(p: string | Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+export interface ScanStageInput {
+  readonly config: Pick<Config, 'sources' | 'partialSuffixes' | 'exclude' | 'stableAfterMs'>;
+  readonly now: Now;
+  readonly log: Logger;
+  // The "unchanged" rule (../plan/unchanged.ts), once the cache it reads is loaded: the one place
+  // it is applied is here, as the scan meets each file.
+  readonly settled: Promise<SettledCheck | undefined>;
+  // Watch mode scans only what it heard (by default the whole tree).
+  readonly scan?: (options: ScanOptions) => Promise<ScanResult>;
+}
+
+// Stage 1 as a run calls it: the scan, and every skip and the count logged.
+export async function scanStage(input: ScanStageInput): Promise<ScanResult> {
+  const { config, log } = input;
+  const options: ScanOptions = {
+    partialSuffixes: config.partialSuffixes,
+    exclude: config.exclude,
+    stableAfterMs: config.stableAfterMs,
+    now: input.now,
+    settled: input.settled,
+  };
+  const scan = await (input.scan ?? ((o) => scanDownloads(config.sources, o)))(options);
+  for (const s of scan.skipped) {
+    log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
+  }
+  const complete = scan.files.length + (scan.settled?.size ?? 0);
+  log.write({ kind: 'scan.done', complete, skipped: scan.skipped.length });
+  return scan;
 }

@@ -4,14 +4,25 @@
 // claim, copy on the server) or record. Each success is handed to the recorder (stage 4)
 // before the file counts as done. Bounded concurrency; a file that fails is reported and left
 // for the next run; an unreachable server stops the stage.
+import type { Now } from '../../clock.ts';
+import type { Config } from '../../config/load.ts';
 import { describeError, StorageUnreachableError } from '../../errors.ts';
-import type { LogEntry } from '../../log/logger.ts';
+import type { Gate } from '../../gate.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { Storage } from '../../storage/client.ts';
+import { listBucketHint } from '../bucket/listing-hint.ts';
+import type { HashCache } from '../cache/cache.ts';
+import type { LegacyHints } from '../cache/legacy.ts';
+import { createRecorder } from '../cache/record.ts';
 import type { ObjectInfo } from '../../storage/client.ts';
 import { decideFile, type Decision, type FileFacts, type NeedFact } from '../plan/decide.ts';
-import type { TransferItem } from '../plan/types.ts';
+import type { PlanItem, TransferItem } from '../plan/types.ts';
+import { createBufferPool } from './buffers.ts';
+import { contentReader, type ContentReader } from './hash.ts';
 import { claimObject, copyFromSource, uploadFile } from './act.ts';
 import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
 import { InFlightUploads } from './in-flight.ts';
+import { heldUnder, logEntryFor } from './outcomes.ts';
 import { forEachConcurrent, semaphore } from './pool.ts';
 import { findTwins, type EarlyHash } from './twins.ts';
 import type { TransferDeps, TransferOutcome, TransferResult } from './types.ts';
@@ -156,50 +167,52 @@ async function act(
   }
 }
 
-// The key that holds the bytes after an outcome (what copies of them waiting in this run dedup onto).
-function heldUnder(o: TransferOutcome): string | null {
-  switch (o.status) {
-    case 'deduplicated':
-      return o.sameAs;
-    case 'uploaded':
-    case 'would-upload':
-    case 'adopted':
-    case 'claimed':
-    case 'would-claim':
-    case 'copied':
-    case 'would-copy':
-    case 'unchanged':
-      return o.item.key;
-    default:
-      return null;
-  }
+export interface TransferStageInput {
+  readonly config: Pick<Config, 'storage' | 'memoryBytes' | 'concurrency' | 'checkers'>;
+  readonly storage: Storage;
+  readonly cache: HashCache;
+  readonly gate: Gate;
+  readonly log: Logger;
+  readonly now: Now;
+  readonly force: boolean;
+  readonly pruneOldKeys: boolean;
+  readonly legacy?: LegacyHints;
+  readonly read?: ContentReader;
+  // Watch mode: what the plan sends on, and when to stop starting files.
+  readonly onPlan?: (items: readonly TransferItem[]) => void;
+  readonly stop?: () => boolean;
+  readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
 }
 
-function logEntryFor(o: TransferOutcome): LogEntry | undefined {
-  const base = { path: o.item.file.absPath, key: o.item.key };
-  switch (o.status) {
-    case 'uploaded':
-      return { kind: 'upload.done', ...base, bytes: o.bytes, sha256: o.sha256 };
-    case 'would-upload':
-      return undefined;
-    case 'deduplicated':
-      return { kind: 'upload.dedup', ...base, sha256: o.sha256, sameAs: o.sameAs };
-    case 'adopted':
-      return { kind: 'upload.adopted', ...base };
-    case 'claimed':
-      return { kind: 'upload.claimed', ...base };
-    case 'copied':
-      return { kind: 'upload.copied', ...base, from: o.from, pruned: o.pruned };
-    case 'would-claim':
-    case 'would-copy':
-      return undefined;
-    case 'unchanged':
-      return { kind: 'upload.unchanged', ...base };
-    case 'conflict':
-      return { kind: 'upload.conflict', ...base, detail: o.detail };
-    case 'failed':
-      return { kind: 'upload.failed', ...base, error: o.error };
-    case 'not-attempted':
-      return { kind: 'upload.not-attempted', ...base };
-  }
+// Stage 3 (and 4, record) as a run calls it: what the bucket holds listed when many files may
+// ask, memory for contents in flight bounded, each success recorded as it comes, the snapshot
+// written at the end.
+export async function transferStage(plan: readonly PlanItem[], input: TransferStageInput): Promise<TransferResult> {
+  const { config, storage, cache, gate, log } = input;
+  const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
+  input.onPlan?.(items);
+  const recorder = createRecorder(cache, { gate, now: input.now });
+  const hint = input.force ? undefined : await listBucketHint(storage, config.storage.prefix, items.length);
+  if (hint) log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
+  const buffers = createBufferPool(config.memoryBytes);
+  const transfer = await transferFiles(items, {
+    ...(hint ? { hint } : {}),
+    ...(input.legacy ? { legacy: input.legacy } : {}),
+    ...(input.stop ? { stop: input.stop } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress(items.length) } : {}),
+    pruneOldKeys: input.pruneOldKeys,
+    storage,
+    cache,
+    recorder,
+    read: input.read ?? contentReader(config.storage.partSizeBytes, buffers),
+    buffers,
+    inMemoryMaxBytes: config.storage.partSizeBytes,
+    gate,
+    log,
+    force: input.force,
+    concurrency: config.concurrency,
+    checkers: config.checkers,
+  });
+  await recorder.finish();
+  return transfer;
 }

@@ -10,7 +10,7 @@ import type { CacheView } from '../cache/types.ts';
 import type { TransferItem } from '../plan/types.ts';
 import type { BufferPool } from './buffers.ts';
 import type { ContentReader } from './hash.ts';
-import type { ListingHint } from './listing-hint.ts';
+import type { ListingHint } from '../bucket/listing-hint.ts';
 
 export type TransferOutcome =
   | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }

@@ -15,7 +15,7 @@ import type { FileFacts } from '../../../lib/sync/plan/decide.ts';
 import { gatherProof, gatherRemote, gatherSource, headAhead, withHash } from '../../../lib/sync/transfer/facts.ts';
 import { contentReader } from '../../../lib/sync/transfer/hash.ts';
 import { legacyHints } from '../../../lib/sync/cache/legacy.ts';
-import { listBucketHint } from '../../../lib/sync/transfer/listing-hint.ts';
+import { listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
 import { createRecorder } from '../../../lib/sync/cache/record.ts';
 import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 import type { TransferDeps } from '../../../lib/sync/transfer/types.ts';

@@ -1,7 +1,7 @@
 // lib/sync/transfer/listing-hint.ts against both servers.
 import * as assert from 'uvu/assert';
 import { createStorage } from '../../../lib/storage/client.ts';
-import { LISTING_MIN_FILES, listBucketHint } from '../../../lib/sync/transfer/listing-hint.ts';
+import { LISTING_MIN_FILES, listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
 import { forEachConcurrent } from '../../../lib/sync/transfer/pool.ts';
 import type { Sandbox } from '../../support/env.ts';
 import { eachServer } from '../../support/servers.ts';
