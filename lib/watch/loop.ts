@@ -2,45 +2,17 @@
 // same plan → transfer → record stages as the nightly run, in small batches, each under the lock
 // (so a nightly run still gets its turn). A rescan at start and every SYNC_WATCH_RESCAN_MINUTES
 // catches events the kernel dropped. Processing is debounced; jobs run one at a time.
-import { systemNow, type Now } from '../clock.ts';
+import { systemNow } from '../clock.ts';
 import type { Config } from '../config/load.ts';
 import { describeError, EXIT_CODES, exitCodeFor } from '../errors.ts';
-import { isFatal, retryDelayMs } from '../retry.ts';
-import type { Gate } from '../gate.ts';
-import type { Logger } from '../log/logger.ts';
-import type { Storage } from '../storage/client.ts';
-import { takeConfiguredLock, type HeldLock } from '../lock/lock.ts';
-import type { ProcessStage } from '../sync/process/processing.ts';
-import { runSync, type SyncOptions } from '../sync/run.ts';
-import { scanDownloads, scanNames } from '../sync/scan/scan.ts';
+import type { HeldLock } from '../lock/lock.ts';
+import { retryDelayMs } from '../retry.ts';
 import type { ScanOptions } from '../sync/scan/types.ts';
-import type { RunSummary } from '../report/summary.ts';
 import { createProcessScheduler, realTimers, type ProcessScheduler, type Timers } from './debounce.ts';
+import { createDirWatchers, type DirWatchers } from './dir-watchers.ts';
 import { Intake } from './intake.ts';
-import { createDirWatchers, type DirWatchers, type WatchFn } from './dir-watchers.ts';
-
-export interface WatchDeps {
-  readonly storage: Storage;
-  readonly log: Logger;
-  readonly gate: Gate;
-  // Processing for `count` new objects (run under the lock).
-  readonly process?: ProcessStage;
-  readonly prepare?: () => Promise<void>;
-  readonly onUploaded?: () => Promise<void>; // before processing is scheduled (marks it owed)
-  readonly onRun?: (summary: RunSummary | undefined, error?: unknown) => void; // each batch's end (monitoring)
-  readonly lock?: (file: string) => Promise<HeldLock>;
-  readonly watch?: WatchFn;
-  readonly now?: Now;
-  readonly timers?: Timers;
-}
-
-export interface WatchEnd {
-  readonly reason: string;
-  // Uploads were still in flight when the stop bound ran out: they were left unrecorded.
-  readonly abandoned: boolean;
-  readonly exitCode: number;
-  readonly error?: unknown;
-}
+import { batchJob, processJob, rescanJob, type JobHost } from './jobs.ts';
+import type { WatchDeps, WatchEnd } from './types.ts';
 
 const BATCH_MAX = 1000;
 // A batch or rescan that could not run is tried again after 2 s, doubling up to 5 min (the one
@@ -206,115 +178,42 @@ export class Watch {
     return job.kind === 'rescan' ? this.rescan(job.reason) : job.kind === 'batch' ? this.batch() : this.processNow();
   }
 
-  private syncOptions(extra: Partial<SyncOptions>): SyncOptions {
-    return { force: false, stop: () => this.stopping, onLock: (lock) => (this.lock = lock), ...extra };
-  }
-
-  private async syncRun(options: SyncOptions): Promise<RunSummary | undefined> {
-    const { deps } = this;
-    try {
-      const summary = await runSync(this.config, options, {
-        storage: deps.storage,
-        log: deps.log,
-        gate: deps.gate,
-        ...(deps.lock ? { lock: deps.lock } : {}),
-      });
-      deps.onRun?.(summary);
-      if (summary.uploaded > 0 && deps.process) {
-        await deps.onUploaded?.();
-        this.scheduler.uploaded(summary.uploaded);
-      }
-      return summary;
-    } catch (e) {
-      deps.onRun?.(undefined, e);
-      // Bad credentials, a watch limit: waiting does not mend them; the service manager shows the error.
-      if (isFatal(e)) throw e;
-      return undefined;
-    } finally {
-      this.lock = undefined;
-    }
+  // What the jobs (./jobs.ts) ask of the watch.
+  private host(): JobHost {
+    return {
+      config: this.config,
+      deps: this.deps,
+      intake: this.intake,
+      watchers: this.watchers,
+      scheduler: this.scheduler,
+      now: this.now,
+      stopping: () => this.stopping,
+      hold: (lock) => (this.lock = lock),
+      backoff: () => retryDelayMs(++this.failures, WATCH_RETRY),
+      recovered: () => (this.failures = 0),
+    };
   }
 
   private async rescan(reason: string): Promise<void> {
     this.rescanWanted = undefined;
-    const started = this.now();
-    const missed: string[] = [];
-    this.watchers.mark();
-    const summary = await this.syncRun(
-      this.syncOptions({
-        scan: async (options) => {
-          const result = await scanDownloads(this.config.sources, { ...options, onDir: (d) => this.watchers.add(d) });
-          this.intake.rescheduleUnstable(result, []);
-          return result;
-        },
-        onPlan: (items) => missed.push(...items.map((i) => i.file.absPath).filter((p) => !this.intake.knows(p))),
-      }),
-    );
-    const unwatched = this.watchers.sweep();
-    this.deps.log.write({
-      kind: 'watch.rescan',
-      reason,
-      watched: this.watchers.size,
-      unwatched,
-      complete: summary?.complete ?? 0,
-      new: summary?.new ?? 0,
-      durationMs: this.now() - started,
-      ok: summary !== undefined,
-    });
-    if (reason === 'periodic' && missed.length)
-      this.deps.log.write({ kind: 'watch.missed', count: missed.length, paths: missed.slice(0, 20) });
-    if (!summary) this.wantRescanLater(reason);
+    const host = this.host();
+    if (!(await rescanJob(host, reason))) {
+      const inMs = host.backoff();
+      this.deps.log.write({ kind: 'watch.retry', what: `the ${reason} rescan`, inSeconds: Math.round(inMs / 1000) });
+      this.timers.set(() => this.wantRescan(reason), inMs);
+    }
     this.timers.clear(this.rescanTimer);
     this.rescanTimer = this.timers.set(() => this.wantRescan('periodic'), this.config.watch.rescanMs);
     if (reason === 'start') this.deps.log.write({ kind: 'watch.ready', watched: this.watchers.size });
   }
 
-  private wantRescanLater(reason: string, inMs = this.backoff()): void {
-    this.deps.log.write({ kind: 'watch.retry', what: `the ${reason} rescan`, inSeconds: Math.round(inMs / 1000) });
-    this.timers.set(() => this.wantRescan(reason), inMs);
+  private batch(): Promise<void> {
+    return batchJob(this.host(), this.intake.takeReady(BATCH_MAX));
   }
 
-  private backoff(): number {
-    return retryDelayMs(++this.failures, WATCH_RETRY);
-  }
-
-  private async batch(): Promise<void> {
-    const names = this.intake.takeReady(BATCH_MAX);
-    const summary = await this.syncRun(
-      this.syncOptions({
-        scan: async (options) => {
-          const result = await scanNames(names, { ...options, onDir: (d) => this.watchers.add(d) });
-          this.intake.rescheduleUnstable(result, names);
-          return result;
-        },
-      }),
-    );
-    if (summary?.status === 'ok') {
-      this.failures = 0;
-      return;
-    }
-    // The lock stayed taken, the server is down, a file failed: the same names again after a while.
-    const inMs = this.backoff();
-    this.deps.log.write({ kind: 'watch.retry', what: `${names.length} file(s)`, inSeconds: Math.round(inMs / 1000) });
-    this.intake.requeue(names, this.now() + inMs);
-  }
-
-  // Processing under the lock (never at the same time as a run's, nor twice at once).
-  private async processNow(): Promise<void> {
-    const { count, done } = this.processWanted!;
+  private processNow(): Promise<void> {
+    const wanted = this.processWanted!;
     this.processWanted = undefined;
-    const { deps, config } = this;
-    try {
-      const lock = await takeConfiguredLock(config, deps.log, deps.lock);
-      const report = await deps.process!(count).finally(() => lock.release());
-      done(!report.error && (!report.ran || report.exitCode === 0));
-    } catch (e) {
-      deps.log.write({
-        kind: 'watch.retry',
-        what: `processing (${describeError(e)})`,
-        inSeconds: Math.round(Math.max(60_000, config.watch.processMinIntervalMs) / 1000),
-      });
-      done(false);
-    }
+    return processJob(this.host(), wanted.count, wanted.done);
   }
 }

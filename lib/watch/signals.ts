@@ -5,7 +5,8 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Config } from '../config/load.ts';
-import { Watch, type WatchDeps, type WatchEnd } from './loop.ts';
+import { Watch } from './loop.ts';
+import type { WatchDeps, WatchEnd } from './types.ts';
 
 export interface SignalSource {
   on(signal: NodeJS.Signals, listener: () => void): unknown;
