@@ -2,7 +2,7 @@
 import { describeError } from '../errors.ts';
 import { formatHours, listSome } from '../humanize.ts';
 import { MAX_LISTED_OBJECTS, type RunSummary, type UploadedObject } from '../report/summary.ts';
-import type { Storage } from '../storage/client.ts';
+import type { Storage } from '../storage/types.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.ts';
 import { newRunId, recordFailedRun, reportStage } from '../report/records.ts';
 import { pruneOldLogs } from '../report/retention.ts';
 import type { RunSummary } from '../report/summary.ts';
-import type { Storage } from '../storage/client.ts';
+import type { Storage } from '../storage/types.ts';
 import { ensureBucket } from './bucket/ensure.ts';
 import { HashCache } from './cache/cache.ts';
 import { legacyHintsFor } from './cache/legacy.ts';

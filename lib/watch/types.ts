@@ -4,7 +4,7 @@ import type { Gate } from '../gate.ts';
 import type { HeldLock } from '../lock/lock.ts';
 import type { Logger } from '../log/logger.ts';
 import type { RunSummary } from '../report/summary.ts';
-import type { Storage } from '../storage/client.ts';
+import type { Storage } from '../storage/types.ts';
 import type { ProcessStage } from '../sync/process/processing.ts';
 import type { Timers } from './debounce.ts';
 import type { WatchFn } from './dir-watchers.ts';

@@ -2,7 +2,7 @@
 // file), created through the dry-run gate when it is missing.
 import type { Gate } from '../../gate.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { Storage } from '../../storage/client.ts';
+import type { Storage } from '../../storage/types.ts';
 
 export async function ensureBucket(
   storage: Storage,

@@ -4,7 +4,7 @@
 // it wrongly says is absent costs one upload of bytes that were there, never a wrong record,
 // and a key it lists with the file's size is still stat'ed for its sha256 before it is adopted.
 import type { StorageError } from '../../errors.ts';
-import type { Storage } from '../../storage/client.ts';
+import type { Storage } from '../../storage/types.ts';
 import type { RemoteFacts } from '../plan/decide.ts';
 
 // Listing pays off from this many files that may need to ask the bucket.

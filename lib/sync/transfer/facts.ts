@@ -1,7 +1,7 @@
 // Gathering the facts decideFile asks for: what the hash implies (a cache entry holding the
 // bytes, an upload of them in flight, other objects that may hold them), what the bucket holds
 // under the key, and whether an object without our sha256 holds the bytes (its ETag).
-import type { ObjectInfo } from '../../storage/client.ts';
+import type { ObjectInfo } from '../../storage/types.ts';
 import type { FileFacts, RemoteFacts, SourceFacts } from '../plan/decide.ts';
 import { etagForm, matchesEtag } from './etag.ts';
 import type { InFlight } from './in-flight.ts';

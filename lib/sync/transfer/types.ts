@@ -3,7 +3,7 @@
 import type { StorageUnreachableError } from '../../errors.ts';
 import type { Gate } from '../../gate.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { Storage } from '../../storage/client.ts';
+import type { Storage } from '../../storage/types.ts';
 import type { LegacyHints } from '../cache/legacy.ts';
 import type { Recorder } from '../cache/record.ts';
 import type { CacheView } from '../cache/types.ts';
