@@ -11,17 +11,9 @@ import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts
 import { ForeignLockError, LockHeldError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { withRetry } from '../retry.ts';
+import { linkInto, readLock, readOnDisk, replaceIfSame, underTakeoverMutex } from './lock-file.ts';
+import { judgeLock, type LockInfo } from './owner.ts';
 import { linuxProcesses, type Processes } from './proc.ts';
-
-export interface LockInfo {
-  readonly pid: number;
-  readonly host: string;
-  readonly startedAt: string;
-  // Missing in locks written by versions before the owner identity.
-  readonly bootId?: string;
-  readonly startTicks?: number;
-  readonly nonce?: string;
-}
 
 export interface HeldLock {
   readonly file: string;
@@ -36,115 +28,6 @@ export interface LockOptions {
   readonly log?: Logger;
   // While a live run holds the lock, wait this long for it before giving up (0: give up at once).
   readonly waitMs?: number;
-}
-
-export type Verdict =
-  { readonly kind: 'live' } | { readonly kind: 'foreign' } | { readonly kind: 'stale'; readonly why: string };
-
-// Whether the owner a lock names still holds it. Pure but for the process table it is given.
-export function judgeLock(holder: LockInfo | undefined, procs: Processes): Verdict {
-  if (!holder) return { kind: 'stale', why: 'unreadable lock file' };
-  if (holder.host !== procs.host) return { kind: 'foreign' };
-  if (holder.bootId && holder.bootId !== procs.bootId()) return { kind: 'stale', why: 'left before a reboot' };
-  const proc = procs.info(holder.pid);
-  if (!proc) return { kind: 'stale', why: `pid ${holder.pid} is gone` };
-  if (holder.startTicks !== undefined) {
-    return proc.startTicks === holder.startTicks
-      ? { kind: 'live' }
-      : { kind: 'stale', why: `pid ${holder.pid} now belongs to another process` };
-  }
-  // A lock from before owner identities: the owner was a node process that started before it.
-  const startedBefore = proc.startedAtMs <= Date.parse(holder.startedAt) + 1000;
-  return startedBefore && /\bnode\b/.test(proc.command)
-    ? { kind: 'live' }
-    : { kind: 'stale', why: `pid ${holder.pid} is not the process that took it` };
-}
-
-interface OnDisk {
-  readonly text: string;
-  readonly ino: number;
-  readonly info: LockInfo | undefined;
-}
-
-function parseLock(text: string): LockInfo | undefined {
-  try {
-    const o = JSON.parse(text) as LockInfo;
-    return Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === 'string' ? o : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readOnDisk(file: string): OnDisk | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  try {
-    const text = fs.readFileSync(fd, 'utf8');
-    return { text, ino: fs.fstatSync(fd).ino, info: parseLock(text) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-export function readLock(file: string): LockInfo | 'unreadable' | undefined {
-  try {
-    const d = readOnDisk(file);
-    return d ? (d.info ?? 'unreadable') : undefined;
-  } catch {
-    return 'unreadable';
-  }
-}
-
-// link() fails when the target exists: the atomic "create if absent" for a complete file.
-function linkInto(from: string, to: string): boolean {
-  try {
-    fs.linkSync(from, to);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-}
-
-// Remove `file` only if it is still the file that was read (same inode, same bytes).
-function unlinkIfSame(file: string, seen: OnDisk): boolean {
-  const now = readOnDisk(file);
-  if (!now || now.ino !== seen.ino || now.text !== seen.text) return false;
-  fs.rmSync(file, { force: true });
-  return true;
-}
-
-// Run `fn` while holding `<file>.takeover`; false when another taker holds it right now.
-function underTakeoverMutex(file: string, tmp: string, procs: Processes, fn: () => boolean): boolean {
-  const mutex = `${file}.takeover`;
-  if (!linkInto(tmp, mutex)) {
-    const holder = readOnDisk(mutex);
-    if (
-      !holder ||
-      judgeLock(holder.info, procs).kind !== 'stale' ||
-      !unlinkIfSame(mutex, holder) ||
-      !linkInto(tmp, mutex)
-    )
-      return false;
-  }
-  const mine = readOnDisk(mutex)!;
-  try {
-    return fn();
-  } finally {
-    unlinkIfSame(mutex, mine);
-  }
-}
-
-function replaceIfSame(file: string, judged: OnDisk, tmp: string): boolean {
-  const current = readOnDisk(file);
-  if (current && (current.ino !== judged.ino || current.text !== judged.text)) return false;
-  if (current) fs.rmSync(file, { force: true });
-  return linkInto(tmp, file);
 }
 
 function heldLock(file: string, text: string, takenOverFrom?: LockInfo): HeldLock {

@@ -1,5 +1,5 @@
 // The lock against the real process table (/proc): real dead PIDs, PID 1 standing in for a
-// reused PID, a forged boot id for "before a reboot". judgeLock's rules as a table.
+// reused PID, a forged boot id for "before a reboot".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LockHeldError } from '../../lib/errors.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
-import { acquireLock, judgeLock, readLock, takeConfiguredLock, type LockInfo } from '../../lib/lock/lock.ts';
+import { acquireLock, takeConfiguredLock } from '../../lib/lock/lock.ts';
+import { readLock } from '../../lib/lock/lock-file.ts';
+import type { LockInfo } from '../../lib/lock/owner.ts';
 import { linuxProcesses, type Processes } from '../../lib/lock/proc.ts';
 import { tempDir } from '../support/env.ts';
 
@@ -21,33 +23,6 @@ const mine: LockInfo = {
   startTicks: me.startTicks,
   startedAt: new Date().toISOString(),
 };
-
-test('judgeLock: live, foreign, and every kind of stale', () => {
-  const table: Array<[string, LockInfo | undefined, string]> = [
-    ['this very process', mine, 'live'],
-    ['another host', { ...mine, host: 'elsewhere' }, 'foreign'],
-    ['another boot', { ...mine, bootId: 'not-this-boot' }, 'stale'],
-    ['a PID now used by another process (PID 1)', { ...mine, pid: 1, startTicks: me.startTicks + 12345 }, 'stale'],
-    ['a PID nobody uses', { ...mine, pid: 4_000_000 }, 'stale'],
-    ['unreadable', undefined, 'stale'],
-    [
-      'an old-format lock of a node process that started before it',
-      { pid: process.pid, host: os.hostname(), startedAt: new Date(Date.now() + 5000).toISOString() },
-      'live',
-    ],
-    [
-      'an old-format lock naming PID 1 (not node)',
-      { pid: 1, host: os.hostname(), startedAt: new Date().toISOString() },
-      'stale',
-    ],
-    [
-      'an old-format lock older than its process',
-      { pid: process.pid, host: os.hostname(), startedAt: '2001-01-01T00:00:00Z' },
-      'stale',
-    ],
-  ];
-  for (const [name, holder, kind] of table) assert.is(judgeLock(holder, procs).kind, kind, name);
-});
 
 test('a lock names its owner fully, refuses a second holder, and is released', async () => {
   const file = path.join(tempDir('lock'), 'sub/l.lock');
