@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError } from '../errors.ts';
 import type { SourceDir } from './sources.ts';
-import { CONFIG_KEYS, type ConfigKey, type ConfigValues, type ParseContext } from './table.ts';
+import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './table.ts';
+import { type ParseContext } from './key-spec.ts';
 import { Expected } from './values.ts';
 
 export type { SourceDir } from './sources.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/table.ts';
+import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/keys-sync.ts';
 import type { WalkedDir } from '../../lib/sync/scan/types.ts';
 import { realTimers } from '../../lib/watch/debounce.ts';
 import { Intake } from '../../lib/watch/intake.ts';

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scanDownloads, scanNames } from '../../../lib/sync/scan/scan.ts';
 import type { WalkedDir } from '../../../lib/sync/scan/types.ts';
-import { DEFAULT_PARTIAL_SUFFIXES } from '../../../lib/config/table.ts';
+import { DEFAULT_PARTIAL_SUFFIXES } from '../../../lib/config/keys-sync.ts';
 import { statManySync } from '../../../lib/sync/scan/stat-worker.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_PARTIAL_SUFFIXES } from '../../../lib/config/table.ts';
+import { DEFAULT_PARTIAL_SUFFIXES } from '../../../lib/config/keys-sync.ts';
 import { scanDownloads } from '../../../lib/sync/scan/scan.ts';
 import type { ScannedFile } from '../../../lib/sync/scan/types.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
