@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { CONFIG_FLAGS, configFileOf, type ParsedFlags } from '../args.ts';
 import type { Command } from '../cli.ts';
-import { configFileOptions, loadConfig, secretsOf, type Config } from '../config/load.ts';
+import { configFileOptions, loadConfig, secretsOf } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { createDockerRunnerFor } from '../docker/runner.ts';
 import {
   createEnsureContainersStage,

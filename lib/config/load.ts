@@ -5,12 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError } from '../errors.ts';
-import type { SourceDir } from './sources.ts';
+import { assemble } from './assemble.ts';
+import type { ParseContext } from './key-spec.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './table.ts';
-import { type ParseContext } from './key-spec.ts';
+import type { Config } from './types.ts';
 import { Expected } from './values.ts';
-
-export type { SourceDir } from './sources.ts';
 
 // The project folder: the nearest one holding package.json (this file may also run from a bundle
 // in dist/).
@@ -22,83 +21,6 @@ function findProjectRoot(from: string): string {
 }
 
 export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
-
-export interface StorageConfig {
-  readonly endPoint: string;
-  readonly port: number;
-  readonly useSSL: boolean;
-  readonly accessKey: string;
-  readonly secretKey: string;
-  readonly region: string;
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly partSizeBytes: number;
-  readonly requestTimeoutMs: number;
-}
-
-export interface DockerConfig {
-  readonly ensureContainers: readonly string[];
-  readonly djangoContainer: string;
-  readonly processCommand: readonly string[];
-  readonly processTimeoutMs: number;
-  readonly startTimeoutMs: number;
-  // DOCKER_* settings for the docker CLI's environment (from the environment or .env).
-  readonly cliEnv: Readonly<Record<string, string>>;
-}
-
-export interface HealthConfig {
-  readonly model: string;
-  readonly keyField: string;
-  readonly timeField: string;
-  readonly windowMs: number;
-  readonly maxAgeMs: number;
-}
-
-// What only `--watch` reads (ms).
-export interface WatchConfig {
-  readonly rescanMs: number;
-  readonly stopTimeoutMs: number;
-  readonly processDebounceMs: number;
-  readonly processMinIntervalMs: number;
-}
-
-// Notifications and metrics (lib/monitor/).
-export interface MonitorConfig {
-  readonly telegram: { readonly token: string; readonly chatId: string; readonly apiUrl: string } | undefined;
-  readonly webhookUrl: string;
-  readonly on: 'failure' | 'change' | 'always';
-  readonly repeatMs: number;
-  readonly metricsFile: string;
-  readonly listen: { readonly host: string; readonly port: number } | undefined;
-}
-
-export interface Config {
-  readonly storage: StorageConfig;
-  readonly sources: readonly SourceDir[];
-  readonly cacheFile: string;
-  readonly legacyCacheFile: string;
-  readonly lockFile: string;
-  readonly logDir: string;
-  readonly logRetentionDays: number;
-  readonly concurrency: number;
-  // Files looked at in parallel (at least `concurrency`).
-  readonly checkers: number;
-  // How long a run waits for the lock a live run holds.
-  readonly lockWaitMs: number;
-  readonly watch: WatchConfig;
-  // Bytes of file contents held in flight.
-  readonly memoryBytes: number;
-  readonly stableAfterMs: number;
-  readonly partialSuffixes: readonly string[];
-  readonly exclude: readonly string[];
-  readonly retries: number;
-  readonly retryBaseMs: number;
-  readonly docker: DockerConfig;
-  readonly health: HealthConfig;
-  readonly monitor: MonitorConfig;
-  readonly cronSchedule: string;
-  readonly cronTz: string;
-}
 
 // A value given on the command line, reported under the flag's name when it is wrong.
 export type ConfigOverrides = { readonly [K in ConfigKey]?: { readonly flag: string; readonly value: string } };
@@ -206,71 +128,6 @@ function parseAll<K extends ConfigKey>(
     }
   }
   return values as Pick<ConfigValues, K>;
-}
-
-function assemble(v: ConfigValues): Config {
-  return {
-    storage: {
-      ...v.MINIO_ENDPOINT,
-      accessKey: v.MINIO_ACCESS_KEY,
-      secretKey: v.MINIO_SECRET_KEY,
-      region: v.MINIO_REGION,
-      bucket: v.MINIO_BUCKET,
-      prefix: v.MINIO_PREFIX,
-      partSizeBytes: v.SYNC_PART_SIZE_MB,
-      requestTimeoutMs: v.SYNC_REQUEST_TIMEOUT_SECONDS,
-    },
-    sources: v.SYNC_DOWNLOAD_DIRS,
-    cacheFile: v.SYNC_CACHE_FILE,
-    legacyCacheFile: v.SYNC_LEGACY_CACHE,
-    lockFile: v.SYNC_LOCK_FILE,
-    logDir: v.SYNC_LOG_DIR,
-    logRetentionDays: v.SYNC_LOG_RETENTION_DAYS,
-    concurrency: v.SYNC_CONCURRENCY,
-    checkers: Math.max(v.SYNC_CHECKERS, v.SYNC_CONCURRENCY),
-    lockWaitMs: v.SYNC_LOCK_WAIT_SECONDS,
-    watch: {
-      rescanMs: v.SYNC_WATCH_RESCAN_MINUTES,
-      stopTimeoutMs: v.SYNC_STOP_TIMEOUT_SECONDS,
-      processDebounceMs: v.PROCESS_DEBOUNCE_SECONDS,
-      processMinIntervalMs: v.PROCESS_MIN_INTERVAL_SECONDS,
-    },
-    memoryBytes: v.SYNC_MEMORY_MB,
-    stableAfterMs: v.SYNC_STABLE_SECONDS,
-    partialSuffixes: v.SYNC_PARTIAL_SUFFIXES,
-    exclude: v.SYNC_EXCLUDE,
-    retries: v.SYNC_RETRIES,
-    retryBaseMs: v.SYNC_RETRY_BASE_MS,
-    docker: {
-      ensureContainers: v.SYNC_CONTAINERS,
-      djangoContainer: v.DJANGO_CONTAINER,
-      processCommand: v.PROCESS_COMMAND,
-      processTimeoutMs: v.PROCESS_TIMEOUT_SECONDS,
-      startTimeoutMs: v.CONTAINER_START_TIMEOUT_SECONDS,
-      cliEnv: Object.fromEntries(
-        Object.entries({ DOCKER_HOST: v.DOCKER_HOST, DOCKER_CONTEXT: v.DOCKER_CONTEXT }).filter(([, x]) => x),
-      ),
-    },
-    health: {
-      model: v.HEALTH_MODEL,
-      keyField: v.HEALTH_KEY_FIELD,
-      timeField: v.HEALTH_TIME_FIELD,
-      windowMs: v.HEALTH_WINDOW_HOURS,
-      maxAgeMs: v.HEALTH_MAX_AGE_HOURS,
-    },
-    monitor: {
-      telegram: v.NOTIFY_TELEGRAM_BOT_TOKEN
-        ? { token: v.NOTIFY_TELEGRAM_BOT_TOKEN, chatId: v.NOTIFY_TELEGRAM_CHAT_ID, apiUrl: v.NOTIFY_TELEGRAM_API_URL }
-        : undefined,
-      webhookUrl: v.NOTIFY_WEBHOOK_URL,
-      on: v.NOTIFY_ON,
-      repeatMs: v.NOTIFY_REPEAT_MINUTES * 60,
-      metricsFile: v.SYNC_METRICS_FILE,
-      listen: v.SYNC_METRICS_LISTEN,
-    },
-    cronSchedule: v.CRON_SCHEDULE,
-    cronTz: v.CRON_TZ,
-  };
 }
 
 // The values that must never reach a log or the terminal.

@@ -3,7 +3,7 @@
 // unless told otherwise). The contract it fulfils is in lib/sync/process/processing.ts.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ProcessingReport, ProcessStage } from '../sync/process/processing.ts';

@@ -1,7 +1,7 @@
 // How the docker CLI is run: argument vectors through execa (never a shell string), output
 // streamed line by line, and the CLI's failures turned into errors that name their cause.
 // DOCKER_HOST, DOCKER_CONTEXT and the rest of the CLI's environment pass straight through.
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { ContainerMissingError, DockerCliMissingError, DockerDaemonUnreachableError, DockerError } from '../errors.ts';
 
 export interface RunResult {

@@ -1,6 +1,6 @@
 // test-sync's database check: rows read through Django inside its container (no credentials of
 // its own needed), one row expected for every object recent runs uploaded.
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import type { DockerRunner } from '../docker/runner.ts';
 import { execInContainer } from '../docker/containers.ts';
 import { describeError } from '../errors.ts';

@@ -2,7 +2,8 @@
 // the database and the schedule; healthy only when no check fails.
 import path from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT, type Config } from '../config/load.ts';
+import { PROJECT_ROOT } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { createDockerRunnerFor } from '../docker/runner.ts';
 import { readRunRecords } from '../report/records.ts';
 import type { RunSummary } from '../report/summary.ts';

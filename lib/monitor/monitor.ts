@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { PROJECT_ROOT, secretsOf } from '../config/load.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';

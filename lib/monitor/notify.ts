@@ -2,7 +2,7 @@
 // (the one retry policy); a message that cannot be delivered is logged, never thrown, so it can
 // never change a run's exit code. The bot token sits in the URL path: every error is masked.
 import type { Sleep } from '../clock.ts';
-import type { MonitorConfig } from '../config/load.ts';
+import type { MonitorConfig } from '../config/types.ts';
 import { DeliveryError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { maskSecrets } from '../log/logger.ts';

@@ -2,7 +2,7 @@
 // probe (200 while the last batch succeeded, 503 after a failed one), /status for people.
 import http from 'node:http';
 import os from 'node:os';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { readRunRecords } from '../report/records.ts';

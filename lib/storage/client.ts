@@ -1,7 +1,7 @@
 // The bucket, through the real `minio` client: existence, stat, uploads (./upload.ts), copies
 // (./copy.ts), listing. Every request, listing pages included, goes through the one retry policy
 // (network errors and 5xx, backoff), its failure classified (./classify.ts).
-import type { Config, StorageConfig } from '../config/load.ts';
+import type { Config, StorageConfig } from '../config/types.ts';
 import { StorageUnreachableError, UploadError, VerificationError } from '../errors.ts';
 import { withRetry, type RetryPolicy } from '../retry.ts';
 import { classifyStorageError } from './classify.ts';

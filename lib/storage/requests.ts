@@ -1,7 +1,7 @@
 // The requests of one storage, each through the one retry policy with its failure classified:
 // stat, listing pages, the bucket's creation, the payload-hash probe.
 import type * as Minio from 'minio';
-import type { StorageConfig } from '../config/load.ts';
+import type { StorageConfig } from '../config/types.ts';
 import { ConfigError, StorageAuthError, StorageError, StorageUnreachableError } from '../errors.ts';
 import { classifyStorageError } from './classify.ts';
 import type { ObjectInfo } from './types.ts';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import type * as Minio from 'minio';
-import type { StorageConfig } from '../config/load.ts';
+import type { StorageConfig } from '../config/types.ts';
 
 // Keep-alive connections, and a socket that neither sends nor receives for the timeout is cut
 // with ETIMEDOUT (the minio client has no timeout of its own: a stalled server would hang a run).

@@ -2,7 +2,7 @@
 // Each stage lives in its folder (./scan, ./plan, ./transfer, ./cache, ./process, and the report
 // in lib/report); side effects come in through `deps`; this module only puts them in order.
 import { systemNow, type Now } from '../clock.ts';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import { takeRunLock, type HeldLock, type TakeLock } from '../lock/lock.ts';

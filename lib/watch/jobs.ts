@@ -1,7 +1,7 @@
 // Watch mode's jobs, one at a time under the watch's pump: a rescan (the whole tree), a batch (the
 // names heard and judged ready), and processing. The first two are runs of the nightly sync's
 // stages with another scan; each run takes the lock and lets it go.
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { describeError } from '../errors.ts';
 import { takeConfiguredLock, type HeldLock } from '../lock/lock.ts';
 import type { RunSummary } from '../report/summary.ts';

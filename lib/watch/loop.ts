@@ -3,7 +3,7 @@
 // (so a nightly run still gets its turn). A rescan at start and every SYNC_WATCH_RESCAN_MINUTES
 // catches events the kernel dropped. Processing is debounced; jobs run one at a time.
 import { systemNow } from '../clock.ts';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { describeError, EXIT_CODES, exitCodeFor } from '../errors.ts';
 import type { HeldLock } from '../lock/lock.ts';
 import { retryDelayMs } from '../retry.ts';

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { Config } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { Watch } from './loop.ts';
 import type { WatchDeps, WatchEnd } from './types.ts';
 

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
-import type { MonitorConfig } from '../../lib/config/load.ts';
+import type { MonitorConfig } from '../../lib/config/types.ts';
 import { deliver, targetsOf } from '../../lib/monitor/notify.ts';
 import { startNotifyServer } from '../support/notify-server.ts';
 

@@ -3,7 +3,7 @@
 // when the failure is one only a person can mend; processing's outcome handed back.
 import fs from 'node:fs';
 import * as assert from 'uvu/assert';
-import type { Config } from '../../lib/config/load.ts';
+import type { Config } from '../../lib/config/types.ts';
 import { StorageAuthError } from '../../lib/errors.ts';
 import { createGate } from '../../lib/gate.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';

@@ -1,7 +1,7 @@
 // Stage 5, process: the contract between the sync and whatever processes its uploads (the
 // Django command run by lib/docker/process-stage.ts). The sync calls the stage with the number
 // of objects it uploaded and records the report in the run record.
-import type { Config } from '../../config/load.ts';
+import type { Config } from '../../config/types.ts';
 import { describeError } from '../../errors.ts';
 import type { Gate } from '../../gate.ts';
 import { takeConfiguredLock, type TakeLock } from '../../lock/lock.ts';

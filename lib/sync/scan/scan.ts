@@ -1,7 +1,7 @@
 // Stage 1, scan: walk the download directories and decide which files are complete.
 import fs from 'node:fs';
 import type { Now } from '../../clock.ts';
-import type { Config } from '../../config/load.ts';
+import type { Config } from '../../config/types.ts';
 import type { SourceDir } from '../../config/sources.ts';
 import type { Logger } from '../../log/logger.ts';
 import { placeOf } from './places.ts';

@@ -5,7 +5,7 @@
 // before the file counts as done. Bounded concurrency; a file that fails is reported and left
 // for the next run; an unreachable server stops the stage.
 import type { Now } from '../../clock.ts';
-import type { Config } from '../../config/load.ts';
+import type { Config } from '../../config/types.ts';
 import { describeError, StorageUnreachableError } from '../../errors.ts';
 import type { Gate } from '../../gate.ts';
 import type { Logger } from '../../log/logger.ts';
