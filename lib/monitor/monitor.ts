@@ -1,28 +1,16 @@
 // After every run (the nightly sync, each watch batch, test-sync): write the metrics file and
 // send the notification the decision table asks for. Never throws: monitoring must not change
 // what a run did or how it exits.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Config } from '../config/types.ts';
-import { PROJECT_ROOT, secretsOf } from '../config/load.ts';
+import { secretsOf } from '../config/load.ts';
 import { describeError } from '../errors.ts';
-import type { Logger } from '../log/logger.ts';
 import { maskSecrets } from '../log/logger.ts';
 import { readRunRecords } from '../report/records.ts';
-import { decide, formatMessage, INITIAL_STATE, type NotifyState } from './message.ts';
 import type { WatchTotals } from './metrics.ts';
-import { deliver, targetsOf, type Fetch } from './notify.ts';
+import { createNotifier, type NotifierDeps } from './notifier.ts';
 import type { Outcome } from './outcome.ts';
 
-export interface MonitorDeps {
-  readonly log: Logger;
-  readonly watch?: boolean;
-  readonly fetch?: Fetch;
-  readonly now?: () => number;
-  // Delivery retry backoff (tests shorten it).
-  readonly backoffMs?: number;
-}
+export type MonitorDeps = NotifierDeps;
 
 export interface Monitor {
   afterRun(o: Outcome): Promise<void>;
@@ -33,18 +21,6 @@ export interface Monitor {
   settled(): Promise<void>;
 }
 
-export function notifyStateFile(config: Config): string {
-  return path.join(path.dirname(config.lockFile), 'notify.json');
-}
-
-function readState(file: string): NotifyState {
-  try {
-    return { ...INITIAL_STATE, ...(JSON.parse(fs.readFileSync(file, 'utf8')) as NotifyState) };
-  } catch {
-    return INITIAL_STATE; // first run, or a file cut by a crash: start clean
-  }
-}
-
 function lastSuccessAt(config: Config): string | undefined {
   return [...readRunRecords(config.logDir)].reverse().find((r) => !r.dryRun && r.status === 'ok')?.finishedAt;
 }
@@ -52,7 +28,6 @@ function lastSuccessAt(config: Config): string | undefined {
 export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
   const m = config.monitor;
   const secrets = secretsOf(config);
-  const now = deps.now ?? Date.now;
   // prom-client (12 MB) loaded on first use: by a watch (its totals) or a run writing metrics.
   let metricsModule: Promise<typeof import('./metrics.ts')> | undefined;
   const metrics = () => (metricsModule ??= import('./metrics.ts'));
@@ -73,28 +48,7 @@ export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
       .metrics();
     return counters ? gauges + (await counters.registry.metrics()) : gauges;
   };
-  const notify = async (o: Outcome) => {
-    if (!m.telegram && !m.webhookUrl) return;
-    const file = notifyStateFile(config);
-    const d = decide(m.on, o, readState(file), { watch: deps.watch ?? false, repeatMs: m.repeatMs, now: now() });
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(d.next) + '\n');
-    if (!d.send) return void (o.ok || deps.log.write({ kind: 'notify.held', why: d.why, failures: d.next.failures }));
-    const text = maskSecrets(
-      formatMessage(o, d, {
-        host: os.hostname(),
-        project: PROJECT_ROOT,
-        logFile: deps.log.files.human ?? config.logDir,
-      }),
-      secrets,
-    );
-    await deliver(targetsOf(m, text, o), d.why, {
-      log: deps.log,
-      secrets,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
-    });
-  };
+  const notify = createNotifier(config, deps);
   return {
     get last() {
       return last;
