@@ -13,9 +13,9 @@ import {
   linesAt,
   parseVersion1,
   snapshotOf,
-  writeSnapshotFile,
   type Snapshot,
 } from './snapshot.ts';
+import { writeSnapshotFile } from './snapshot-write.ts';
 import { openJournal, readJournal } from './journal.ts';
 
 export class HashCache implements CacheView {

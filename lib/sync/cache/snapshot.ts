@@ -3,49 +3,15 @@
 //   telegram-sync cache v2
 //   <path>\t<key>\t<sha256>\t<size>\t<mtimeMs>\t<ctimeMs>\t<ino>\t<via>\t<recordedAt>
 // A tab, newline, carriage return or backslash in a path or key is written \t \n \r \\.
-// The journal (appended as uploads are verified) is in cache-journal.ts.
+// Written by ./snapshot-write.ts; the journal (appended as uploads are verified) is ./journal.ts.
 import { isAscii } from 'node:buffer';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CachedStat, CacheEntry, CacheVia } from './types.ts';
 
 export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
 const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);
 
-const escapeField = (s: string) =>
-  /[\t\n\r\\]/.test(s)
-    ? s.replace(/[\t\n\r\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[c]!)
-    : s;
 const unescapeField = (s: string) =>
   s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' })[c]!) : s;
-
-export function formatSnapshotLine(e: CacheEntry): string {
-  return `${escapeField(e.path)}\t${escapeField(e.key)}\t${e.sha256}\t${e.size}\t${e.mtimeMs}\t${e.ctimeMs}\t${e.ino}\t${e.via}\t${e.recordedAt}`;
-}
-
-// The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A
-// Buffer is a run of lines as read (entries read from the snapshot and never parsed), copied as is.
-export function* formatSnapshot(
-  entries: Iterable<CacheEntry | Buffer>,
-  chunkEntries = 4096,
-): Generator<string | Buffer> {
-  let lines: string[] = [SNAPSHOT_HEADER];
-  const flush = () => {
-    const chunk = lines.length ? lines.join('\n') + '\n' : '';
-    lines = [];
-    return chunk;
-  };
-  for (const e of entries) {
-    if (Buffer.isBuffer(e)) {
-      if (lines.length) yield flush();
-      yield e;
-      continue;
-    }
-    lines.push(formatSnapshotLine(e));
-    if (lines.length >= chunkEntries) yield flush();
-  }
-  if (lines.length) yield flush();
-}
 
 // A snapshot as read: its bytes, and whether they are all ASCII (most are: then a field is read
 // as Latin-1, which costs less than UTF-8). The bytes are kept, not decoded whole: 100,000 lines
@@ -211,24 +177,6 @@ export function parseVersion1(text: string): CacheEntry[] {
   return (parsed.entries as unknown[]).filter(isEntry);
 }
 
-// Write a new snapshot atomically: a temp file, fsynced, renamed over the old one.
-export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    for (const chunk of formatSnapshot(entries)) {
-      if (typeof chunk === 'string') fs.writeSync(fd, chunk);
-      else for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at);
-    }
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
-}
-
 export function isEntry(e: unknown): e is CacheEntry {
   const o = e as Record<string, unknown>;
   return (
@@ -241,17 +189,4 @@ export function isEntry(e: unknown): e is CacheEntry {
     typeof o.ctimeMs === 'number' &&
     typeof o.ino === 'number'
   );
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
-  }
 }

@@ -3,13 +3,13 @@ import * as assert from 'uvu/assert';
 import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
 import {
   entryAt,
-  formatSnapshot,
   indexSnapshot,
   parseSnapshot,
   snapshotOf,
   SNAPSHOT_HEADER,
   statAt,
 } from '../../../lib/sync/cache/snapshot.ts';
+import { formatSnapshot } from '../../../lib/sync/cache/snapshot-write.ts';
 
 const entry = (over: Partial<CacheEntry> = {}): CacheEntry => ({
   path: '/dl/a b.jpg',

@@ -1,0 +1,70 @@
+// Writing the hash cache's snapshot (format in ./snapshot.ts): line by line in chunks, runs of
+// lines read and never parsed copied as bytes, atomically (temp file, fsync, rename).
+import fs from 'node:fs';
+import path from 'node:path';
+import { SNAPSHOT_HEADER } from './snapshot.ts';
+import type { CacheEntry } from './types.ts';
+
+const escapeField = (s: string) =>
+  /[\t\n\r\\]/.test(s)
+    ? s.replace(/[\t\n\r\\]/g, (c) => ({ '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' })[c]!)
+    : s;
+
+export function formatSnapshotLine(e: CacheEntry): string {
+  return `${escapeField(e.path)}\t${escapeField(e.key)}\t${e.sha256}\t${e.size}\t${e.mtimeMs}\t${e.ctimeMs}\t${e.ino}\t${e.via}\t${e.recordedAt}`;
+}
+
+// The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A
+// Buffer is a run of lines as read (entries read from the snapshot and never parsed), copied as is.
+export function* formatSnapshot(
+  entries: Iterable<CacheEntry | Buffer>,
+  chunkEntries = 4096,
+): Generator<string | Buffer> {
+  let lines: string[] = [SNAPSHOT_HEADER];
+  const flush = () => {
+    const chunk = lines.length ? lines.join('\n') + '\n' : '';
+    lines = [];
+    return chunk;
+  };
+  for (const e of entries) {
+    if (Buffer.isBuffer(e)) {
+      if (lines.length) yield flush();
+      yield e;
+      continue;
+    }
+    lines.push(formatSnapshotLine(e));
+    if (lines.length >= chunkEntries) yield flush();
+  }
+  if (lines.length) yield flush();
+}
+
+// Write a new snapshot atomically: a temp file, fsynced, renamed over the old one.
+export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const chunk of formatSnapshot(entries)) {
+      if (typeof chunk === 'string') fs.writeSync(fd, chunk);
+      else for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at);
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
+  }
+}
