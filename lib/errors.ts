@@ -31,6 +31,12 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   11: 'the systemd unit could not be installed',
 };
 
+// "(2 problems):" and one indented line per problem.
+export function problemList(problems: readonly string[]): string {
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return `(${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
 // Base class: `exitCode` says how a script should end, `retryable` whether trying the same thing
 // again soon can help (read by withRetry in lib/retry.ts, as rclone's fserrors.ShouldRetry is),
 // `fatal` that no retry, now or later, can: a person has to mend it (rclone's FatalError).
@@ -49,9 +55,7 @@ export class ConfigError extends SyncError {
   override readonly fatal = true;
   readonly problems: readonly string[];
   constructor(problems: readonly string[], heading = 'Invalid configuration') {
-    super(
-      `${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    super(`${heading} ${problemList(problems)}`);
     this.problems = problems;
   }
 }

@@ -41,9 +41,7 @@ export const DEMO: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
           .map(([k, v]) => `${k}=${v}\n`)
           .join(''),
       );
-      say(
-        `S3 server (${server.kind}) on ${server.endpoint}; sample downloads in ${path.relative(PROJECT_ROOT, downloads)}`,
-      );
+      say(`S3 server (${server.kind}) on ${server.endpoint}; sample downloads in ${relative(downloads)}`);
       const failed = await syncTwice(configFile, settings);
       if (failed) return failed;
       await listBucket(configFile);

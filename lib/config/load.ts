@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, problemList } from '../errors.ts';
 import { assemble } from './assemble.ts';
 import type { ParseContext } from './key-spec.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './table.ts';
@@ -65,10 +65,10 @@ function readEnvFile(file: string, requiredBy: string | undefined, problems: str
     return dotenv.parse(fs.readFileSync(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (requiredBy || code !== 'ENOENT')
-      problems.push(
-        `${requiredBy ?? '.env'}: expected a readable file, got ${JSON.stringify(file)} (${code === 'ENOENT' ? 'not found' : code})`,
-      );
+    if (requiredBy || code !== 'ENOENT') {
+      const why = code === 'ENOENT' ? 'not found' : code;
+      problems.push(`${requiredBy ?? '.env'}: expected a readable file, got ${JSON.stringify(file)} (${why})`);
+    }
     return {};
   }
 }
@@ -93,7 +93,7 @@ export function loadKeysForInstall<K extends ConfigKey>(
   } catch (e) {
     if (o.complete || !(e instanceof ConfigError)) throw e;
     const values = loadKeys(keys, { ...options, envFileRequired: false });
-    const warning = `warning: the job will fail until the configuration is fixed (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+    const warning = `warning: the job will fail until the configuration is fixed ${problemList(e.problems)}\n`;
     return { values, warning };
   }
 }

@@ -118,7 +118,6 @@ export async function installEntry(t: CronTarget, entry: string, logDir: string)
       ['crontab: the installed table does not contain the entry; check `crontab -l`'],
       'Install not confirmed',
     );
-  t.out.write(
-    `${hasBlock(current, t.root) ? 'replaced' : 'installed'} the telegram-sync entry; job output goes to ${path.join(logDir, 'cron.log')}\n`,
-  );
+  const done = hasBlock(current, t.root) ? 'replaced' : 'installed';
+  t.out.write(`${done} the telegram-sync entry; job output goes to ${path.join(logDir, 'cron.log')}\n`);
 }

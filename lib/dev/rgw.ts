@@ -35,14 +35,13 @@ export interface RgwServer {
   close(): Promise<void>;
 }
 
+const RGW_PACKAGES = 'ceph-mon ceph-osd radosgw ceph-common';
+
 export function rgwInstalled(): { ok: true } | { ok: false; why: string } {
   const missing = RGW_BINARIES.filter((b) => !fs.existsSync(b));
-  return missing.length
-    ? {
-        ok: false,
-        why: `${missing.join(', ')} missing (apt-get install --no-install-recommends ceph-mon ceph-osd radosgw ceph-common; .ci/run does this)`,
-      }
-    : { ok: true };
+  if (!missing.length) return { ok: true };
+  const install = `apt-get install --no-install-recommends ${RGW_PACKAGES}`;
+  return { ok: false, why: `${missing.join(', ')} missing (${install}; .ci/run does this)` };
 }
 
 export async function freePort(): Promise<number> {
@@ -139,11 +138,10 @@ const logTail = (dir: string, daemon: string) => {
 
 async function run(dir: string, cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const r = await execa(cmd, args, { cwd: dir, reject: false, timeout: timeoutMs });
-  if (r.exitCode !== 0)
-    throw new Error(
-      `${cmd} ${args.join(' ')} failed (exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}): ${`${r.stderr}\n${r.stdout}`.trim().slice(-500)}`,
-    );
-  return r.stdout.trim();
+  if (r.exitCode === 0) return r.stdout.trim();
+  const output = `${r.stderr}\n${r.stdout}`.trim().slice(-500);
+  const exit = `exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}`;
+  throw new Error(`${cmd} ${args.join(' ')} failed (${exit}): ${output}`);
 }
 
 async function waitForGateway(dir: string, endpoint: string, timeoutMs: number): Promise<void> {

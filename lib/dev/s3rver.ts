@@ -31,7 +31,13 @@ function listMultipartUploadsShim(ctx: KoaContext, next: () => Promise<void>): P
   if (ctx.method === 'GET' && bucket && ctx.path.split('/').filter(Boolean).length === 1 && 'uploads' in ctx.query) {
     ctx.status = 200;
     ctx.type = 'application/xml';
-    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><NextKeyMarker></NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>`;
+    ctx.body = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+      `<Bucket>${bucket}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>`,
+      '<NextKeyMarker></NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker>',
+      '<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>',
+    ].join('\n');
     return;
   }
   return next();

@@ -85,14 +85,17 @@ async function waitUntilReady(name: string, started: boolean, o: EnsureOptions):
     if (isReady(state)) return state;
     if (!state.running && started && state.status !== 'restarting' && state.status !== 'created') {
       const logs = await o.run(['logs', '--tail', '20', name]);
+      const how = `status ${state.status}, exit ${state.exitCode}`;
+      const output = (logs.stdout + logs.stderr).trim();
       throw new ContainerStartError(
-        `container "${name}" stopped right after starting (status ${state.status}, exit ${state.exitCode}); last output:\n${(logs.stdout + logs.stderr).trim()}`,
+        `container "${name}" stopped right after starting (${how}); last output:\n${output}`,
       );
     }
     if (now().getTime() >= deadline) {
-      throw new ContainerStartError(
-        `container "${name}" is not ${state.running ? 'healthy' : 'running'} after ${Math.round(o.timeoutMs / 1000)} s (status ${state.status}${state.health ? `, health ${state.health}` : ''})`,
-      );
+      const not = state.running ? 'healthy' : 'running';
+      const status = `status ${state.status}${state.health ? `, health ${state.health}` : ''}`;
+      const after = `${Math.round(o.timeoutMs / 1000)} s`;
+      throw new ContainerStartError(`container "${name}" is not ${not} after ${after} (${status})`);
     }
     await sleep(o.pollMs ?? 250);
   }

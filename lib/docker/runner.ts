@@ -69,8 +69,16 @@ export function createDockerRunnerFor(
   return createDockerRunner('docker', { ...env, ...config.docker.cliEnv });
 }
 
-export const DAEMON_DOWN =
-  /Cannot connect to the Docker daemon|error during connect|Is the docker daemon running|connect: no such file or directory|connection refused/i;
+export const DAEMON_DOWN = new RegExp(
+  [
+    'Cannot connect to the Docker daemon',
+    'error during connect',
+    'Is the docker daemon running',
+    'connect: no such file or directory',
+    'connection refused',
+  ].join('|'),
+  'i',
+);
 const NO_SUCH = /No such (object|container)/i;
 
 // Turn a failed docker CLI call into the error that names its cause.
