@@ -21,3 +21,9 @@ export function formatHours(ms: number): string {
 export function listSome(items: readonly string[], max = 10): string {
   return items.slice(0, max).join(', ') + (items.length > max ? ` … (+${items.length - max} more)` : '');
 }
+
+// A sentence from its parts: a part that is false, undefined or '' is left out, so a message
+// with optional clauses reads as a list of them instead of one long template.
+export function phrase(...parts: ReadonlyArray<string | false | undefined>): string {
+  return parts.filter((p): p is string => typeof p === 'string').join('');
+}

@@ -1,6 +1,6 @@
 // test-sync's checks of the bucket and of the schedule, and how the report reads.
 import { describeError } from '../errors.ts';
-import { formatHours, listSome } from '../humanize.ts';
+import { formatHours, listSome, phrase } from '../humanize.ts';
 import { MAX_LISTED_OBJECTS, type RunSummary, type UploadedObject } from '../report/summary.ts';
 import type { Storage } from '../storage/types.ts';
 
@@ -47,7 +47,13 @@ export async function checkStorage(
         );
     }
     const where = prefix ? `under "${prefix}"` : 'in the bucket';
-    const detail = `${recent} of ${total} object(s) ${where} changed in the last ${formatHours(windowMs)}; ${run.length - bad.length}/${run.length} uploaded by this and recent runs present with matching size and sha256${omitted ? ` (run records list the first ${MAX_LISTED_OBJECTS} uploads of a run; ${omitted} more not checked)` : ''}${bad.length ? `; wrong or missing: ${listSome(bad)}` : ''}`;
+    const detail = phrase(
+      `${recent} of ${total} object(s) ${where} changed in the last ${formatHours(windowMs)}; `,
+      `${run.length - bad.length}/${run.length} uploaded by this and recent runs present with matching size and sha256`,
+      omitted > 0 &&
+        ` (run records list the first ${MAX_LISTED_OBJECTS} uploads of a run; ${omitted} more not checked)`,
+      bad.length > 0 && `; wrong or missing: ${listSome(bad)}`,
+    );
     return {
       name: 'minio',
       status: bad.length ? 'fail' : 'pass',
@@ -74,7 +80,10 @@ export function checkSchedule(records: readonly RunSummary[], maxAgeMs: number, 
   return {
     name: 'schedule',
     status: ok ? 'pass' : 'fail',
-    detail: `last successful sync finished ${last.finishedAt} (${formatHours(age)} ago; limit ${formatHours(maxAgeMs)})${ok ? '' : ': the nightly job seems to have stopped'}`,
+    detail: phrase(
+      `last successful sync finished ${last.finishedAt} (${formatHours(age)} ago; limit ${formatHours(maxAgeMs)})`,
+      !ok && ': the nightly job seems to have stopped',
+    ),
     figures: { ageMs: age, maxAgeMs },
   };
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.ts';
 import type { DockerRunner } from '../docker/runner.ts';
 import { execInContainer } from '../docker/containers.ts';
 import { describeError } from '../errors.ts';
-import { formatHours, listSome } from '../humanize.ts';
+import { formatHours, listSome, phrase } from '../humanize.ts';
 import type { CheckResult } from './checks.ts';
 
 // The Python run by `manage.py shell -c`: parameters travel base64-encoded JSON, never spliced in.
@@ -25,16 +25,19 @@ export function databaseQueryCode(params: {
     'since = timezone.now() - datetime.timedelta(seconds=p["sinceSeconds"])',
     'if "." in p["model"]:',
     '    M = apps.get_model(p["model"])',
-    '    recent = [[str(k), t.isoformat() if t else None] for k, t in M.objects.filter(**{p["time"] + "__gte": since}).values_list(p["key"], p["time"])]',
-    '    present = [str(k) for k in M.objects.filter(**{p["key"] + "__in": p["keys"]}).values_list(p["key"], flat=True)] if p["keys"] else []',
+    '    rows = M.objects.filter(**{p["time"] + "__gte": since}).values_list(p["key"], p["time"])',
+    '    recent = [[str(k), t.isoformat() if t else None] for k, t in rows]',
+    '    held = M.objects.filter(**{p["key"] + "__in": p["keys"]}).values_list(p["key"], flat=True)',
+    '    present = [str(k) for k in held] if p["keys"] else []',
     'else:',
     '    q = connection.ops.quote_name',
     '    with connection.cursor() as c:',
-    '        c.execute("SELECT %s, %s FROM %s WHERE %s >= %%s" % (q(p["key"]), q(p["time"]), q(p["model"]), q(p["time"])), [since])',
+    '        key, time, table = q(p["key"]), q(p["time"]), q(p["model"])',
+    '        c.execute("SELECT %s, %s FROM %s WHERE %s >= %%s" % (key, time, table, time), [since])',
     '        recent = [[str(k), t.isoformat() if t else None] for k, t in c.fetchall()]',
     '        present = []',
     '        if p["keys"]:',
-    '            c.execute("SELECT %s FROM %s WHERE %s = ANY(%%s)" % (q(p["key"]), q(p["model"]), q(p["key"])), [list(p["keys"])])',
+    '            c.execute("SELECT %s FROM %s WHERE %s = ANY(%%s)" % (key, table, key), [list(p["keys"])])',
     '            present = [str(r[0]) for r in c.fetchall()]',
     'print("TGSYNC_JSON " + json.dumps({"recent": recent, "present": present}))',
   ].join('\n');
@@ -71,7 +74,10 @@ export async function checkDatabase(
       return {
         name: 'database',
         status: 'fail',
-        detail: `reading ${model} through Django in ${container} failed (exit ${r.exitCode}): ${(r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300)}`,
+        detail: phrase(
+          `reading ${model} through Django in ${container} failed (exit ${r.exitCode}): `,
+          (r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 300),
+        ),
       };
     }
     const data = JSON.parse(line.slice('TGSYNC_JSON '.length)) as {
@@ -80,7 +86,11 @@ export async function checkDatabase(
     };
     const present = new Set(data.present);
     const missing = keys.filter((k) => !present.has(k));
-    const detail = `${data.recent.length} row(s) of ${model} processed in the last ${formatHours(windowMs)}; ${keys.length - missing.length}/${keys.length} uploaded object(s) have their row${missing.length ? `; missing: ${listSome(missing)}` : ''}`;
+    const detail = phrase(
+      `${data.recent.length} row(s) of ${model} processed in the last ${formatHours(windowMs)}; `,
+      `${keys.length - missing.length}/${keys.length} uploaded object(s) have their row`,
+      missing.length > 0 && `; missing: ${listSome(missing)}`,
+    );
     return {
       name: 'database',
       status: missing.length ? 'fail' : 'pass',

@@ -41,8 +41,9 @@ async function runSyncCheck(o: HealthOptions): Promise<{ check: CheckResult; run
   } catch {
     run = undefined;
   }
+  const processing = run?.processing?.ran ? `exit ${run.processing.exitCode}` : 'not run';
   const what = run
-    ? `: ${run.uploaded} uploaded, ${run.failed} failed, processing ${run.processing?.ran ? `exit ${run.processing.exitCode}` : 'not run'} (run ${run.runId})`
+    ? `: ${run.uploaded} uploaded, ${run.failed} failed, processing ${processing} (run ${run.runId})`
     : '';
   return {
     check: {

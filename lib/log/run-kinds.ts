@@ -1,5 +1,6 @@
 // Log kinds of a run as a whole and of its state: start and end, the lock, the bucket, the old
 // system's cache, retention, the dry-run gate, retries, the hash cache.
+import { phrase } from '../humanize.ts';
 import { without, type KindFormats, type LogFields } from './kind-format.ts';
 
 export type RunCounts = {
@@ -71,7 +72,11 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
   'run.start': {
     level: 'info',
     message: (e) =>
-      `sync starting${e.dryRun ? ' (dry run: nothing will be written)' : ''}${e.force ? ' (--force: re-uploading everything)' : ''}`,
+      phrase(
+        'sync starting',
+        e.dryRun && ' (dry run: nothing will be written)',
+        e.force && ' (--force: re-uploading everything)',
+      ),
     fields: (e) => without(e, 'dryRun', 'force'),
   },
   'run.summary': { level: 'info', message: (e) => `sync ${e.status}`, fields: (e) => without(e, 'status') },
@@ -102,7 +107,10 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
   'logs.pruned': {
     level: 'info',
     message: (e) =>
-      `removed ${e.logFiles} dated log file(s) and ${e.runRecords} run record(s) older than ${e.days} days${e.cronLogCut ? '; cut cron.log to its last 1 MiB' : ''}`,
+      phrase(
+        `removed ${e.logFiles} dated log file(s) and ${e.runRecords} run record(s) older than ${e.days} days`,
+        e.cronLogCut && '; cut cron.log to its last 1 MiB',
+      ),
     fields: () => ({}),
   },
   'legacy.loaded': {
@@ -127,7 +135,10 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
   'cache.unreadable': {
     level: 'warn',
     message: (e) =>
-      `hash cache could not be read (${e.error}); ${e.aside ? 'moved aside, the bucket check will rebuild it' : 'ignoring it for this dry run'}`,
+      phrase(
+        `hash cache could not be read (${e.error}); `,
+        e.aside ? 'moved aside, the bucket check will rebuild it' : 'ignoring it for this dry run',
+      ),
     fields: (e) => without(e, 'error'),
   },
   'cache.journal-torn': {

@@ -1,5 +1,6 @@
 // Log kinds around the sync: containers, the processing command, watch mode, notifications and
 // metrics.
+import { phrase } from '../humanize.ts';
 import { without, type KindFormats } from './kind-format.ts';
 
 export type ServiceEntry =
@@ -76,20 +77,29 @@ export const SERVICE_KINDS: KindFormats<ServiceEntry> = {
   'watch.start': {
     level: 'info',
     message: (e) =>
-      `watching ${e.dirs.join(', ')}: files still for ${e.stableSeconds} s are synced; a full rescan every ${e.rescanMinutes} min`,
+      phrase(
+        `watching ${e.dirs.join(', ')}: files still for ${e.stableSeconds} s are synced; `,
+        `a full rescan every ${e.rescanMinutes} min`,
+      ),
     fields: () => ({}),
   },
   'watch.ready': { level: 'info', message: (e) => `caught up; watching ${e.watched} folder(s)`, fields: () => ({}) },
   'watch.rescan': {
     level: (e) => (e.ok ? 'info' : 'warn'),
     message: (e) =>
-      `${e.reason} rescan ${e.ok ? 'done' : 'failed'}: ${e.complete} complete file(s), ${e.new} new; ${e.watched} folder(s) watched`,
+      phrase(
+        `${e.reason} rescan ${e.ok ? 'done' : 'failed'}: `,
+        `${e.complete} complete file(s), ${e.new} new; ${e.watched} folder(s) watched`,
+      ),
     fields: (e) => ({ unwatched: e.unwatched, durationMs: e.durationMs }),
   },
   'watch.missed': {
     level: 'warn',
     message: (e) =>
-      `the rescan found ${e.count} file(s) the folder events had missed (the kernel drops events when its queue is full: fs.inotify.max_queued_events)`,
+      phrase(
+        `the rescan found ${e.count} file(s) the folder events had missed `,
+        '(the kernel drops events when its queue is full: fs.inotify.max_queued_events)',
+      ),
     fields: (e) => ({ paths: e.paths }),
   },
   'watch.retry': { level: 'warn', message: (e) => `${e.what}: trying again in ${e.inSeconds} s`, fields: () => ({}) },
@@ -101,7 +111,12 @@ export const SERVICE_KINDS: KindFormats<ServiceEntry> = {
   'watch.stopped': {
     level: (e) => (e.error ? 'error' : e.abandoned ? 'warn' : 'info'),
     message: (e) =>
-      `stopped (${e.reason})${e.error ? `: ${e.error}` : ''}${e.abandoned ? '; uploads in flight were abandoned, not recorded: the next start sends them' : ''}${e.owed ? `; processing of ${e.owed} object(s) is owed to the next run` : ''}`,
+      phrase(
+        `stopped (${e.reason})`,
+        e.error && `: ${e.error}`,
+        e.abandoned && '; uploads in flight were abandoned, not recorded: the next start sends them',
+        e.owed > 0 && `; processing of ${e.owed} object(s) is owed to the next run`,
+      ),
     fields: () => ({}),
   },
   'process.done': {
@@ -113,7 +128,10 @@ export const SERVICE_KINDS: KindFormats<ServiceEntry> = {
   'notify.failed': {
     level: 'warn',
     message: (e) =>
-      `the notification was not delivered to ${e.target} after ${e.attempts} attempt(s): ${e.error}; the run's exit code is unchanged`,
+      phrase(
+        `the notification was not delivered to ${e.target} after ${e.attempts} attempt(s): ${e.error}; `,
+        "the run's exit code is unchanged",
+      ),
     fields: () => ({}),
   },
   'notify.held': {

@@ -81,9 +81,9 @@ export function formatMessage(
   const s = o.summary;
   if (s) {
     const skipped = Object.values(s.skipped).reduce((a, b) => a + b, 0);
-    lines.push(
-      `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}), failed ${s.failed}, conflicts ${s.conflicts}, skipped ${skipped}, in ${(s.durationMs / 1000).toFixed(1)} s; run ${s.runId}`,
-    );
+    const uploaded = `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)})`;
+    const files = `${uploaded}, failed ${s.failed}, conflicts ${s.conflicts}`;
+    lines.push(`${files}, skipped ${skipped}, in ${(s.durationMs / 1000).toFixed(1)} s; run ${s.runId}`);
   }
   if (!o.ok && d.next.failures > 1) lines.push(`failing ${d.next.failures} times in a row, since ${d.next.since}`);
   if (!o.ok)

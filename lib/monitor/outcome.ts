@@ -23,17 +23,17 @@ export function exitMeaning(code: number): string {
 
 // A run that ended with a summary (its exit code from the summary's status).
 export function outcomeOfRun(source: OutcomeSource, summary: RunSummary, exitCode: number, error?: unknown): Outcome {
-  const firstProblem = summary.problems[0];
-  const headline =
-    exitCode === 0
-      ? `${summary.uploaded} uploaded`
-      : error !== undefined
-        ? describeError(error)
-        : (summary.error ??
-          (firstProblem
-            ? `${summary.failed + summary.conflicts} file(s) not synced, e.g. ${firstProblem.path}: ${firstProblem.detail}`
-            : (summary.processing?.error ?? summary.status)));
+  const headline = exitCode === 0 ? `${summary.uploaded} uploaded` : failureHeadline(summary, error);
   return { source, at: summary.finishedAt, ok: exitCode === 0, exitCode, headline, summary };
+}
+
+// What went wrong, in one line: the error, else the summary's, else its first problem.
+function failureHeadline(summary: RunSummary, error: unknown): string {
+  if (error !== undefined) return describeError(error);
+  if (summary.error !== undefined) return summary.error;
+  const first = summary.problems[0];
+  if (!first) return summary.processing?.error ?? summary.status;
+  return `${summary.failed + summary.conflicts} file(s) not synced, e.g. ${first.path}: ${first.detail}`;
 }
 
 // A run that could not produce a summary (the lock held, the server down, bad credentials...).

@@ -9,7 +9,8 @@ export function errorForSummary(summary: RunSummary): SyncError | undefined {
       return undefined;
     case 'unreachable':
       return new StorageUnreachableError(
-        `${summary.error ?? 'storage unreachable'}; ${summary.notAttempted} file(s) not attempted, nothing was recorded for them`,
+        `${summary.error ?? 'storage unreachable'}; ` +
+          `${summary.notAttempted} file(s) not attempted, nothing was recorded for them`,
       );
     case 'partial':
       return new PartialFailureError(
@@ -17,7 +18,8 @@ export function errorForSummary(summary: RunSummary): SyncError | undefined {
       );
     case 'processing-failed':
       return new ProcessingError(
-        `processing failed (${summary.processing?.error ?? `exit ${summary.processing?.exitCode}`}); uploads are recorded, rerun with --process-only`,
+        `processing failed (${summary.processing?.error ?? `exit ${summary.processing?.exitCode}`}); ` +
+          'uploads are recorded, rerun with --process-only',
       );
     case 'error':
       // runSync records such a run and throws its error itself; this branch only keeps the switch total.

@@ -37,7 +37,8 @@ export interface RunSummary {
   // Already in the bucket; of those, `metadataAdded` held the bytes without our sha256 (added by a copy onto itself).
   readonly adopted: number;
   readonly metadataAdded: number;
-  // Copied on the server from another key (a changed key, the old system's object); keys removed after (--prune-old-keys).
+  // Copied on the server from another key (a changed key, the old system's object); keys removed
+  // after the copy (--prune-old-keys).
   readonly copied: number;
   readonly keysPruned: number;
   // A dry run's migration report: what the run would do, and the bytes it would send.

@@ -115,7 +115,9 @@ export async function createBucket(r: Requests): Promise<void> {
 function bucketCreationProblem(code: string | undefined, cfg: StorageConfig, where: string): ConfigError | undefined {
   if (code === 'InvalidLocationConstraint' || code === 'IllegalLocationConstraintException') {
     return new ConfigError([
-      `MINIO_REGION: the S3 server ${where} refused to create bucket ${cfg.bucket} in region ${JSON.stringify(cfg.region)} (${code}); set MINIO_REGION to the server's region (us-east-1 when unsure) or create the bucket beforehand`,
+      `MINIO_REGION: the S3 server ${where} refused to create bucket ${cfg.bucket} ` +
+        `in region ${JSON.stringify(cfg.region)} (${code}); ` +
+        "set MINIO_REGION to the server's region (us-east-1 when unsure) or create the bucket beforehand",
     ]);
   }
   if (code === 'InvalidBucketName')

@@ -53,10 +53,11 @@ async function signedPut(
   await drain(res);
   if ((await t.verifyMode()) === 'etag-md5' && etag !== md5(body)) {
     // A transfer that damaged the bytes: sending them again can help.
-    throw new VerificationError(
-      `the server stored other bytes for ${key}${query ? ` (${query.split('&')[0]})` : ''} than were sent (ETag ${etag || 'none'}, MD5 sent ${md5(body)})`,
-      { retryable: true },
-    );
+    const part = query ? ` (${query.split('&')[0]})` : '';
+    const seen = `ETag ${etag || 'none'}, MD5 sent ${md5(body)}`;
+    throw new VerificationError(`the server stored other bytes for ${key}${part} than were sent (${seen})`, {
+      retryable: true,
+    });
   }
   return etag;
 }

@@ -83,9 +83,9 @@ export async function installUnit(t: ServiceTarget, text: string, start: boolean
   const file = path.join(t.unitDir, t.unit);
   const steps = [['daemon-reload'], ['enable', t.unit], ...(start ? [['restart', t.unit]] : [])];
   if (t.dryRun) {
-    return void t.out.write(
-      `[dry-run] systemd-analyze verify: ok\n[dry-run] would write ${file} and run:\n${steps.map((s) => `  ${commandLine(t, s)}\n`).join('')}`,
-    );
+    const commands = steps.map((s) => `  ${commandLine(t, s)}\n`).join('');
+    t.out.write(`[dry-run] systemd-analyze verify: ok\n[dry-run] would write ${file} and run:\n${commands}`);
+    return;
   }
   const existed = fs.existsSync(file);
   fs.mkdirSync(t.unitDir, { recursive: true });
@@ -94,20 +94,23 @@ export async function installUnit(t: ServiceTarget, text: string, start: boolean
   fs.renameSync(tmp, file);
   const done = `${file} was written and verified`;
   for (const s of steps) await systemctl(t, s, done);
-  t.out.write(
-    `${existed ? 'replaced' : 'installed'} ${file}; ${start ? 'enabled and (re)started' : 'enabled (not started: --no-start)'}\n`,
-  );
+  const started = start ? 'enabled and (re)started' : 'enabled (not started: --no-start)';
+  t.out.write(`${existed ? 'replaced' : 'installed'} ${file}; ${started}\n`);
   t.out.write(`follow it with: journalctl ${scopeArgs(t).join(' ')}${t.scope === 'user' ? ' ' : ''}-u ${t.unit} -f\n`);
 }
 
 // Stop and disable the unit, remove its file and reload systemd.
 export async function uninstallUnit(t: ServiceTarget): Promise<void> {
   const file = path.join(t.unitDir, t.unit);
-  if (!fs.existsSync(file)) return void t.out.write(`no ${t.unit} in ${t.unitDir}; nothing to remove\n`);
-  if (t.dryRun)
-    return void t.out.write(
-      `[dry-run] would run \`${commandLine(t, ['disable', '--now', t.unit])}\`, remove ${file}, and run \`${commandLine(t, ['daemon-reload'])}\`\n`,
-    );
+  if (!fs.existsSync(file)) {
+    t.out.write(`no ${t.unit} in ${t.unitDir}; nothing to remove\n`);
+    return;
+  }
+  if (t.dryRun) {
+    const [disable, reload] = [commandLine(t, ['disable', '--now', t.unit]), commandLine(t, ['daemon-reload'])];
+    t.out.write(`[dry-run] would run \`${disable}\`, remove ${file}, and run \`${reload}\`\n`);
+    return;
+  }
   await systemctl(t, ['disable', '--now', t.unit], `nothing was removed`);
   fs.rmSync(file);
   await systemctl(t, ['daemon-reload'], `${file} was stopped, disabled and removed`);

@@ -49,13 +49,15 @@ export function watchLimitError(code: string, watched: number, dir: string): Wat
   const sysctl = LIMITS[code]!;
   const now = readSysctl(sysctl) ?? '?';
   const inNamespace = readSysctl(NAMESPACE_LIMITS[code]!);
-  const lower =
-    inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now)
-      ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made`
-      : '';
+  const namespaceLower = inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now);
+  const lower = namespaceLower
+    ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made`
+    : '';
+  const state = `${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process${lower}`;
   return new WatchLimitError(
-    `cannot watch ${dir}: the kernel's inotify limit is reached (${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process${lower}). ` +
-      `Raise it: sudo sysctl ${sysctl}=524288, and add that line to /etc/sysctl.d/90-telegram-sync.conf to keep it after a reboot`,
+    `cannot watch ${dir}: the kernel's inotify limit is reached (${state}). ` +
+      `Raise it: sudo sysctl ${sysctl}=524288, and add that line to /etc/sysctl.d/90-telegram-sync.conf ` +
+      'to keep it after a reboot',
   );
 }
 

@@ -11,7 +11,8 @@ const escapeField = (s: string) =>
     : s;
 
 export function formatSnapshotLine(e: CacheEntry): string {
-  return `${escapeField(e.path)}\t${escapeField(e.key)}\t${e.sha256}\t${e.size}\t${e.mtimeMs}\t${e.ctimeMs}\t${e.ino}\t${e.via}\t${e.recordedAt}`;
+  const fields = [escapeField(e.path), escapeField(e.key), e.sha256, e.size, e.mtimeMs, e.ctimeMs, e.ino, e.via];
+  return `${fields.join('\t')}\t${e.recordedAt}`;
 }
 
 // The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A

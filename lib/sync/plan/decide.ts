@@ -67,6 +67,8 @@ export type Decision =
   | { readonly action: 'upload' }
   | { readonly action: 'conflict'; readonly detail: string };
 
+const short = (sha256: string) => `${sha256.slice(0, 12)}…`;
+
 // --force ignores what the cache and the bucket say (every file is sent again), but the same
 // bytes are still sent once per run: a copy waits for its original and records a dedup.
 export function decideFile(f: FileFacts): Decision {
@@ -94,7 +96,7 @@ export function decideFile(f: FileFacts): Decision {
   if (owner && owner.path !== file.absPath && owner.sha256 !== f.sha256) {
     return {
       action: 'conflict',
-      detail: `${key} already holds the upload of ${owner.path} (sha256 ${owner.sha256.slice(0, 12)}…); not overwriting it`,
+      detail: `${key} already holds the upload of ${owner.path} (sha256 ${short(owner.sha256)}); not overwriting it`,
     };
   }
   return fromSources(f.sources ?? []);

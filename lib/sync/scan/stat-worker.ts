@@ -41,7 +41,12 @@ parentPort.on('message', ({ id, joined }) => {
   for (let i = 0, o = 0; i < paths.length; i++, o += ${FIELDS}) {
     try {
       const st = fs.statSync(paths[i]);
-      out[o] = st.mode; out[o + 1] = st.size; out[o + 2] = st.mtimeMs; out[o + 3] = st.ctimeMs; out[o + 4] = st.ino; out[o + 5] = st.dev;
+      out[o] = st.mode;
+      out[o + 1] = st.size;
+      out[o + 2] = st.mtimeMs;
+      out[o + 3] = st.ctimeMs;
+      out[o + 4] = st.ino;
+      out[o + 5] = st.dev;
     } catch (e) {
       errors[i] = (e && e.code) || 'EIO';
     }

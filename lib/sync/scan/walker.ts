@@ -191,7 +191,8 @@ export class Walker {
       return this.skip(
         at.text,
         'broken-link',
-        `${code}: the link's target ${code === 'ENOENT' ? 'does not exist' : 'loops'}; remove the link or add it to SYNC_EXCLUDE`,
+        `${code}: the link's target ${code === 'ENOENT' ? 'does not exist' : 'loops'}; ` +
+          'remove the link or add it to SYNC_EXCLUDE',
       );
     }
     this.skip(at.text, code === 'ENOENT' ? 'vanished' : 'unreadable', code);

@@ -8,6 +8,8 @@ import type { TransferItem } from '../plan/types.ts';
 import type { ScannedFile } from '../scan/types.ts';
 import type { TransferDeps, TransferOutcome } from './types.ts';
 
+const short = (sha256: string) => `${sha256.slice(0, 12)}…`;
+
 // The name the file had on disk, as bytes (the key segment of its download directory first).
 function originalNameBytes(file: ScannedFile): Buffer {
   return Buffer.concat([Buffer.from(file.source.keySegment), file.rawRelPath ?? Buffer.from(file.relPath)]);
@@ -31,9 +33,9 @@ export async function uploadFile(
   );
   if (!put) return { status: 'would-upload', item, sha256 };
   if (put.bytes !== file.size || put.sha256 !== sha256) {
-    throw new VerificationError(
-      `${file.absPath} changed while it was uploading (sent ${put.bytes} bytes, sha256 ${put.sha256.slice(0, 12)}…; expected ${file.size} bytes, ${sha256.slice(0, 12)}…)`,
-    );
+    const sent = `sent ${put.bytes} bytes, sha256 ${short(put.sha256)}`;
+    const expected = `expected ${file.size} bytes, ${short(sha256)}`;
+    throw new VerificationError(`${file.absPath} changed while it was uploading (${sent}; ${expected})`);
   }
   await deps.recorder.record(file, sha256, key, 'upload');
   return { status: 'uploaded', item, sha256, bytes: file.size };
@@ -77,9 +79,9 @@ async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string
   const { file, key } = item;
   const st = await deps.storage.stat(key);
   if (!st || st.size !== file.size || st.sha256 !== sha256) {
-    throw new VerificationError(
-      `after the copy, ${key} has ${st ? `${st.size} bytes, sha256 ${st.sha256 ?? 'none'}` : 'no object'}; expected ${file.size} bytes, sha256 ${sha256.slice(0, 12)}…`,
-    );
+    const has = st ? `${st.size} bytes, sha256 ${st.sha256 ?? 'none'}` : 'no object';
+    const expected = `expected ${file.size} bytes, sha256 ${short(sha256)}`;
+    throw new VerificationError(`after the copy, ${key} has ${has}; ${expected}`);
   }
   const same = (e: string) => e.replace(/"/g, '').toLowerCase();
   if (same(st.etag) === same(provenEtag)) return;
@@ -89,7 +91,8 @@ async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string
     .copy({ from: key, to: key, ifMatch: st.etag, metadata: {}, contentType: contentTypeFor(file.relPath) })
     .catch(() => undefined);
   throw new VerificationError(
-    `after the copy, ${key} has ETag ${st.etag}, not the ${provenEtag} its bytes were proven by: the object changed meanwhile; our sha256 was taken off it, and the next run looks again`,
+    `after the copy, ${key} has ETag ${st.etag}, not the ${provenEtag} its bytes were proven by: ` +
+      'the object changed meanwhile; our sha256 was taken off it, and the next run looks again',
   );
 }
 

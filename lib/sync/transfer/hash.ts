@@ -65,7 +65,8 @@ async function readWhole(fsPath: string | Buffer, body: Buffer): Promise<void> {
     const more = fs.readSync(fd, Buffer.allocUnsafe(1), 0, 1, body.length);
     if (got < body.length || more > 0)
       throw new VerificationError(
-        `${String(fsPath)} changed since the scan (${body.length} bytes then, ${more ? 'more' : got} now); it is tried again next run`,
+        `${String(fsPath)} changed since the scan (${body.length} bytes then, ${more ? 'more' : got} now); ` +
+          'it is tried again next run',
       );
   } finally {
     fs.closeSync(fd);
