@@ -50,8 +50,9 @@ export function watchLimitError(code: string, watched: number, dir: string): Wat
   const now = readSysctl(sysctl) ?? '?';
   const inNamespace = readSysctl(NAMESPACE_LIMITS[code]!);
   const namespaceLower = inNamespace !== undefined && now !== '?' && Number(inNamespace) < Number(now);
+  const limit = `${NAMESPACE_LIMITS[code]} = ${inNamespace}`;
   const lower = namespaceLower
-    ? `; this user namespace allows only ${NAMESPACE_LIMITS[code]} = ${inNamespace}, raise that where the namespace is made`
+    ? `; this user namespace allows only ${limit}, raise that where the namespace is made`
     : '';
   const state = `${code}; ${sysctl} = ${now}, ${watched} folder(s) watched by this process${lower}`;
   return new WatchLimitError(
