@@ -37,7 +37,7 @@ function listMultipartUploadsShim(ctx: KoaContext, next: () => Promise<void>): P
       `<Bucket>${bucket}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>`,
       '<NextKeyMarker></NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker>',
       '<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>',
-    ].join('\n');
+    ].join('');
     return;
   }
   return next();
