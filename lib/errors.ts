@@ -81,6 +81,9 @@ export class StorageUnreachableError extends SyncError {
   override readonly retryable = true;
 }
 
+// The S3 server accepts connections but stopped answering (nothing received for the request timeout).
+export class StorageStalledError extends StorageUnreachableError {}
+
 // A request to the S3 server failed; `code` is the server's error code (NoSuchKey, AccessDenied…).
 // The S3 server refused the credentials or their rights: a configuration problem, not a file's.
 export class StorageAuthError extends SyncError {

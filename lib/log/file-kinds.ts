@@ -72,6 +72,13 @@ export type FileEntry =
       readonly from: string;
       readonly pruned: boolean;
     }
+  | {
+      readonly kind: 'upload.copy-refused';
+      readonly path: string;
+      readonly key: string;
+      readonly from: string;
+      readonly error: string;
+    }
   | { readonly kind: 'upload.unchanged'; readonly path: string; readonly key: string }
   | { readonly kind: 'upload.conflict'; readonly path: string; readonly key: string; readonly detail: string }
   | { readonly kind: 'upload.failed'; readonly path: string; readonly key: string; readonly error: string }
@@ -107,6 +114,11 @@ export const FILE_KINDS: KindFormats<FileEntry> = {
   'upload.copied': {
     level: 'info',
     message: (e) => `copied on the server from ${e.from}, no bytes sent${e.pruned ? '; the old key is removed' : ''}`,
+    fields: (e) => ({ path: e.path, key: e.key }),
+  },
+  'upload.copy-refused': {
+    level: 'warn',
+    message: (e) => `the server refused the copy from ${e.from} (${e.error}); sending the file instead`,
     fields: (e) => ({ path: e.path, key: e.key }),
   },
   'upload.unchanged': { level: 'debug', message: () => 'touched but content unchanged' },

@@ -66,6 +66,13 @@ export type RunEntry =
       readonly delayMs: number;
     }
   | { readonly kind: 'cache.unreadable'; readonly file: string; readonly error: string; readonly aside?: string }
+  | {
+      readonly kind: 'cache.other-destination';
+      readonly file: string;
+      readonly error: string;
+      readonly destination: string;
+      readonly aside?: string;
+    }
   | { readonly kind: 'cache.journal-torn'; readonly file: string; readonly lines: number };
 
 export const RUN_KINDS: KindFormats<RunEntry> = {
@@ -140,6 +147,15 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
         e.aside ? 'moved aside, the bucket check will rebuild it' : 'ignoring it for this dry run',
       ),
     fields: (e) => without(e, 'error'),
+  },
+  'cache.other-destination': {
+    level: 'warn',
+    message: (e) =>
+      phrase(
+        `the hash cache was ${e.error}, not for ${e.destination}: `,
+        e.aside ? 'moved aside; every file is proven against this bucket' : 'ignored for this dry run',
+      ),
+    fields: (e) => ({ file: e.file, ...(e.aside ? { aside: e.aside } : {}) }),
   },
   'cache.journal-torn': {
     level: 'warn',

@@ -10,6 +10,8 @@ export interface NotifyState {
   readonly failures: number;
   readonly since?: string;
   readonly lastSentAt?: string;
+  // The last message decided on reached no target: the next outcome is sent whatever it is.
+  readonly undelivered?: boolean;
 }
 
 export const INITIAL_STATE: NotifyState = { failing: false, failures: 0 };
@@ -33,7 +35,11 @@ export function decide(
     const failures = prev.failing ? prev.failures + 1 : 1;
     const since = prev.failing ? (prev.since ?? o.at) : o.at;
     const due =
-      !prev.failing || !ctx.watch || !prev.lastSentAt || ctx.now - Date.parse(prev.lastSentAt) >= ctx.repeatMs;
+      !prev.failing ||
+      !ctx.watch ||
+      prev.undelivered === true ||
+      !prev.lastSentAt ||
+      ctx.now - Date.parse(prev.lastSentAt) >= ctx.repeatMs;
     const why = !prev.failing
       ? 'the run failed'
       : ctx.watch
@@ -51,7 +57,8 @@ export function decide(
     };
   }
   const recovered = prev.failing;
-  const send = on === 'always' ? !ctx.watch || recovered : on === 'change' && recovered;
+  const owed = prev.undelivered === true;
+  const send = owed || (on === 'always' ? !ctx.watch || recovered : on === 'change' && recovered);
   const why = recovered ? `recovered after ${prev.failures} failure(s)` : 'the run succeeded';
   return {
     send,

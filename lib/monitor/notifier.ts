@@ -32,6 +32,17 @@ function readState(file: string): NotifyState {
   }
 }
 
+function writeState(file: string, state: NotifyState): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(state) + '\n');
+}
+
+// The state after a message that reached no target: its outcome counted, the message owed.
+function notSent(next: NotifyState, prev: NotifyState): NotifyState {
+  const { lastSentAt: _decided, ...rest } = next;
+  return { ...rest, ...(prev.lastSentAt ? { lastSentAt: prev.lastSentAt } : {}), undelivered: true };
+}
+
 export function createNotifier(config: Config, deps: NotifierDeps): (o: Outcome) => Promise<void> {
   const m = config.monitor;
   const secrets = secretsOf(config);
@@ -39,20 +50,22 @@ export function createNotifier(config: Config, deps: NotifierDeps): (o: Outcome)
   return async (o) => {
     if (!m.telegram && !m.webhookUrl) return;
     const file = notifyStateFile(config);
-    const d = decide(m.on, o, readState(file), { watch: deps.watch ?? false, repeatMs: m.repeatMs, now: now() });
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(d.next) + '\n');
+    const prev = readState(file);
+    const d = decide(m.on, o, prev, { watch: deps.watch ?? false, repeatMs: m.repeatMs, now: now() });
     if (!d.send) {
+      writeState(file, d.next);
       if (!o.ok) deps.log.write({ kind: 'notify.held', why: d.why, failures: d.next.failures });
       return;
     }
     const where = { host: os.hostname(), project: PROJECT_ROOT, logFile: deps.log.files.human ?? config.logDir };
     const text = maskSecrets(formatMessage(o, d, where), secrets);
-    await deliver(targetsOf(m, text, o), d.why, {
+    const delivered = await deliver(targetsOf(m, text, o), d.why, {
       log: deps.log,
       secrets,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
     });
+    // A message no target took was not sent: the next outcome tries again, and no hold counts it.
+    writeState(file, delivered.length ? d.next : notSent(d.next, prev));
   };
 }

@@ -1,7 +1,7 @@
 // What an S3 request's failure means: the minio client retries almost nothing (no network errors
 // at all), so every request goes through the one retry policy (lib/retry.ts), which reads the
 // error's `retryable`; classifyStorageError sets it from what the server or the network said.
-import { StorageError, StorageUnreachableError, SyncError } from '../errors.ts';
+import { StorageError, StorageStalledError, StorageUnreachableError, SyncError } from '../errors.ts';
 
 export const NETWORK_ERROR_CODES = new Set([
   'ECONNRESET',
@@ -56,6 +56,14 @@ export function isTransientError(e: unknown): boolean {
   return e instanceof Error && RETRYABLE_STATUS_MESSAGE.test(e.message);
 }
 
+// Our transport cut the request: the server accepted it and then sent nothing (lib/storage/transport.ts).
+export function isStalled(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if ((c as { stalled?: unknown }).stalled === true) return true;
+  }
+  return false;
+}
+
 // The server cannot be reached at all (as opposed to one request failing).
 export function isUnreachableError(e: unknown): boolean {
   const code = errorCode(e);
@@ -90,8 +98,12 @@ export function classifyStorageError(
   },
 ): SyncError {
   if (e instanceof SyncError) return e;
-  if (isUnreachableError(e))
+  if (isUnreachableError(e)) {
     return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}`, { cause: e });
+  }
+  if (isStalled(e)) {
+    return new StorageStalledError(`S3 server ${o.where} stopped answering during ${o.what}`, { cause: e });
+  }
   const code = errorCode(e);
   if (code && AUTH_ERROR_CODES.has(code) && o.auth) return o.auth(code, e);
   const ErrorClass = o.as ?? StorageError;

@@ -19,6 +19,11 @@ import { lazyMinioClient } from './transport.ts';
 import type { Storage, StorageOptions } from './types.ts';
 import { putBuffer, putFileInParts, type UploadTarget } from './upload.ts';
 
+// The bucket a configuration writes to, as one string: what the hash cache says it describes.
+export function destinationOf(cfg: Pick<StorageConfig, 'useSSL' | 'endPoint' | 'port' | 'bucket'>): string {
+  return `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}/${cfg.bucket}`;
+}
+
 // The storage a configuration describes, with its retry settings.
 export function createStorage(
   config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>,

@@ -7,9 +7,13 @@ import type * as Minio from 'minio';
 import type { StorageConfig } from '../config/types.ts';
 
 // Keep-alive connections, and a socket that neither sends nor receives for the timeout is cut
-// with ETIMEDOUT (the minio client has no timeout of its own: a stalled server would hang a run).
+// with ETIMEDOUT, marked `stalled` (the minio client has no timeout of its own: a stalled server
+// would hang a run). The agent's own `timeout` matters as much as the socket's: Node's agent sets
+// a socket's timeout to the agent's when the socket goes back to the pool, so without it every
+// request on a reused connection would wait forever.
 export function createTransport(useSSL: boolean, timeoutMs: number): http.Agent {
-  const agent = useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const options = { keepAlive: true, timeout: timeoutMs };
+  const agent = useSSL ? new https.Agent(options) : new http.Agent(options);
   const base = (agent as unknown as { createConnection: (...args: unknown[]) => net.Socket }).createConnection.bind(
     agent,
   );
@@ -20,7 +24,10 @@ export function createTransport(useSSL: boolean, timeoutMs: number): http.Agent 
     socket.on('error', () => undefined); // the request using the socket gets the error; an idle one just goes
     socket.setTimeout(timeoutMs, () =>
       socket.destroy(
-        Object.assign(new Error(`no answer from the S3 server for ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }),
+        Object.assign(new Error(`no answer from the S3 server for ${timeoutMs / 1000} s`), {
+          code: 'ETIMEDOUT',
+          stalled: true,
+        }),
       ),
     );
     return socket;

@@ -10,6 +10,7 @@ import type { Logger } from '../log/logger.ts';
 import { newRunId, recordFailedRun, reportStage } from '../report/records.ts';
 import { pruneOldLogs } from '../report/retention.ts';
 import type { RunSummary } from '../report/summary.ts';
+import { destinationOf } from '../storage/client.ts';
 import type { Storage } from '../storage/types.ts';
 import { ensureBucket } from './bucket/ensure.ts';
 import { HashCache } from './cache/cache.ts';
@@ -71,7 +72,8 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     // with the scan; nothing is uploaded before the bucket has answered.
     const bucketReady = ensureBucket(deps.storage, { gate: deps.gate, log });
     bucketReady.catch(() => undefined); // awaited below; handled there
-    const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun });
+    const destination = destinationOf(config.storage);
+    const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination });
     cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
     const prefix = config.storage.prefix;
     const settled = cacheReady.then((c) => unchangedCheck(c, { prefix, force: options.force }));

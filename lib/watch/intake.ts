@@ -49,9 +49,9 @@ export class Intake {
     return taken;
   }
 
-  // Look at these names again at `at` (a batch that could not run).
+  // Send these names to a batch again at `at` (a batch that could not run, or that failed them).
   requeue(names: readonly PendingName[], at: number): void {
-    for (const p of names) this.pending.setDue(p.dir, p.name, p.path, at);
+    for (const p of names) this.pending.setDue(p.dir, p.name, p.path, at, true);
     this.arm();
   }
 
@@ -89,7 +89,13 @@ export class Intake {
   }
 
   private async judge(): Promise<void> {
-    const due = this.pending.takeDue(this.now());
+    const taken = this.pending.takeDue(this.now());
+    const retries = taken.filter((p) => p.retry);
+    for (const p of retries.filter((r) => !this.readyPaths.has(r.path))) {
+      this.readyPaths.add(p.path);
+      this.ready.push(p);
+    }
+    const due = taken.filter((p) => !p.retry);
     try {
       if (due.length) {
         const byPath = new Map(due.map((p) => [p.path, p]));

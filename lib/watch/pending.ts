@@ -9,6 +9,10 @@ export interface PendingName {
   // Its path as text (the key: the same file heard of twice is one entry).
   readonly path: string;
   dueAt: number;
+  // A name a batch could not sync: at its time it goes to a batch again as it is, unjudged, so the
+  // retry is made (and a fix, such as a broken link removed, is seen by that batch) whatever the
+  // name has become meanwhile.
+  readonly retry?: boolean;
 }
 
 export class Pending {
@@ -22,8 +26,8 @@ export class Pending {
   }
 
   // Look at `path` exactly at `dueAt` (the scan knows when it will be stable).
-  setDue(dir: WalkedDir, name: Buffer, path: string, dueAt: number): void {
-    this.items.set(path, { dir, name, path, dueAt });
+  setDue(dir: WalkedDir, name: Buffer, path: string, dueAt: number, retry = false): void {
+    this.items.set(path, { dir, name, path, dueAt, ...(retry ? { retry } : {}) });
   }
 
   // Remove and return every entry due at `now`.

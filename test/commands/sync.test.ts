@@ -17,6 +17,7 @@ import {
   waitFor,
   untilPrinted,
 } from '../support/env.ts';
+import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
 eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) => {
@@ -210,6 +211,33 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.is(up.exitCode, 0, up.all);
     assert.is((JSON.parse(up.stdout) as { uploaded: number }).uploaded, 2);
     assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 2);
+  });
+
+  test('a server that answers and then stops answering (on reused connections): exit 5 naming it, within the retries', async () => {
+    for (let i = 0; i < 6; i++) writeFile(sb.downloads, `f${i}.txt`, `file ${i}`);
+    // Everything passes until the first object PUT; from there the server holds every request.
+    let stalled = false;
+    const proxy = await startFaultProxy(
+      server(),
+      (line) => ((stalled ||= /^PUT \/[^/ ]+\/f\d/.test(line)) ? 'stall' : 'pass'),
+      { keepAlive: true },
+    );
+    try {
+      const env = {
+        ...sb.env,
+        MINIO_ENDPOINT: proxy.endpoint,
+        SYNC_REQUEST_TIMEOUT_SECONDS: '1',
+        SYNC_RETRIES: '1',
+        SYNC_RETRY_BASE_MS: '10',
+      };
+      const r = await runScript('sync.ts', [], env, { timeoutMs: 60_000 });
+      assert.is(r.exitCode, EXIT_CODES.storageUnreachable, r.all);
+      assert.match(r.stderr, new RegExp(`S3 server ${proxy.endpoint} stopped answering during upload of f\\d\\.txt`));
+      assert.ok(proxy.seen.filter((x) => x.fault === 'stall').length >= 2, 'the stalled request was tried again');
+      assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0, 'nothing unverified recorded');
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('kill -9 in the middle of a run leaves a usable cache; the next run finishes without uploading twice', async () => {

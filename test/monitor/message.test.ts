@@ -53,6 +53,15 @@ test('watch mode: repeated failures coalesce into one reminder per repeat period
   assert.is(decide('always', ok, later.next, opts).send, true, 'the recovery is sent');
 });
 
+test('a message that reached no target is owed: the next outcome is sent, in watch mode too, whatever NOTIFY_ON', () => {
+  const owed: NotifyState = { ...failing, undelivered: true };
+  const watch = { watch: true, repeatMs: 60 * 60_000, now: T0 };
+  assert.ok(decide('failure', bad, owed, watch).send, 'a reminder within the hour, because the last one never arrived');
+  assert.not.ok(decide('failure', bad, failing, watch).send, 'the same reminder is held when the last one arrived');
+  assert.ok(decide('failure', ok, owed, watch).send, 'the recovery is told, since the failure never was');
+  assert.is(decide('failure', ok, owed, watch).next.undelivered, undefined);
+});
+
 test('the message: what failed in one line, the counts, the exit code meaning, where to look', () => {
   const d = decide('failure', bad, failing, { watch: false, repeatMs: 1, now: T0 });
   const text = formatMessage(bad, d, {

@@ -54,6 +54,21 @@ test('a failure is sent once, its secrets masked, and what was sent is kept in t
   }
 });
 
+test('a message no target took is not "sent": the next failure is tried again at once, not held for an hour', async () => {
+  const config = configFor({ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook' });
+  const log = createMemoryLogger();
+  const notify = createNotifier(config, { log, watch: true, backoffMs: 1 });
+  await notify(outcomeOfError('watch', new Error('first')));
+  await notify(outcomeOfError('watch', new Error('second')));
+  const kinds = log.records.map((r) => r.kind);
+  assert.equal(kinds, ['notify.failed', 'notify.failed'], 'tried twice, never held');
+  const state = JSON.parse(fs.readFileSync(notifyStateFile(config), 'utf8')) as {
+    undelivered?: boolean;
+    lastSentAt?: string;
+  };
+  assert.equal([state.undelivered, state.lastSentAt], [true, undefined]);
+});
+
 test('without a target nothing is decided or written', async () => {
   const config = configFor({});
   await createNotifier(config, { log: createMemoryLogger() })(outcomeOfError('sync', new Error('x')));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StorageUnreachableError, UploadError } from '../../lib/errors.ts';
+import { StorageStalledError, StorageUnreachableError, UploadError } from '../../lib/errors.ts';
 import { classifyStorageError, isTransientError, isUnreachableError } from '../../lib/storage/classify.ts';
 
 const err = (code: string) => Object.assign(new Error(code), { code });
@@ -22,6 +22,16 @@ test('classification: transient, unreachable, and the error class asked for', ()
   assert.not.ok(denied.retryable);
   assert.is((denied as UploadError).code, 'AccessDenied');
   assert.is(classifyStorageError(denied, where), denied, 'already classified: kept');
+});
+
+test('a request our transport cut (the server stopped answering) is its own, retryable, unreachable-kind error', () => {
+  const cut = Object.assign(new Error('no answer from the S3 server for 1 s'), { code: 'ETIMEDOUT', stalled: true });
+  const e = classifyStorageError(new Error('request failed', { cause: cut }), where);
+  assert.instance(e, StorageStalledError);
+  assert.instance(e, StorageUnreachableError);
+  assert.ok(e.retryable);
+  assert.match(e.message, /^S3 server http:\/\/127\.0\.0\.1:9 stopped answering during upload of k$/);
+  assert.not.instance(classifyStorageError(err('ETIMEDOUT'), where), StorageStalledError);
 });
 
 test.run();

@@ -25,7 +25,14 @@ function errorResponse(status: number, code: string): string {
   return `HTTP/1.1 ${status} Injected\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-export async function startFaultProxy(target: { port: number }, decide: (line: string) => Fault): Promise<FaultProxy> {
+// With `keepAlive`, connections are kept open as the client asks (a server that keeps them) and
+// every request on them is decided, a later one on a reused connection too: 'stall' then holds
+// that connection from that request on (the others pass).
+export async function startFaultProxy(
+  target: { port: number },
+  decide: (line: string) => Fault,
+  options: { readonly keepAlive?: boolean } = {},
+): Promise<FaultProxy> {
   const seen: FaultProxy['seen'] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -62,14 +69,24 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
       };
       const headEnd = first.indexOf('\r\n\r\n');
       forward(first, headEnd < 0 ? first.length : headEnd + 4);
-      client.on('data', (chunk: Buffer) => forward(chunk, 0));
+      let held = false;
+      client.on('data', (chunk: Buffer) => {
+        const next = options.keepAlive ? REQUEST_LINE.exec(chunk.toString('latin1', 0, 200)) : null;
+        if (next) {
+          const later = decide(next[1]!);
+          seen.push({ line: next[1]!, fault: later, bodyBytes: 0, copy: false });
+          if (later === 'stall') held = true;
+        }
+        if (!held) forward(chunk, 0);
+      });
       client.on('end', () => upstream.end());
       // One request per connection: the answer says "Connection: close", so the client opens a
       // new connection (and the proxy sees the request line) for its next request.
       let head = Buffer.alloc(0);
       let rewritten = false;
       upstream.on('data', (chunk: Buffer) => {
-        if (rewritten) return void client.write(chunk);
+        if (held) return;
+        if (rewritten || options.keepAlive) return void client.write(chunk);
         head = Buffer.concat([head, chunk]);
         const eol = head.indexOf('\r\n');
         if (eol < 0) return;
@@ -94,6 +111,8 @@ export async function startFaultProxy(target: { port: number }, decide: (line: s
       }),
   };
 }
+
+const REQUEST_LINE = /^((?:GET|PUT|HEAD|POST|DELETE) \S+ HTTP\/1\.1)\r\n/;
 
 // Object bytes the client sent through the proxy: bodies of PUT requests for objects and parts,
 // not copies (whose body is empty) and not the payload-hash probe.

@@ -40,4 +40,32 @@ test('heard names are judged by the scan rules: complete ones become ready, part
   intake.close();
 });
 
+test('a name a batch failed goes back to a batch at its time, even once the file behind it is gone (the fix is seen)', async () => {
+  const root = tempDir('intake');
+  const top: WalkedDir = {
+    source: { name: 'd', path: root, keySegment: '' },
+    place: { fs: root, text: root, rel: '', rawRel: undefined },
+    ancestors: new Set(),
+  };
+  const intake = new Intake(
+    realTimers,
+    Date.now,
+    () => ({ partialSuffixes: [...DEFAULT_PARTIAL_SUFFIXES], exclude: [], stableAfterMs: 0 }),
+    () => undefined,
+    (t) => (t === root ? top : undefined),
+  );
+  fs.symlinkSync(path.join(root, 'missing-target'), path.join(root, 'broken'));
+  intake.heard(top, Buffer.from('broken'));
+  await waitFor('the broken link to be ready (a failure to report)', () => intake.readyCount === 1);
+  const failed = intake.takeReady(10);
+  fs.rmSync(path.join(root, 'broken')); // the person removes the link
+  intake.requeue(failed, Date.now() + 50);
+  await waitFor('the announced retry', () => intake.readyCount === 1);
+  assert.equal(
+    intake.takeReady(10).map((p) => p.path),
+    [path.join(root, 'broken')],
+  );
+  intake.close();
+});
+
 test.run();

@@ -5,18 +5,25 @@ import path from 'node:path';
 
 export const CACHES_ASIDE_KEPT = 3;
 
-// Move `file` aside; returns where it went. Only the newest CACHES_ASIDE_KEPT are kept.
-export function moveCacheAside(file: string, now = Date.now()): string {
-  const aside = `${file}.unreadable-${now}`;
+export type AsideReason = 'unreadable' | 'other-destination';
+
+// Move `file` aside (<file>.<reason>-<ms>); returns where it went. Only the newest
+// CACHES_ASIDE_KEPT of each reason are kept.
+export function moveCacheAside(file: string, now = Date.now(), reason: AsideReason = 'unreadable'): string {
+  const aside = `${file}.${reason}-${now}`;
   fs.renameSync(file, aside);
-  pruneCachesAside(file);
+  pruneCachesAside(file, CACHES_ASIDE_KEPT, reason);
   return aside;
 }
 
-// Damaged caches moved aside: keep the newest `keep`; returns the names removed.
-export function pruneCachesAside(cacheFile: string, keep = CACHES_ASIDE_KEPT): string[] {
+// Caches moved aside for `reason`: keep the newest `keep`; returns the names removed.
+export function pruneCachesAside(
+  cacheFile: string,
+  keep = CACHES_ASIDE_KEPT,
+  reason: AsideReason = 'unreadable',
+): string[] {
   const dir = path.dirname(cacheFile);
-  const prefix = `${path.basename(cacheFile)}.unreadable-`;
+  const prefix = `${path.basename(cacheFile)}.${reason}-`;
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
 import type { CachedStat, CacheEntry, CacheView } from './types.ts';
 import { moveCacheAside } from './aside.ts';
+import { ContentIndex } from './content-index.ts';
 import {
   afterLine,
   entryAt,
@@ -18,14 +19,20 @@ import {
 import { writeSnapshotFile } from './snapshot-write.ts';
 import { openJournal, readJournal } from './journal.ts';
 
+export interface CacheOptions {
+  readonly log?: Logger;
+  // A dry run: nothing is moved or written.
+  readonly readOnly?: boolean;
+  // The bucket this run writes to (http://host:port/bucket): a cache made for another is set aside.
+  readonly destination?: string;
+}
+
 export class HashCache implements CacheView {
   // An entry, or (read from the snapshot and not changed since) the offset of its line in `snap`.
   private readonly byPath = new Map<string, CacheEntry | number>();
   private snap: Snapshot | undefined;
-  // Built at their first use: a run that finds every file unchanged never needs them.
-  private bySha: Map<string, CacheEntry> | undefined;
-  private byKey: Map<string, CacheEntry> | undefined;
-  private dedupKeys: Map<string, number> | undefined;
+  // By content and by key, built at their first use.
+  private readonly content = new ContentIndex(() => this.parsedEntries());
   // Something is not yet in the snapshot (journal entries, new records, an old format).
   private dirty = false;
   private journalFd: number | undefined;
@@ -33,17 +40,22 @@ export class HashCache implements CacheView {
 
   private constructor(
     readonly file: string,
-    private readonly log?: Logger,
-    private readonly readOnly = false,
+    private readonly options: CacheOptions,
   ) {
     this.journalFile = `${file}.journal`;
   }
 
+  // The bucket the cache describes: the one given, else the one its snapshot names.
+  get destination(): string {
+    return this.options.destination ?? this.snap?.destination ?? '';
+  }
+
   // Load snapshot and journal. A damaged snapshot is moved aside (the bucket check rebuilds it);
-  // a torn journal line (a write cut by a crash) is skipped.
-  // `readOnly` (for --dry-run): a damaged snapshot is ignored but left where it is.
-  static open(file: string, options: { log?: Logger; readOnly?: boolean } = {}): HashCache {
-    const cache = new HashCache(file, options.log, options.readOnly);
+  // a torn journal line (a write cut by a crash) is skipped. A cache made for another bucket (or
+  // endpoint) than `destination` is moved aside too: nothing it says holds for this one.
+  // `readOnly` (for --dry-run): a damaged or foreign snapshot is ignored but left where it is.
+  static open(file: string, options: CacheOptions = {}): HashCache {
+    const cache = new HashCache(file, options);
     cache.useSnapshot(readSnapshot(() => fs.readFileSync(cache.file)));
     cache.loadJournal();
     return cache;
@@ -51,8 +63,8 @@ export class HashCache implements CacheView {
 
   // The same, read off the main thread and indexed a slice at a time, giving way to the event
   // loop in between (so the scan goes on meanwhile).
-  static async load(file: string, options: { log?: Logger; readOnly?: boolean } = {}): Promise<HashCache> {
-    const cache = new HashCache(file, options.log, options.readOnly);
+  static async load(file: string, options: CacheOptions = {}): Promise<HashCache> {
+    const cache = new HashCache(file, options);
     const bytes = await fs.promises
       .readFile(file)
       .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
@@ -93,26 +105,29 @@ export class HashCache implements CacheView {
   }
 
   findContent(sha256: string): CacheEntry | undefined {
-    return this.indexes().bySha.get(sha256);
+    return this.content.findContent(sha256);
   }
 
   ownerOfKey(key: string): CacheEntry | undefined {
-    return this.indexes().byKey.get(key);
+    return this.content.ownerOfKey(key);
   }
 
-  // Whether a dedup entry points at `key` (such a key must not be removed).
   isReferenced(key: string): boolean {
-    if (!this.dedupKeys) {
-      this.dedupKeys = new Map();
-      for (const e of this.entries())
-        if (e.via === 'dedup') this.dedupKeys.set(e.key, (this.dedupKeys.get(e.key) ?? 0) + 1);
+    return this.content.isReferenced(key);
+  }
+
+  // Every entry, each kept parsed from now on (the content index knows entries by identity).
+  private *parsedEntries(): Generator<CacheEntry> {
+    for (const [p, e] of this.byPath) {
+      const entry = this.entry(p, e);
+      if (entry !== e) this.byPath.set(p, entry);
+      yield entry;
     }
-    return (this.dedupKeys.get(key) ?? 0) > 0;
   }
 
   // Append one entry to the journal (written to the OS before this returns) and index it.
   record(entry: CacheEntry): void {
-    this.journalFd ??= openJournal(this.journalFile);
+    this.journalFd ??= openJournal(this.journalFile, this.destination);
     fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
     this.index(entry);
     this.dirty = true;
@@ -122,7 +137,7 @@ export class HashCache implements CacheView {
   // at all when nothing changed since the snapshot was read.
   compact(): void {
     if (!this.dirty) return;
-    writeSnapshotFile(this.file, this.snapshotLines());
+    writeSnapshotFile(this.file, this.snapshotLines(), this.destination);
     if (this.journalFd !== undefined) {
       fs.closeSync(this.journalFd);
       this.journalFd = undefined;
@@ -142,6 +157,7 @@ export class HashCache implements CacheView {
   // What the next snapshot holds: entries, and the lines read that did not change (copied as they
   // are, each run of lines that follow one another in the old snapshot as one piece).
   private *snapshotLines(): Generator<CacheEntry | Buffer> {
+    if (this.snap?.version !== 3) return yield* this.parsedEntries(); // an older format: written anew
     let [start, end] = [0, 0];
     for (const e of this.byPath.values()) {
       if (typeof e === 'number' && e === end && end > start) {
@@ -155,37 +171,10 @@ export class HashCache implements CacheView {
     if (end > start) yield linesAt(this.snap!, start, end);
   }
 
-  private indexes(): { bySha: Map<string, CacheEntry>; byKey: Map<string, CacheEntry> } {
-    if (!this.bySha || !this.byKey) {
-      this.bySha = new Map();
-      this.byKey = new Map();
-      for (const [p, e] of this.byPath) {
-        const entry = this.entry(p, e);
-        if (entry !== e) this.byPath.set(p, entry); // kept parsed: the indexes know entries by identity
-        this.indexContent(entry);
-      }
-    }
-    return { bySha: this.bySha, byKey: this.byKey };
-  }
-
-  // A dedup entry points at content but never owns a key or holds content itself.
-  private indexContent(entry: CacheEntry): void {
-    if (entry.via === 'dedup') return;
-    this.bySha!.set(entry.sha256, entry);
-    this.byKey!.set(entry.key, entry);
-  }
-
   private index(entry: CacheEntry): void {
     const previous = this.get(entry.path);
     this.byPath.set(entry.path, entry);
-    if (this.dedupKeys) {
-      if (previous?.via === 'dedup') this.dedupKeys.set(previous.key, (this.dedupKeys.get(previous.key) ?? 1) - 1);
-      if (entry.via === 'dedup') this.dedupKeys.set(entry.key, (this.dedupKeys.get(entry.key) ?? 0) + 1);
-    }
-    if (!this.bySha || !this.byKey) return;
-    if (previous && this.bySha.get(previous.sha256) === previous) this.bySha.delete(previous.sha256);
-    if (previous && this.byKey.get(previous.key) === previous) this.byKey.delete(previous.key);
-    this.indexContent(entry);
+    this.content.replace(previous, entry);
   }
 
   // Take in the snapshot's bytes (undefined: there is none). A damaged one is set aside whole.
@@ -201,25 +190,48 @@ export class HashCache implements CacheView {
         this.dirty = true; // written again in the current format
         return;
       }
-      this.snap = snapshotOf(bytes);
-      if (index) return index(this.snap).catch(fail);
-      indexSnapshot(this.snap, this.byPath);
+      const snap = snapshotOf(bytes);
+      if (snap.version !== 3) this.dirty = true; // written again in the current format
+      if (this.isForeign(snap.destination)) return this.setAside(new Error(`made for ${snap.destination}`), 'foreign');
+      this.snap = snap;
+      if (index) return index(snap).catch(fail);
+      indexSnapshot(snap, this.byPath);
     } catch (e) {
       fail(e);
     }
   }
 
-  private setAside(e: Error): void {
-    if (this.readOnly) return this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message });
-    const aside = moveCacheAside(this.file);
-    this.log?.write({ kind: 'cache.unreadable', file: this.file, error: e.message, aside });
+  // A destination is named and is not this run's.
+  private isForeign(destination: string | undefined): boolean {
+    return (
+      destination !== undefined && this.options.destination !== undefined && destination !== this.options.destination
+    );
+  }
+
+  private setAside(e: Error, why: 'unreadable' | 'foreign' = 'unreadable'): void {
+    const { log, readOnly } = this.options;
+    const base = { file: this.file, error: e.message, destination: this.destination };
+    const kind = why === 'foreign' ? 'cache.other-destination' : 'cache.unreadable';
+    if (readOnly) return log?.write({ kind, ...base });
+    const aside = moveCacheAside(this.file, Date.now(), why === 'foreign' ? 'other-destination' : 'unreadable');
+    log?.write({ kind, ...base, aside });
   }
 
   private loadJournal(): void {
-    const { entries, torn } = readJournal(this.journalFile);
+    const { entries, torn, destination } = readJournal(this.journalFile);
+    if (this.isForeign(destination)) {
+      this.options.log?.write({
+        kind: 'cache.other-destination',
+        file: this.journalFile,
+        error: `made for ${destination}`,
+        destination: this.destination,
+      });
+      if (!this.options.readOnly) fs.rmSync(this.journalFile, { force: true });
+      return;
+    }
     for (const e of entries) this.index(e);
     if (entries.length || torn) this.dirty = true;
-    if (torn) this.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
+    if (torn) this.options.log?.write({ kind: 'cache.journal-torn', file: this.journalFile, lines: torn });
   }
 }
 

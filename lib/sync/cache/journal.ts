@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { CacheEntry } from './types.ts';
 import { isEntry } from './snapshot.ts';
 
-// The journal's entries (none when there is no journal), and how many lines were torn (cut
-// by a crash) or not entries.
-export function readJournal(file: string): { entries: CacheEntry[]; torn: number } {
+// The journal's entries (none when there is no journal), how many lines were torn (cut by a
+// crash) or not entries, and the bucket its first line names (journals since version 3).
+export function readJournal(file: string): { entries: CacheEntry[]; torn: number; destination?: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -17,25 +17,32 @@ export function readJournal(file: string): { entries: CacheEntry[]; torn: number
   }
   const entries: CacheEntry[] = [];
   let torn = 0;
+  let destination: string | undefined;
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
       const e: unknown = JSON.parse(line);
       if (isEntry(e)) entries.push(e);
+      else if (isDestinationLine(e)) destination ??= e.destination;
       else torn++;
     } catch {
       torn++;
     }
   }
-  return { entries, torn };
+  return { entries, torn, ...(destination !== undefined ? { destination } : {}) };
 }
 
-// Open the journal for appending. A crash can leave its last line cut short; the next entry must
-// not be glued onto it (and lost with it), so the torn tail is ended with a newline first.
-export function openJournal(file: string): number {
+const isDestinationLine = (e: unknown): e is { destination: string } =>
+  typeof (e as { destination?: unknown } | null)?.destination === 'string';
+
+// Open the journal for appending; a new one first names the bucket it describes. A crash can leave
+// its last line cut short; the next entry must not be glued onto it (and lost with it), so the torn
+// tail is ended with a newline first.
+export function openJournal(file: string, destination: string): number {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a+');
   const size = fs.fstatSync(fd).size;
+  if (size === 0) fs.writeSync(fd, JSON.stringify({ destination }) + '\n');
   if (size > 0) {
     const last = Buffer.alloc(1);
     fs.readSync(fd, last, 0, 1, size - 1);

@@ -12,16 +12,19 @@ const escapeField = (s: string) =>
 
 export function formatSnapshotLine(e: CacheEntry): string {
   const fields = [escapeField(e.path), escapeField(e.key), e.sha256, e.size, e.mtimeMs, e.ctimeMs, e.ino, e.via];
-  return `${fields.join('\t')}\t${e.recordedAt}`;
+  return `${fields.join('\t')}\t${e.recordedAt}\t${e.etag ?? ''}`;
 }
 
-// The snapshot's text, chunk by chunk (so a large cache is written without one huge string). A
-// Buffer is a run of lines as read (entries read from the snapshot and never parsed), copied as is.
+// The snapshot's text, chunk by chunk (so a large cache is written without one huge string): the
+// header, the bucket it describes, the entries, and the end line with their number. A Buffer is a
+// run of version 3 lines as read (entries read from the snapshot and never parsed), copied as is.
 export function* formatSnapshot(
   entries: Iterable<CacheEntry | Buffer>,
+  destination: string,
   chunkEntries = 4096,
 ): Generator<string | Buffer> {
-  let lines: string[] = [SNAPSHOT_HEADER];
+  let lines: string[] = [SNAPSHOT_HEADER, `destination\t${escapeField(destination)}`];
+  let count = 0;
   const flush = () => {
     const chunk = lines.length ? lines.join('\n') + '\n' : '';
     lines = [];
@@ -31,21 +34,31 @@ export function* formatSnapshot(
     if (Buffer.isBuffer(e)) {
       if (lines.length) yield flush();
       yield e;
+      count += linesIn(e);
       continue;
     }
     lines.push(formatSnapshotLine(e));
+    count++;
     if (lines.length >= chunkEntries) yield flush();
   }
-  if (lines.length) yield flush();
+  lines.push(`end\t${count}`);
+  yield flush();
+}
+
+// Lines in a run of whole lines (each ends with a newline).
+function linesIn(run: Buffer): number {
+  let n = 0;
+  for (let at = run.indexOf(0x0a); at >= 0; at = run.indexOf(0x0a, at + 1)) n++;
+  return n;
 }
 
 // Write a new snapshot atomically: a temp file, fsynced, renamed over the old one.
-export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>): void {
+export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>, destination: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    for (const chunk of formatSnapshot(entries)) {
+    for (const chunk of formatSnapshot(entries, destination)) {
       if (typeof chunk === 'string') fs.writeSync(fd, chunk);
       else for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at);
     }

@@ -1,13 +1,18 @@
 // The hash cache's snapshot format: one entry per line, fields separated by tabs, so 100,000
 // entries load in a fraction of the time the JSON snapshot of version 1 took (which is still read).
-//   telegram-sync cache v2
-//   <path>\t<key>\t<sha256>\t<size>\t<mtimeMs>\t<ctimeMs>\t<ino>\t<via>\t<recordedAt>
-// A tab, newline, carriage return or backslash in a path or key is written \t \n \r \\.
+//   telegram-sync cache v3
+//   destination\t<the bucket it describes: http://host:port/bucket>
+//   <path>\t<key>\t<sha256>\t<size>\t<mtimeMs>\t<ctimeMs>\t<ino>\t<via>\t<recordedAt>\t<etag>
+//   end\t<the number of entry lines>
+// A tab, newline, carriage return or backslash in a path, key or destination is written \t \n \r
+// \\. The end line makes a snapshot know it is whole: one cut short anywhere is refused (and moved
+// aside). Version 2 (no destination, no ETag, no end line) is still read, and written again as 3.
 // Written by ./snapshot-write.ts; the journal (appended as uploads are verified) is ./journal.ts.
 import { isAscii } from 'node:buffer';
 import type { CachedStat, CacheEntry, CacheVia } from './types.ts';
 
-export const SNAPSHOT_HEADER = 'telegram-sync cache v2';
+export const SNAPSHOT_HEADER = 'telegram-sync cache v3';
+const HEADER_V2 = 'telegram-sync cache v2';
 const VIAS: ReadonlySet<string> = new Set<CacheVia>(['upload', 'adopted', 'dedup', 'rehash', 'copied']);
 
 const unescapeField = (s: string) =>
@@ -15,18 +20,33 @@ const unescapeField = (s: string) =>
 
 // A snapshot as read: its bytes, and whether they are all ASCII (most are: then a field is read
 // as Latin-1, which costs less than UTF-8). The bytes are kept, not decoded whole: 100,000 lines
-// are 27 MB, which a decoded copy would double.
+// are 27 MB, which a decoded copy would double. Its header read: the version (its entry lines
+// have 9 fields in version 2, 10 in 3), the bucket it describes, where the entries start.
 export interface Snapshot {
   readonly bytes: Buffer;
   readonly ascii: boolean;
-}
-
-export function snapshotOf(bytes: Buffer): Snapshot {
-  return { bytes, ascii: isAscii(bytes) };
+  readonly version: 2 | 3;
+  readonly destination: string | undefined;
+  readonly entriesAt: number;
 }
 
 const [TAB, NL] = [0x09, 0x0a];
-const HEADER = Buffer.from(SNAPSHOT_HEADER + '\n');
+const DESTINATION = 'destination\t';
+const END = Buffer.from('end\t');
+
+// The snapshot in `bytes`, its header read; throws on anything but a version 2 or 3 snapshot.
+export function snapshotOf(bytes: Buffer): Snapshot {
+  const ascii = isAscii(bytes);
+  const first = lineEnd(bytes, 0);
+  const header = bytes.toString('latin1', 0, first);
+  if (header === HEADER_V2) return { bytes, ascii, version: 2, destination: undefined, entriesAt: first + 1 };
+  if (header !== SNAPSHOT_HEADER) throw new Error('not a version 2 or 3 cache');
+  const second = lineEnd(bytes, first + 1);
+  const line = bytes.toString('utf8', first + 1, second);
+  if (!line.startsWith(DESTINATION)) throw new Error('damaged line 2 (no destination)');
+  const destination = unescapeField(line.slice(DESTINATION.length));
+  return { bytes, ascii, version: 3, destination, entriesAt: second + 1 };
+}
 
 // Buffer's own slice methods (what toString calls after checking its arguments): 100,000 lines
 // are read in half the time. Checked once; toString where they are missing.
@@ -44,11 +64,12 @@ const utf8: Slicer = sliceWith('utf8Slice', 'utf8');
 const fieldOf = (s: Snapshot, start: number, end: number) =>
   unescapeField((s.ascii ? latin1 : utf8)(s.bytes, start, end));
 
-// Index a version 2 snapshot: each entry's path → the offset of its line (a later line for the
-// same path wins). Every line is checked (nine fields, a known via) but none is parsed: a run that
-// finds 100,000 files unchanged parses each entry once, into an object that does not outlive its
-// comparison. Throws on anything but a version 2 snapshot (the caller moves it aside).
-// With `lines`, indexes that many lines from `from` and says where to go on (undefined: done).
+// Index a snapshot: each entry's path → the offset of its line (a later line for the same path
+// wins). Every line is checked (its fields, a known via) but none is parsed: a run that finds
+// 100,000 files unchanged parses each entry once, into an object that does not outlive its
+// comparison. A version 3 snapshot must end with its end line, naming as many entries as it holds.
+// Throws on damage (the caller moves the snapshot aside). With `lines`, indexes that many lines
+// from `from` and says where to go on (undefined: done).
 export function indexSnapshot(
   snap: Snapshot,
   into: Map<string, CacheEntry | number>,
@@ -56,29 +77,44 @@ export function indexSnapshot(
   lines = Infinity,
 ): IndexPosition | undefined {
   const { bytes } = snap;
-  if (!from && (bytes.length < HEADER.length || !bytes.subarray(0, HEADER.length).equals(HEADER)))
-    throw new Error('not a version 2 cache');
-  let { at, lineNo } = from ?? { at: HEADER.length, lineNo: 2 };
+  const tabs = snap.version === 3 ? 9 : 8;
+  let { at, lineNo, entries } = from ?? { at: snap.entriesAt, lineNo: snap.version === 3 ? 3 : 2, entries: 0 };
   for (let n = 0; at < bytes.length; lineNo++) {
-    if (n++ === lines) return { at, lineNo };
-    let end = bytes.indexOf(NL, at);
-    if (end < 0) end = bytes.length;
-    if (end > at) into.set(fieldOf(snap, at, checkLine(bytes, at, end, lineNo)), at);
+    if (n++ === lines) return { at, lineNo, entries };
+    const end = lineEnd(bytes, at);
+    if (snap.version === 3 && isEndLine(bytes, at)) return checkEnd(snap, at, end, entries);
+    if (end > at) {
+      into.set(fieldOf(snap, at, checkLine(bytes, at, end, lineNo, tabs)), at);
+      entries++;
+    }
     at = end + 1;
   }
+  if (snap.version === 3) throw new Error(`cut short after ${entries} entries (no end line)`);
   return undefined;
 }
 
 export interface IndexPosition {
   readonly at: number;
   readonly lineNo: number;
+  readonly entries: number;
 }
 
-// The eight tabs of the line from `start` to `end` (nine fields), its via one of VIAS; returns
+const isEndLine = (bytes: Buffer, at: number) =>
+  at + END.length <= bytes.length && bytes.compare(END, 0, END.length, at, at + END.length) === 0;
+
+// The end line names the number of entries and is the last line.
+function checkEnd(snap: Snapshot, at: number, end: number, entries: number): undefined {
+  const count = Number(snap.bytes.toString('latin1', at + END.length, end));
+  if (count !== entries) throw new Error(`damaged: its end line names ${count} entries, it holds ${entries}`);
+  if (end + 1 < snap.bytes.length) throw new Error('damaged: lines after its end line');
+  return undefined;
+}
+
+// The tabs of the line from `start` to `end` (`tabs` + 1 fields), its via one of VIAS; returns
 // where the first tab is.
-function checkLine(bytes: Buffer, start: number, end: number, lineNo: number): number {
+function checkLine(bytes: Buffer, start: number, end: number, lineNo: number, tabs: number): number {
   let t = start - 1;
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < tabs; i++) {
     t = bytes.indexOf(TAB, t + 1);
     if (t < 0 || t >= end) throw new Error(`damaged line ${lineNo}`);
     TABS[i] = t;
@@ -88,7 +124,7 @@ function checkLine(bytes: Buffer, start: number, end: number, lineNo: number): n
     throw new Error(`damaged line ${lineNo}`);
   return TABS[0]!;
 }
-const TABS = new Array<number>(8);
+const TABS = new Array<number>(9);
 
 const VIA_BYTES = [...VIAS].map((v) => ({ via: v as CacheVia, bytes: Buffer.from(v) }));
 // The via written from `start` to `end`, as the one constant string for it (nothing allocated).
@@ -133,6 +169,8 @@ export function entryAt(snap: Snapshot, start: number, path?: string): CacheEntr
   const end = lineEnd(bytes, start);
   const t = TABS;
   for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
+  const recordedEnd = snap.version === 3 ? bytes.indexOf(TAB, t[7]! + 1) : end;
+  const etag = snap.version === 3 ? latin1(bytes, recordedEnd + 1, end) : '';
   return {
     path: path ?? fieldOf(snap, start, t[0]!),
     key: fieldOf(snap, t[0]! + 1, t[1]!),
@@ -142,7 +180,8 @@ export function entryAt(snap: Snapshot, start: number, path?: string): CacheEntr
     ctimeMs: numberAt(bytes, t[4]! + 1, t[5]!),
     ino: numberAt(bytes, t[5]! + 1, t[6]!),
     via: viaAt(bytes, t[6]! + 1, t[7]!)!,
-    recordedAt: latin1(bytes, t[7]! + 1, end),
+    recordedAt: latin1(bytes, t[7]! + 1, recordedEnd),
+    ...(etag ? { etag } : {}),
   };
 }
 
@@ -162,7 +201,7 @@ export function statAt(snap: Snapshot, start: number): CachedStat {
   };
 }
 
-// Every entry of a version 2 snapshot, parsed (throws as indexSnapshot does).
+// Every entry of a snapshot, parsed (throws as indexSnapshot does).
 export function parseSnapshot(content: string | Buffer): CacheEntry[] {
   const snap = snapshotOf(Buffer.isBuffer(content) ? content : Buffer.from(content));
   const index = new Map<string, CacheEntry | number>();
@@ -170,7 +209,7 @@ export function parseSnapshot(content: string | Buffer): CacheEntry[] {
   return [...index].map(([path, at]) => entryAt(snap, at as number, path));
 }
 
-// The JSON snapshot of version 1, read once and then written again as version 2.
+// The JSON snapshot of version 1, read once and then written again as version 3.
 export function parseVersion1(text: string): CacheEntry[] {
   const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
   if (parsed.version !== 1 || !Array.isArray(parsed.entries)) throw new Error('not a version 1 cache');

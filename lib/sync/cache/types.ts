@@ -13,6 +13,9 @@ export interface CacheEntry {
   readonly ino: number;
   readonly recordedAt: string;
   readonly via: CacheVia;
+  // The object's ETag when it was recorded (what a listing of the bucket is compared with); missing
+  // for entries of caches written before it was kept, and for dedup entries.
+  readonly etag?: string;
 }
 
 // What the "unchanged" rule reads of a cache entry (the scan asks it of every file, before any hash).

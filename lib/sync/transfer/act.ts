@@ -1,7 +1,7 @@
 // What a decision does to the bucket: send the bytes (an upload), add our sha256 to an object
 // that already holds them (a copy onto itself), or copy another object holding them to the key.
 // Every action passes the dry-run gate, and nothing is recorded before the bucket is checked.
-import { VerificationError } from '../../errors.ts';
+import { describeError, StorageError, StorageUnreachableError, VerificationError } from '../../errors.ts';
 import { contentTypeFor, objectMetadata } from '../../storage/metadata.ts';
 import { etagForm, matchesEtag } from './etag.ts';
 import type { TransferItem } from '../plan/types.ts';
@@ -96,6 +96,36 @@ async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string
   );
 }
 
+// A server-side copy of `from` onto the file's key with our metadata, through the gate. A copy the
+// server refuses for a reason other than the network (NoSuchKey on a copy source it decodes
+// wrongly, NotImplemented, AccessDenied on copies) is 'refused': the caller sends the bytes
+// instead, so the file converges rather than failing on every run.
+async function copyWithOurMetadata(
+  item: TransferItem,
+  sha256: string,
+  c: { readonly from: string; readonly etag: string; readonly what: string },
+  deps: TransferDeps,
+): Promise<'copied' | 'dry-run' | 'refused'> {
+  const { file, key } = item;
+  const request = {
+    from: c.from,
+    to: key,
+    ifMatch: c.etag,
+    metadata: metadataFor(file, sha256),
+    contentType: contentTypeFor(file.relPath),
+  };
+  try {
+    const done = await deps.gate.run(c.what, { path: file.absPath, from: c.from, key }, () =>
+      deps.storage.copy(request).then(() => true),
+    );
+    return done ? 'copied' : 'dry-run';
+  } catch (e) {
+    if (!(e instanceof StorageError) || e instanceof StorageUnreachableError || e instanceof VerificationError) throw e;
+    deps.log.write({ kind: 'upload.copy-refused', path: file.absPath, key, from: c.from, error: describeError(e) });
+    return 'refused';
+  }
+}
+
 // An object proven to hold the bytes but without our sha256 (the old system's): the metadata
 // is added by copying it onto itself, checked, and only then is the file recorded as adopted.
 export async function claimObject(
@@ -104,21 +134,12 @@ export async function claimObject(
   etag: string,
   deps: TransferDeps,
 ): Promise<TransferOutcome> {
-  const { file, key } = item;
-  const copied = await deps.gate.run('add our metadata (a copy onto itself)', { path: file.absPath, key }, () =>
-    deps.storage
-      .copy({
-        from: key,
-        to: key,
-        ifMatch: etag,
-        metadata: metadataFor(file, sha256),
-        contentType: contentTypeFor(file.relPath),
-      })
-      .then(() => true),
-  );
-  if (!copied) return { status: 'would-claim', item, sha256 };
+  const what = 'add our metadata (a copy onto itself)';
+  const copy = await copyWithOurMetadata(item, sha256, { from: item.key, etag, what }, deps);
+  if (copy === 'refused') return uploadFile(item, sha256, undefined, deps);
+  if (copy === 'dry-run') return { status: 'would-claim', item, sha256 };
   await verifyCopy(item, sha256, etag, deps);
-  await deps.recorder.record(file, sha256, key, 'adopted');
+  await deps.recorder.record(item.file, sha256, item.key, 'adopted');
   return { status: 'claimed', item, sha256 };
 }
 
@@ -131,21 +152,11 @@ export async function copyFromSource(
   etag: string,
   deps: TransferDeps,
 ): Promise<TransferOutcome> {
-  const { file, key } = item;
-  const copied = await deps.gate.run('copy on the server', { path: file.absPath, from, key }, () =>
-    deps.storage
-      .copy({
-        from,
-        to: key,
-        ifMatch: etag,
-        metadata: metadataFor(file, sha256),
-        contentType: contentTypeFor(file.relPath),
-      })
-      .then(() => true),
-  );
-  if (!copied) return { status: 'would-copy', item, sha256, from };
+  const copy = await copyWithOurMetadata(item, sha256, { from, etag, what: 'copy on the server' }, deps);
+  if (copy === 'refused') return uploadFile(item, sha256, undefined, deps);
+  if (copy === 'dry-run') return { status: 'would-copy', item, sha256, from };
   await verifyCopy(item, sha256, etag, deps);
-  await deps.recorder.record(file, sha256, key, 'copied');
+  await deps.recorder.record(item.file, sha256, item.key, 'copied');
   const pruned = deps.pruneOldKeys === true && !deps.cache.ownerOfKey(from) && !deps.cache.isReferenced(from);
   if (pruned) await deps.gate.run('remove the old key', { key: from }, () => deps.storage.remove(from));
   return { status: 'copied', item, sha256, from, pruned };

@@ -38,7 +38,7 @@ test('a journal cut mid-line by a crash: the next entry starts on a line of its 
   const file = path.join(tempDir('journal'), 'sub', 'j');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(entry())}\n{"path":"/cut`);
-  const fd = openJournal(file);
+  const fd = openJournal(file, 'http://h:1/b');
   fs.writeSync(fd, `${JSON.stringify(entry({ path: '/after' }))}\n`);
   fs.closeSync(fd);
   const { entries, torn } = readJournal(file);
@@ -51,14 +51,16 @@ test('a journal cut mid-line by a crash: the next entry starts on a line of its 
 
 test('a new journal is created with its folder; an intact one is appended to as it is', () => {
   const file = path.join(tempDir('journal'), 'new', 'j');
-  let fd = openJournal(file);
+  let fd = openJournal(file, 'http://h:1/b');
   fs.writeSync(fd, `${JSON.stringify(entry())}\n`);
   fs.closeSync(fd);
-  fd = openJournal(file);
+  fd = openJournal(file, 'http://h:1/b');
   fs.writeSync(fd, `${JSON.stringify(entry({ path: '/b' }))}\n`);
   fs.closeSync(fd);
-  assert.is(fs.readFileSync(file, 'utf8').split('\n').length, 3, 'two lines and the final newline: nothing inserted');
-  assert.equal(readJournal(file), { entries: [entry(), entry({ path: '/b' })], torn: 0 });
+  assert.is(fs.readFileSync(file, 'utf8').split('\n').length, 4, 'the destination, two lines, the final newline');
+  assert.equal(readJournal(file).destination, 'http://h:1/b');
+  assert.is(readJournal(file).torn, 0, 'the destination line is not an entry, nor torn');
+  assert.equal(readJournal(file), { entries: [entry(), entry({ path: '/b' })], torn: 0, destination: 'http://h:1/b' });
 });
 
 test.run();

@@ -23,8 +23,8 @@ const entry = (p: string): CacheEntry => ({
 test('writeSnapshotFile replaces the old snapshot whole and leaves no temp file', () => {
   const dir = tempDir('snapw');
   const file = path.join(dir, 'state', 'file_hashes.json');
-  writeSnapshotFile(file, [entry('/a')]);
-  writeSnapshotFile(file, [entry('/b\tc'), entry('/d')]);
+  writeSnapshotFile(file, [entry('/a')], 'http://h:1/b');
+  writeSnapshotFile(file, [entry('/b\tc'), entry('/d')], 'http://h:1/b');
   assert.equal(
     parseSnapshot(fs.readFileSync(file)).map((e) => e.path),
     ['/b\tc', '/d'],

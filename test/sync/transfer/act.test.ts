@@ -68,7 +68,7 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
       concurrency: 2,
       pruneOldKeys: o.prune ?? false,
     };
-    return { storage: real, cache, deps };
+    return { storage: real, cache, deps, log };
   }
 
   // An object as another client leaves it: no sha256 metadata.
@@ -155,5 +155,29 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     );
     assert.is((await storage.stat('a.txt'))?.sha256, undefined);
     assert.is(cache.size, 0);
+  });
+
+  it('a claim the server refuses (s3rver decodes "@" in the copy source wrongly: NoSuchKey) falls back to an upload and converges', async () => {
+    writeFile(sb.downloads, 'mail@host/a@b c.txt', 'bytes of a file whose key has an @');
+    const key = 'mail@host/a@b_c.txt';
+    const etag = await putPlain(key, 'bytes of a file whose key has an @');
+    const { storage, cache, deps, log } = await setUp();
+    const item = itemFor('mail@host/a@b c.txt', key);
+    const digest = sha('bytes of a file whose key has an @');
+    const outcome = await claimObject(item, digest, etag, deps);
+    const refused = log.records.filter((r) => r.kind === 'upload.copy-refused');
+    if (server().name === 's3rver') {
+      assert.is(outcome.status, 'uploaded', 'the copy was refused: the bytes were sent instead');
+      assert.is(refused.length, 1);
+      assert.match(
+        String(refused[0]!.msg),
+        /refused the copy from mail@host\/a@b_c\.txt .*NoSuchKey.*sending the file instead/,
+      );
+    } else {
+      assert.is(outcome.status, 'claimed', 'RGW copies it');
+      assert.is(refused.length, 0);
+    }
+    assert.is((await storage.stat(key))?.sha256, digest, 'either way the object carries our sha256');
+    assert.is(cache.get(item.file.absPath)?.sha256, digest, 'and the file is recorded');
   });
 });
