@@ -8,6 +8,7 @@ export function assemble(v: ConfigValues): Config {
     storage: storageOf(v),
     sources: v.SYNC_DOWNLOAD_DIRS,
     cacheFile: v.SYNC_CACHE_FILE,
+    bucketProof: v.SYNC_BUCKET_PROOF,
     legacyCacheFile: v.SYNC_LEGACY_CACHE,
     lockFile: v.SYNC_LOCK_FILE,
     logDir: v.SYNC_LOG_DIR,
@@ -46,6 +47,7 @@ function storageOf(v: ConfigValues): StorageConfig {
 function watchOf(v: ConfigValues): WatchConfig {
   return {
     rescanMs: v.SYNC_WATCH_RESCAN_MINUTES,
+    proofMs: v.SYNC_WATCH_PROOF_HOURS,
     stopTimeoutMs: v.SYNC_STOP_TIMEOUT_SECONDS,
     processDebounceMs: v.PROCESS_DEBOUNCE_SECONDS,
     processMinIntervalMs: v.PROCESS_MIN_INTERVAL_SECONDS,

@@ -40,6 +40,14 @@ export const SYNC_KEYS = {
     (raw, ctx) => (raw.trim() ? path.resolve(ctx.root, raw.trim()) : ''),
   ),
   SYNC_CACHE_FILE: key('state/file_hashes.json', 'hash cache (a journal sits beside it as `<file>.journal`)', pathIn),
+  SYNC_BUCKET_PROOF: key(
+    'listing',
+    [
+      '`listing`: every run proves the cache against a listing of the bucket (key, size, ETag; one request per',
+      '1,000 keys): an object missing is uploaded again, one changed is replaced; `off`: the cache is trusted',
+    ],
+    (raw) => v.oneOf('listing', 'off')(raw) === 'listing',
+  ),
   SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
   SYNC_LOCK_WAIT_SECONDS: key(
     '300',
@@ -60,6 +68,15 @@ export const SYNC_KEYS = {
       if (!raw.trim() || !Number.isFinite(n) || n < 0.05 || n > 7 * 24 * 60)
         throw new v.Expected('minutes from 0.05 to 10080');
       return Math.round(n * 60_000);
+    },
+  ),
+  SYNC_WATCH_PROOF_HOURS: key(
+    '24',
+    "`--watch`: a rescan proves the cache against the bucket's listing at least this often (the first one does)",
+    (raw) => {
+      const n = Number(raw.trim());
+      if (!raw.trim() || !Number.isFinite(n) || n <= 0 || n > 24 * 365) throw new v.Expected('hours from 0.01');
+      return Math.round(n * 3_600_000);
     },
   ),
   SYNC_STOP_TIMEOUT_SECONDS: key(

@@ -37,6 +37,8 @@ export interface HealthConfig {
 // What only `--watch` reads (ms).
 export interface WatchConfig {
   readonly rescanMs: number;
+  // A rescan proves the cache against the bucket at least this often.
+  readonly proofMs: number;
   readonly stopTimeoutMs: number;
   readonly processDebounceMs: number;
   readonly processMinIntervalMs: number;
@@ -56,6 +58,8 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly sources: readonly SourceDir[];
   readonly cacheFile: string;
+  // Every run proves the cache against a listing of the bucket (SYNC_BUCKET_PROOF=listing).
+  readonly bucketProof: boolean;
   readonly legacyCacheFile: string;
   readonly lockFile: string;
   readonly logDir: string;

@@ -72,6 +72,15 @@ export const duration = (raw: string): number => {
 
 export const list = (raw: string): string[] => parseList(raw);
 
+// One of the words given (case ignored).
+export const oneOf =
+  <W extends string>(...words: readonly W[]) =>
+  (raw: string): W => {
+    const w = raw.trim().toLowerCase();
+    if (!(words as readonly string[]).includes(w)) throw new Expected(words.join(' or '));
+    return w as W;
+  };
+
 export const command = (raw: string): string[] => parseCommand(raw);
 
 export const identifier =

@@ -73,6 +73,8 @@ export type RunEntry =
       readonly destination: string;
       readonly aside?: string;
     }
+  | { readonly kind: 'bucket.unproven'; readonly path: string; readonly key: string; readonly detail?: string }
+  | { readonly kind: 'bucket.unproven-more'; readonly count: number }
   | { readonly kind: 'cache.journal-torn'; readonly file: string; readonly lines: number };
 
 export const RUN_KINDS: KindFormats<RunEntry> = {
@@ -156,6 +158,19 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
         e.aside ? 'moved aside; every file is proven against this bucket' : 'ignored for this dry run',
       ),
     fields: (e) => ({ file: e.file, ...(e.aside ? { aside: e.aside } : {}) }),
+  },
+  'bucket.unproven': {
+    level: 'warn',
+    message: (e) =>
+      e.detail
+        ? `${e.key} changed in the bucket (${e.detail}): replacing it with the file's bytes`
+        : `${e.key} is no longer in the bucket: sending it again`,
+    fields: (e) => ({ path: e.path, key: e.key }),
+  },
+  'bucket.unproven-more': {
+    level: 'warn',
+    message: (e) => `and ${e.count} more object(s) the bucket no longer holds as recorded`,
+    fields: () => ({}),
   },
   'cache.journal-torn': {
     level: 'warn',

@@ -26,6 +26,9 @@ export interface PutResult {
   // SHA-256 and length of the bytes actually sent.
   readonly sha256: string;
   readonly bytes: number;
+  // The object's ETag as the server answered it ('' when it did not: Ceph RGW 16 leaves it empty
+  // in a CompleteMultipartUpload answer).
+  readonly etag: string;
 }
 
 const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
@@ -70,8 +73,8 @@ export async function putBuffer(
   bodySha256: string,
   headers: Record<string, string>,
 ): Promise<PutResult> {
-  await t.request(`upload of ${key}`, () => signedPut(t, key, body, bodySha256, headers));
-  return { sha256: bodySha256, bytes: body.length };
+  const etag = await t.request(`upload of ${key}`, () => signedPut(t, key, body, bodySha256, headers));
+  return { sha256: bodySha256, bytes: body.length, etag };
 }
 
 // Fill `buf` from the file at `offset` (short only at the end of the file).
@@ -120,8 +123,10 @@ export async function putFileInParts(
       });
       sent += n;
     }
-    await t.request(`completion of ${key}`, () => client.completeMultipartUpload(t.bucket, key, uploadId, etags));
-    return { sha256: whole.digest('hex'), bytes: sent };
+    const done = await t.request(`completion of ${key}`, () =>
+      client.completeMultipartUpload(t.bucket, key, uploadId, etags),
+    );
+    return { sha256: whole.digest('hex'), bytes: sent, etag: unquote(done?.etag) };
   } catch (e) {
     await client.abortMultipartUpload(t.bucket, key, uploadId).catch(() => undefined);
     throw e;

@@ -12,7 +12,7 @@ import { pruneOldLogs } from '../report/retention.ts';
 import type { RunSummary } from '../report/summary.ts';
 import { destinationOf } from '../storage/client.ts';
 import type { Storage } from '../storage/types.ts';
-import { ensureBucket } from './bucket/ensure.ts';
+import { startBucketStage } from './bucket/bucket-stage.ts';
 import { HashCache } from './cache/cache.ts';
 import { legacyHintsFor } from './cache/legacy.ts';
 import { planStage } from './plan/plan.ts';
@@ -38,6 +38,9 @@ export interface SyncOptions {
   readonly onPlan?: (items: readonly TransferItem[]) => void;
   readonly stop?: () => boolean;
   readonly onLock?: (lock: HeldLock) => void;
+  // Whether this run proves the cache against a listing of the bucket (default: as configured);
+  // watch mode's batches do not, its rescans do at their interval.
+  readonly prove?: boolean;
 }
 
 export interface SyncDeps {
@@ -68,20 +71,24 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     if (lock) options.onLock?.(lock);
     await pruneOldLogs(config, { gate: deps.gate, log, now: now() });
     await deps.prepare?.();
-    // The bucket check (a request, and loading the S3 client) and the cache's reading overlap
-    // with the scan; nothing is uploaded before the bucket has answered.
-    const bucketReady = ensureBucket(deps.storage, { gate: deps.gate, log });
-    bucketReady.catch(() => undefined); // awaited below; handled there
+    // The bucket (checked, listed, its proof made) and the cache's reading overlap with the scan.
+    const prefix = config.storage.prefix;
+    const prove = config.bucketProof && !options.force && options.prove !== false;
+    const bucket = startBucketStage(deps.storage, { prefix, prove, gate: deps.gate, log });
     const destination = destinationOf(config.storage);
     const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination });
     cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
-    const prefix = config.storage.prefix;
-    const settled = cacheReady.then((c) => unchangedCheck(c, { prefix, force: options.force }));
+    const settled = Promise.all([cacheReady, bucket.proof]).then(([c, proof]) =>
+      unchangedCheck(c, { prefix, force: options.force, proof }),
+    );
     const scan = await scanStage({ config, now, log, settled, ...(options.scan ? { scan: options.scan } : {}) });
     cache = await cacheReady;
-    const plan = planStage(scan, cache, prefix, log);
-    await bucketReady;
-    const transfer = await transferStage(plan, { ...transferInput(config, options, deps), cache, log, now, legacy });
+    const proof = await bucket.proof;
+    const plan = planStage(scan, cache, { prefix, proof }, log);
+    await bucket.ready;
+    const listing = bucket.listing && { listing: await bucket.listing };
+    const input = { ...transferInput(config, options, deps), ...listing, proof, cache, log, now, legacy };
+    const transfer = await transferStage(plan, input);
     const { processing, error } = await processStage(transfer, deps.process);
     const stages = { scan, plan, transfer, processing, runId, startedAt, finishedAt: now() };
     summary = await reportStage(

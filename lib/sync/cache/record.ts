@@ -8,7 +8,8 @@ import type { CacheEntry, CacheVia } from './types.ts';
 import type { ScannedFile } from '../scan/types.ts';
 
 export interface Recorder {
-  record(file: ScannedFile, sha256: string, key: string, via: CacheVia): Promise<void>;
+  // `etag`: the object's, when known (what the next run's listing is compared with).
+  record(file: ScannedFile, sha256: string, key: string, via: CacheVia, etag?: string): Promise<void>;
   // Write the snapshot (the journal's entries folded in).
   finish(): Promise<void>;
 }
@@ -30,8 +31,8 @@ export function cacheEntryFor(file: ScannedFile, sha256: string, key: string, vi
 export function createRecorder(cache: HashCache, deps: { gate: Gate; now?: Now }): Recorder {
   const now = deps.now ?? systemNow;
   return {
-    async record(file, sha256, key, via) {
-      const entry = cacheEntryFor(file, sha256, key, via, now());
+    async record(file, sha256, key, via, etag) {
+      const entry = { ...cacheEntryFor(file, sha256, key, via, now()), ...(etag ? { etag } : {}) };
       await deps.gate.run('record in the cache', { path: entry.path, key: entry.key }, () => cache.record(entry));
     },
     async finish() {

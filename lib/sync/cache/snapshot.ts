@@ -191,7 +191,10 @@ export function statAt(snap: Snapshot, start: number): CachedStat {
   const { bytes } = snap;
   const t = TABS;
   for (let i = 0, at = start - 1; i < 8; i++) t[i] = at = bytes.indexOf(TAB, at + 1);
+  const etagAt = snap.version === 3 ? bytes.indexOf(TAB, t[7]! + 1) + 1 : 0;
+  const etag = etagAt ? latin1(bytes, etagAt, lineEnd(bytes, etagAt)) : '';
   return {
+    ...(etag ? { etag } : {}),
     key: fieldOf(snap, t[0]! + 1, t[1]!),
     size: numberAt(bytes, t[2]! + 1, t[3]!),
     mtimeMs: numberAt(bytes, t[3]! + 1, t[4]!),

@@ -18,8 +18,9 @@ export interface CacheEntry {
   readonly etag?: string;
 }
 
-// What the "unchanged" rule reads of a cache entry (the scan asks it of every file, before any hash).
-export type CachedStat = Pick<CacheEntry, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'key' | 'via'>;
+// What the "unchanged" rule and the bucket's proof read of a cache entry (the scan asks it of every
+// file, before any hash).
+export type CachedStat = Pick<CacheEntry, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'key' | 'via' | 'etag'>;
 
 export interface CacheView {
   get(filePath: string): CacheEntry | undefined;

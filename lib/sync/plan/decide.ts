@@ -33,6 +33,8 @@ export interface FileFacts {
   // The object key the file maps to now.
   readonly key: string;
   readonly force: boolean;
+  // The bucket holds other bytes under the key than the cache recorded: they are replaced.
+  readonly replace?: boolean;
   // The cache entry recorded for this path, if any.
   readonly cached?: CacheEntry;
   // The SHA-256 of the file's bytes, once hashed.
@@ -80,7 +82,7 @@ export function decideFile(f: FileFacts): Decision {
     return { action: 'record', via: 'dedup', key: f.contentHolder.key };
   if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
-  if (f.force) return { action: 'upload' };
+  if (f.force || f.replace) return { action: 'upload' };
   if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size))
     return { action: 'need', fact: 'remote' };
   const remote = f.remote;

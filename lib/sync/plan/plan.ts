@@ -3,9 +3,11 @@
 // mapping to the key of a file still on disk. What to do with each file (hash, upload, adopt…)
 // is decideFile's, in the transfer; unchanged files never get here (./unchanged.ts, in the scan).
 import type { Logger } from '../../log/logger.ts';
-import type { CacheView } from '../cache/types.ts';
+import { TRUST_THE_CACHE, type BucketProof } from '../bucket/proof.ts';
+import type { CacheEntry, CacheView } from '../cache/types.ts';
 import type { ScannedFile, ScanResult } from '../scan/types.ts';
 import { objectKeyFor } from './keys.ts';
+import { coversKey } from './unchanged.ts';
 import type { PlanItem, PlanOptions } from './types.ts';
 
 export function planUploads(files: readonly ScannedFile[], cache: CacheView, options: PlanOptions): PlanItem[] {
@@ -19,18 +21,35 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
   }
   const paths = new Set(files.map((f) => f.absPath));
   const present = (p: string) => paths.has(p) || options.settled?.has(p) === true;
-  for (const [key, group] of byKey) items.push(...planKey(key, group, keyHolder(key, cache, present), cache));
+  const proof = options.proof ?? TRUST_THE_CACHE;
+  for (const [key, group] of byKey) {
+    const holder = keyHolder(key, cache, present);
+    items.push(...planKey(key, group, holder, (file) => transferItem(file, key, cache.get(file.absPath), proof)));
+  }
   return items;
+}
+
+// A file on its way to the transfer, with its cache entry when the bucket proves it (or when it
+// was recorded under another key: then it is a copy source the transfer checks itself).
+function transferItem(file: ScannedFile, key: string, cached: CacheEntry | undefined, proof: BucketProof): PlanItem {
+  if (!cached) return { action: 'transfer', file, key };
+  if (!coversKey(cached, key)) return { action: 'transfer', file, key, cached };
+  const verdict = proof(cached);
+  return verdict.kind === 'proven'
+    ? { action: 'transfer', file, key, cached }
+    : { action: 'transfer', file, key, unproven: verdict };
 }
 
 // The files mapping to one key: the holder (or a lone file when nobody holds the key) goes on
 // to the transfer; every other file is a conflict, so nothing silently overwrites anything.
-function planKey(key: string, group: readonly ScannedFile[], holder: string | undefined, cache: CacheView): PlanItem[] {
+function planKey(
+  key: string,
+  group: readonly ScannedFile[],
+  holder: string | undefined,
+  transfer: (file: ScannedFile) => PlanItem,
+): PlanItem[] {
   return group.map((file): PlanItem => {
-    if (file.absPath === holder || (holder === undefined && group.length === 1)) {
-      const cached = cache.get(file.absPath);
-      return cached ? { action: 'transfer', file, key, cached } : { action: 'transfer', file, key };
-    }
+    if (file.absPath === holder || (holder === undefined && group.length === 1)) return transfer(file);
     const others = group.filter((f) => f !== file).map((f) => f.absPath);
     const heldElsewhere = holder !== undefined && !group.some((f) => f.absPath === holder);
     const withFiles = heldElsewhere ? [...others, holder] : others;
@@ -44,16 +63,32 @@ function keyHolder(key: string, cache: CacheView, present: (path: string) => boo
   return owner && present(owner.path) ? owner.path : undefined;
 }
 
-// Stage 2 as a run calls it: the plan, its conflicts and impossible keys logged.
-export function planStage(scan: ScanResult, cache: CacheView, prefix: string, log: Logger): PlanItem[] {
-  const plan = planUploads(scan.files, cache, { prefix, ...(scan.settled ? { settled: scan.settled } : {}) });
+// Stage 2 as a run calls it: the plan, its conflicts, impossible keys and the cache entries the
+// bucket did not prove logged (the first UNPROVEN_LOGGED of those, then their count).
+export function planStage(
+  scan: ScanResult,
+  cache: CacheView,
+  options: Pick<PlanOptions, 'prefix' | 'proof'>,
+  log: Logger,
+): PlanItem[] {
+  const settled = scan.settled ? { settled: scan.settled } : {};
+  const plan = planUploads(scan.files, cache, { ...options, ...settled });
+  let unproven = 0;
   for (const item of plan) {
     const path = item.file.absPath;
+    if (item.action === 'transfer' && item.unproven && item.unproven.kind !== 'unknown') {
+      const { key, ...why } = item.unproven;
+      const detail = 'detail' in why ? { detail: why.detail } : {};
+      if (++unproven <= UNPROVEN_LOGGED) log.write({ kind: 'bucket.unproven', path, key, ...detail });
+    }
     if (item.action === 'conflict') {
       const heldBy = item.heldBy ? { heldBy: item.heldBy } : {};
       log.write({ kind: 'plan.conflict', path, key: item.key, with: item.with, ...heldBy });
     }
     if (item.action === 'invalid') log.write({ kind: 'plan.invalid-key', path, problem: item.problem });
   }
+  if (unproven > UNPROVEN_LOGGED) log.write({ kind: 'bucket.unproven-more', count: unproven - UNPROVEN_LOGGED });
   return plan;
 }
+
+const UNPROVEN_LOGGED = 20;

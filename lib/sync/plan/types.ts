@@ -1,9 +1,18 @@
 // The plan stage's vocabulary: what becomes of each complete file the scan passed on.
+import type { BucketProof, ProofVerdict } from '../bucket/proof.ts';
 import type { CacheEntry } from '../cache/types.ts';
 import type { ScannedFile } from '../scan/types.ts';
 
 export type PlanItem =
-  | { readonly action: 'transfer'; readonly file: ScannedFile; readonly key: string; readonly cached?: CacheEntry }
+  | {
+      readonly action: 'transfer';
+      readonly file: ScannedFile;
+      readonly key: string;
+      readonly cached?: CacheEntry;
+      // The bucket did not prove the cache entry (missing, changed, or not known from the listing):
+      // it is not passed on, and a changed object is replaced by the file's bytes.
+      readonly unproven?: Exclude<ProofVerdict, { kind: 'proven' }>;
+    }
   | {
       readonly action: 'conflict';
       readonly file: ScannedFile;
@@ -20,4 +29,6 @@ export interface PlanOptions {
   // Paths of the files the scan settled unchanged (left out of its `files`): still on disk, so
   // a key one of them owns is not free for another file.
   readonly settled?: ReadonlySet<string>;
+  // What the bucket's listing proves of a cache entry (default: trust the cache).
+  readonly proof?: BucketProof;
 }

@@ -4,6 +4,7 @@
 import type { CachedStat, CacheView } from '../cache/types.ts';
 import type { ScannedFile, SettledCheck } from '../scan/types.ts';
 import { objectKeyFor } from './keys.ts';
+import { TRUST_THE_CACHE, type BucketProof } from '../bucket/proof.ts';
 
 type Stat = Pick<ScannedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
 
@@ -24,16 +25,19 @@ export function isUnchanged(entry: CachedStat, file: Stat, key: string): boolean
 }
 
 // The check the scan applies, from the file's stat and the cached stat alone (no entry is parsed
-// whole for 100,000 unchanged files). --force settles nothing.
+// whole for 100,000 unchanged files): unchanged, and its object proven by the bucket's listing
+// (../bucket/proof.ts; an entry the bucket does not prove is looked at afresh). --force settles
+// nothing.
 export function unchangedCheck(
   cache: Pick<CacheView, 'statOf'>,
-  options: { readonly prefix: string; readonly force: boolean },
+  options: { readonly prefix: string; readonly force: boolean; readonly proof?: BucketProof },
 ): SettledCheck | undefined {
   if (options.force) return undefined;
+  const proof = options.proof ?? TRUST_THE_CACHE;
   return (file) => {
     const cached = cache.statOf(file.absPath);
     if (!cached) return false;
     const k = objectKeyFor(options.prefix, file.source, file.relPath);
-    return k.ok && isUnchanged(cached, file, k.key);
+    return k.ok && isUnchanged(cached, file, k.key) && proof(cached).kind === 'proven';
   };
 }

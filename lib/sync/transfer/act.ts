@@ -37,7 +37,9 @@ export async function uploadFile(
     const expected = `expected ${file.size} bytes, ${short(sha256)}`;
     throw new VerificationError(`${file.absPath} changed while it was uploading (${sent}; ${expected})`);
   }
-  await deps.recorder.record(file, sha256, key, 'upload');
+  // RGW leaves a multipart upload's ETag out of its answer: the object says it.
+  const etag = put.etag || ((await deps.storage.stat(key))?.etag ?? '');
+  await deps.recorder.record(file, sha256, key, 'upload', etag);
   return { status: 'uploaded', item, sha256, bytes: file.size };
 }
 
@@ -75,7 +77,8 @@ async function send(
 // that gives a copy a fresh ETag). A server that ignored the copy condition may have copied
 // bytes that changed after the proof: then our sha256 is taken off the object again (so nothing
 // trusts it) and the file fails, to be looked at afresh next run.
-async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string, deps: TransferDeps): Promise<void> {
+// Returns the ETag the object has now.
+async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string, deps: TransferDeps): Promise<string> {
   const { file, key } = item;
   const st = await deps.storage.stat(key);
   if (!st || st.size !== file.size || st.sha256 !== sha256) {
@@ -84,9 +87,10 @@ async function verifyCopy(item: TransferItem, sha256: string, provenEtag: string
     throw new VerificationError(`after the copy, ${key} has ${has}; ${expected}`);
   }
   const same = (e: string) => e.replace(/"/g, '').toLowerCase();
-  if (same(st.etag) === same(provenEtag)) return;
+  const etag = same(st.etag);
+  if (etag === same(provenEtag)) return etag;
   if (etagForm(st.etag).kind === 'md5' && (await matchesEtag(st.etag, { fsPath: file.fsPath, size: file.size })))
-    return;
+    return etag;
   await deps.storage
     .copy({ from: key, to: key, ifMatch: st.etag, metadata: {}, contentType: contentTypeFor(file.relPath) })
     .catch(() => undefined);
@@ -120,10 +124,18 @@ async function copyWithOurMetadata(
     );
     return done ? 'copied' : 'dry-run';
   } catch (e) {
-    if (!(e instanceof StorageError) || e instanceof StorageUnreachableError || e instanceof VerificationError) throw e;
+    if (!refusedCopy(e)) throw e;
     deps.log.write({ kind: 'upload.copy-refused', path: file.absPath, key, from: c.from, error: describeError(e) });
     return 'refused';
   }
+}
+
+// The server refused the copy itself (not the network, not a check of ours). PreconditionFailed is
+// not such a refusal: the object changed since it was proven, and the next run looks again.
+function refusedCopy(e: unknown): boolean {
+  if (!(e instanceof StorageError) || e instanceof StorageUnreachableError || e instanceof VerificationError)
+    return false;
+  return e.code !== 'PreconditionFailed' && e.code !== undefined;
 }
 
 // An object proven to hold the bytes but without our sha256 (the old system's): the metadata
@@ -138,8 +150,8 @@ export async function claimObject(
   const copy = await copyWithOurMetadata(item, sha256, { from: item.key, etag, what }, deps);
   if (copy === 'refused') return uploadFile(item, sha256, undefined, deps);
   if (copy === 'dry-run') return { status: 'would-claim', item, sha256 };
-  await verifyCopy(item, sha256, etag, deps);
-  await deps.recorder.record(item.file, sha256, item.key, 'adopted');
+  const now = await verifyCopy(item, sha256, etag, deps);
+  await deps.recorder.record(item.file, sha256, item.key, 'adopted', now);
   return { status: 'claimed', item, sha256 };
 }
 
@@ -155,8 +167,8 @@ export async function copyFromSource(
   const copy = await copyWithOurMetadata(item, sha256, { from, etag, what: 'copy on the server' }, deps);
   if (copy === 'refused') return uploadFile(item, sha256, undefined, deps);
   if (copy === 'dry-run') return { status: 'would-copy', item, sha256, from };
-  await verifyCopy(item, sha256, etag, deps);
-  await deps.recorder.record(item.file, sha256, item.key, 'copied');
+  const now = await verifyCopy(item, sha256, etag, deps);
+  await deps.recorder.record(item.file, sha256, item.key, 'copied', now);
   const pruned = deps.pruneOldKeys === true && !deps.cache.ownerOfKey(from) && !deps.cache.isReferenced(from);
   if (pruned) await deps.gate.run('remove the old key', { key: from }, () => deps.storage.remove(from));
   return { status: 'copied', item, sha256, from, pruned };

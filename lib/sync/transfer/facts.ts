@@ -28,7 +28,9 @@ export function withHash(
   inFlight: InFlight,
   ownClaim = false,
 ): FileFacts {
-  const holder = deps.cache.findContent(sha256);
+  // A holder whose object the bucket does not prove is no holder (its bytes may be gone).
+  const found = deps.cache.findContent(sha256);
+  const holder = found && (deps.proof?.(found).kind ?? 'proven') === 'proven' ? found : undefined;
   const sources = sourcesFor(facts, sha256, deps);
   return {
     ...facts,
@@ -75,7 +77,7 @@ async function proves(
 // of the file's size under its key (a lost cache, a bucket taken over), whose sha256 only a HEAD
 // tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
 export function headAhead(facts: FileFacts, deps: TransferDeps): Promise<ObjectInfo | null> | undefined {
-  if (facts.force) return undefined;
+  if (facts.force || facts.replace) return undefined;
   const listed = deps.hint?.lookup(facts.key);
   if (!listed || listed.size !== facts.file.size) return undefined;
   const head = deps.storage.stat(facts.key);

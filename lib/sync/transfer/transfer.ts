@@ -10,7 +10,8 @@ import { describeError, StorageUnreachableError } from '../../errors.ts';
 import type { Gate } from '../../gate.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Storage } from '../../storage/types.ts';
-import { listBucketHint } from '../bucket/listing-hint.ts';
+import { listBucketHint, type ListingHint } from '../bucket/listing-hint.ts';
+import type { BucketProof } from '../bucket/proof.ts';
 import type { HashCache } from '../cache/cache.ts';
 import type { LegacyHints } from '../cache/legacy.ts';
 import { createRecorder } from '../cache/record.ts';
@@ -92,6 +93,7 @@ async function transferOne(
     key: item.key,
     force: deps.force,
     ...(item.cached ? { cached: item.cached } : {}),
+    ...(item.unproven?.kind === 'changed' ? { replace: true } : {}),
   };
   const head = headAhead(facts, deps);
   if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
@@ -159,12 +161,19 @@ async function act(
     case 'copy':
       return copyFromSource(item, sha256, d.from, d.etag, deps);
     case 'record':
-      await deps.recorder.record(item.file, sha256, d.key, d.via);
+      await deps.recorder.record(item.file, sha256, d.key, d.via, recordedEtag(d.via, facts));
       if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
       return d.via === 'dedup'
         ? { status: 'deduplicated', item, sha256, sameAs: d.key }
         : { status: 'adopted', item, sha256 };
   }
+}
+
+// The ETag a record keeps: the one recorded before for an unchanged file, the bucket's for an
+// adopted one; none for a dedup (its object is another file's).
+function recordedEtag(via: 'rehash' | 'dedup' | 'adopted', facts: FileFacts): string | undefined {
+  if (via === 'rehash') return facts.cached?.etag;
+  return via === 'adopted' ? facts.remote?.etag : undefined;
 }
 
 export interface TransferStageInput {
@@ -177,6 +186,9 @@ export interface TransferStageInput {
   readonly force: boolean;
   readonly pruneOldKeys: boolean;
   readonly legacy?: LegacyHints;
+  // The bucket's listing when the run made one (its proof of the cache comes from it), and that proof.
+  readonly listing?: ListingHint;
+  readonly proof?: BucketProof;
   readonly read?: ContentReader;
   // Watch mode: what the plan sends on, and when to stop starting files.
   readonly onPlan?: (items: readonly TransferItem[]) => void;
@@ -192,11 +204,11 @@ export async function transferStage(plan: readonly PlanItem[], input: TransferSt
   const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
   input.onPlan?.(items);
   const recorder = createRecorder(cache, { gate, now: input.now });
-  const hint = input.force ? undefined : await listBucketHint(storage, config.storage.prefix, items.length);
-  if (hint) log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
+  const hint = input.force ? undefined : (input.listing ?? (await listedFor(storage, config, items.length, log)));
   const buffers = createBufferPool(config.memoryBytes);
   const transfer = await transferFiles(items, {
     ...(hint ? { hint } : {}),
+    ...(input.proof ? { proof: input.proof } : {}),
     ...(input.legacy ? { legacy: input.legacy } : {}),
     ...(input.stop ? { stop: input.stop } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress(items.length) } : {}),
@@ -215,4 +227,16 @@ export async function transferStage(plan: readonly PlanItem[], input: TransferSt
   });
   await recorder.finish();
   return transfer;
+}
+
+// Without a listing made for the proof: one when many files may ask the bucket (none for a few).
+async function listedFor(
+  storage: Storage,
+  config: Pick<Config, 'storage'>,
+  files: number,
+  log: Logger,
+): Promise<ListingHint | undefined> {
+  const hint = await listBucketHint(storage, config.storage.prefix, files);
+  if (hint) log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
+  return hint;
 }

@@ -11,6 +11,7 @@ import type { TransferItem } from '../plan/types.ts';
 import type { BufferPool } from './buffers.ts';
 import type { ContentReader } from './hash.ts';
 import type { ListingHint } from '../bucket/listing-hint.ts';
+import type { BucketProof } from '../bucket/proof.ts';
 
 export type TransferOutcome =
   | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
@@ -43,6 +44,8 @@ export interface TransferDeps {
   readonly inMemoryMaxBytes: number;
   // What a listing said the bucket holds (for many new files), instead of a HEAD each.
   readonly hint?: ListingHint;
+  // What the bucket's listing proves of a cache entry (none: trust the cache).
+  readonly proof?: BucketProof;
   // The old system's cache: where it may have put a file's bytes.
   readonly legacy?: LegacyHints;
   // After a copy to a new key, remove the old key (once nothing else points at it).

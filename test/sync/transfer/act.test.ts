@@ -158,10 +158,10 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
   });
 
   it('a claim the server refuses (s3rver decodes "@" in the copy source wrongly: NoSuchKey) falls back to an upload and converges', async () => {
+    const { storage, cache, deps, log } = await setUp();
     writeFile(sb.downloads, 'mail@host/a@b c.txt', 'bytes of a file whose key has an @');
     const key = 'mail@host/a@b_c.txt';
     const etag = await putPlain(key, 'bytes of a file whose key has an @');
-    const { storage, cache, deps, log } = await setUp();
     const item = itemFor('mail@host/a@b c.txt', key);
     const digest = sha('bytes of a file whose key has an @');
     const outcome = await claimObject(item, digest, etag, deps);
