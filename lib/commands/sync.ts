@@ -6,14 +6,10 @@ import type { Command } from '../cli.ts';
 import { configFileOptions, loadConfig, secretsOf } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { createDockerRunnerFor } from '../docker/runner.ts';
-import {
-  createEnsureContainersStage,
-  createProcessStage,
-  markProcessingOwed,
-  type ProcessMode,
-} from '../docker/process-stage.ts';
+import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../docker/process-stage.ts';
 import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../errors.ts';
 import { createGate, type Gate } from '../gate.ts';
+import { owedFileFor, owedWriter } from '../sync/process/owed.ts';
 import { createLogger, redactError, type Logger } from '../log/logger.ts';
 import { createMonitor, type Monitor } from '../monitor/monitor.ts';
 import { outcomeOfError, outcomeOfRun } from '../monitor/outcome.ts';
@@ -99,6 +95,8 @@ interface Wiring {
   readonly gate: Gate;
   readonly prepare: () => Promise<void>;
   readonly process: ProcessStage;
+  // Notes each new object as owed processing (when DJANGO_CONTAINER is set).
+  readonly owe?: (key: string) => void;
   // Metrics and notifications after each run (none for a dry run).
   readonly monitor?: Monitor;
 }
@@ -115,8 +113,9 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const console = flags.json ? process.stderr : process.stdout;
     const log = createLogger({ dir: config.logDir, console, secrets: secretsOf(config), runId });
     const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
+    const owed = config.docker.djangoContainer ? owedWriter(owedFileFor(config)) : undefined;
     try {
-      const w = wire(config, flags, log, monitor);
+      const w = wire(config, flags, log, monitor, owed);
       if (flags.watch) return await watchMode(w);
       return flags['process-only'] ? await processOnly(w) : await syncAndProcess(w, runId);
     } catch (e) {
@@ -126,12 +125,19 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
         await monitor.afterRun(outcomeOfError('sync', error));
       throw error;
     } finally {
+      owed?.close();
       log.close();
     }
   },
 };
 
-function wire(config: Config, flags: Flags, log: Logger, monitor: Monitor | undefined): Wiring {
+function wire(
+  config: Config,
+  flags: Flags,
+  log: Logger,
+  monitor: Monitor | undefined,
+  owed: { add(key: string): void } | undefined,
+): Wiring {
   const gate = createGate({ dryRun: flags['dry-run'], log });
   const run = createDockerRunnerFor(config);
   const always = flags['process-always'] || flags['process-only'];
@@ -143,6 +149,7 @@ function wire(config: Config, flags: Flags, log: Logger, monitor: Monitor | unde
     gate,
     prepare: createEnsureContainersStage({ config, run, gate, log }),
     process: createProcessStage({ config, run, gate, log, mode }),
+    ...(owed ? { owe: (key: string) => owed.add(key) } : {}),
     ...(monitor ? { monitor } : {}),
   };
 }
@@ -166,7 +173,7 @@ async function watchMode(w: Wiring): Promise<number> {
       gate: w.gate,
       prepare: w.prepare,
       process: w.process,
-      onUploaded: () => markProcessingOwed(config, w.gate),
+      ...(w.owe ? { owe: w.owe } : {}),
       onRun,
     },
     {
@@ -218,6 +225,7 @@ async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
     gate: w.gate,
     prepare: w.prepare,
     process: w.process,
+    ...(w.owe ? { owe: w.owe } : {}),
     onProgress: (total) => {
       progress = createProgress(process.stderr, total);
       return (done) => progress!.update(done);

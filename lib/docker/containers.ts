@@ -101,18 +101,21 @@ async function waitUntilReady(name: string, started: boolean, o: EnsureOptions):
   }
 }
 
-// `docker exec <container> <argv...>`, output streamed line by line, killed after timeoutMs.
+// `docker exec <container> <argv...>`, output streamed line by line, killed after timeoutMs; with
+// `input`, `docker exec -i` and the text on the command's standard input.
 export async function execInContainer(
   run: DockerRunner,
   container: string,
   argv: readonly string[],
-  options: { timeoutMs: number; onLine?: OutputLine; now?: Now },
+  options: { timeoutMs: number; onLine?: OutputLine; now?: Now; input?: string },
 ): Promise<ExecResult & { stdout: string; stderr: string }> {
   const now = options.now ?? systemNow;
   const started = now().getTime();
-  const r = await run(['exec', container, ...argv], {
+  const interactive = options.input !== undefined ? ['-i'] : [];
+  const r = await run(['exec', ...interactive, container, ...argv], {
     timeoutMs: options.timeoutMs,
     ...(options.onLine ? { onLine: options.onLine } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
   });
   // Failures of docker itself (not of the command it ran) become docker errors.
   if (

@@ -1,11 +1,10 @@
 // The Docker side of a run: before a sync, make sure the containers run; after the uploads
 // (stage 5), run the Django command with `docker exec` (only when something was uploaded,
 // unless told otherwise). The contract it fulfils is in lib/sync/process/processing.ts.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../config/types.ts';
 import type { Gate } from '../gate.ts';
 import type { Logger } from '../log/logger.ts';
+import { clearOwed, owedFileFor, readOwed } from '../sync/process/owed.ts';
 import type { ProcessingReport, ProcessStage } from '../sync/process/processing.ts';
 import type { DockerRunner } from './runner.ts';
 import { ensureContainerRunning, execInContainer, type ExecResult } from './containers.ts';
@@ -33,22 +32,6 @@ export function createEnsureContainersStage(d: DockerStageDeps): () => Promise<v
   };
 }
 
-// Uploads made by watch mode and not yet processed (it stopped first, or the command failed):
-// this file says so, and the next run (nightly or watch) processes even with nothing new.
-export function owedFileFor(config: Config): string {
-  return path.join(path.dirname(config.lockFile), 'processing.owed');
-}
-
-export function markProcessingOwed(config: Config, gate: Gate): Promise<void> {
-  const file = owedFileFor(config);
-  return gate
-    .run('note that processing is owed', { file }, () => {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, new Date().toISOString() + '\n');
-    })
-    .then(() => undefined);
-}
-
 // Why processing does not run this time, or undefined when it should.
 function reasonNotToRun(mode: ProcessMode, container: string, uploaded: number, owed: boolean): string | undefined {
   if (mode === 'never') return '--no-process';
@@ -61,8 +44,9 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
   const { config, log } = d;
   return async (uploaded: number): Promise<ProcessingReport> => {
     const container = config.docker.djangoContainer;
-    const owed = fs.existsSync(owedFileFor(config));
-    const notNow = reasonNotToRun(d.mode, container, uploaded, owed);
+    const owedFile = owedFileFor(config);
+    const owed = readOwed(owedFile);
+    const notNow = reasonNotToRun(d.mode, container, uploaded, owed.any);
     if (notNow) return { ran: false, reason: notNow };
     await ensureContainerRunning(container, { run: d.run, gate: d.gate, log, timeoutMs: config.docker.startTimeoutMs });
     const command = config.docker.processCommand.join(' ');
@@ -70,6 +54,8 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
     const result = await d.gate.run(`docker exec ${container} ${command}`, { container }, () =>
       execInContainer(d.run, container, config.docker.processCommand, {
         timeoutMs: config.docker.processTimeoutMs,
+        // The keys it owes, one per line, for a command that processes exactly those.
+        input: owed.keys.map((k) => `${k}\n`).join(''),
         onLine: (line, stream) => log.write({ kind: 'process.output', container, stream, line }),
       }),
     );
@@ -81,9 +67,10 @@ export function createProcessStage(d: DockerStageDeps & { mode: ProcessMode }): 
         ? 'asked to always process'
         : uploaded
           ? `${uploaded} new object(s)`
-          : 'owed by an earlier watch',
+          : `owed by an earlier run (${owed.keys.length} object(s))`,
     );
-    if (report.exitCode === 0) fs.rmSync(owedFileFor(config), { force: true });
+    if (report.exitCode === 0)
+      await d.gate.run('clear the processing owed', { file: owedFile }, () => clearOwed(owedFile));
     return report;
   };
 }

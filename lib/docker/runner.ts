@@ -17,7 +17,7 @@ export type OutputLine = (line: string, stream: 'stdout' | 'stderr') => void;
 // How the docker CLI is run; tests and callers may pass another (e.g. a different binary).
 export type DockerRunner = (
   args: readonly string[],
-  options?: { timeoutMs?: number; onLine?: OutputLine },
+  options?: { timeoutMs?: number; onLine?: OutputLine; input?: string },
 ) => Promise<RunResult>;
 
 export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = process.env): DockerRunner {
@@ -27,7 +27,11 @@ export function createDockerRunner(binary = 'docker', env: NodeJS.ProcessEnv = p
       env,
       reject: false,
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      // Given on standard input; a command that does not read it is not hurt (its end of the pipe
+      // closing is not an error of ours).
+      ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
     });
+    child.stdin?.on('error', () => undefined);
     if (options.onLine) {
       splitLines(child.stdout, 'stdout', options.onLine);
       splitLines(child.stderr, 'stderr', options.onLine);

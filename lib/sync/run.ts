@@ -53,6 +53,8 @@ export interface SyncDeps {
   // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
   readonly prepare?: () => Promise<void>;
   readonly process?: ProcessStage;
+  // Notes a new object as owed processing, before it is recorded (none: nothing processes them).
+  readonly owe?: (key: string) => void;
   readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
 }
 
@@ -129,6 +131,7 @@ function transferInput(config: Config, options: SyncOptions, deps: SyncDeps) {
     force: options.force,
     pruneOldKeys: options.pruneOldKeys ?? false,
     ...(deps.read ? { read: deps.read } : {}),
+    ...(deps.owe ? { owe: deps.owe } : {}),
     ...(options.onPlan ? { onPlan: options.onPlan } : {}),
     ...(options.stop ? { stop: options.stop } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),

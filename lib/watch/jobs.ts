@@ -43,12 +43,11 @@ async function syncRun(host: JobHost, scan: Scan, onPlan?: SyncOptions['onPlan']
   };
   try {
     const { storage, log, gate } = deps;
-    const summary = await runSync(config, options, { storage, log, gate, ...(deps.lock ? { lock: deps.lock } : {}) });
+    const lock = deps.lock ? { lock: deps.lock } : {};
+    const owe = deps.owe ? { owe: deps.owe } : {};
+    const summary = await runSync(config, options, { storage, log, gate, ...lock, ...owe });
     deps.onRun?.(summary);
-    if (summary.uploaded > 0 && deps.process) {
-      await deps.onUploaded?.();
-      host.scheduler.uploaded(summary.uploaded);
-    }
+    if (summary.uploaded > 0 && deps.process) host.scheduler.uploaded(summary.uploaded);
     return summary;
   } catch (e) {
     deps.onRun?.(undefined, e);

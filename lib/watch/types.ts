@@ -16,7 +16,8 @@ export interface WatchDeps {
   // Processing for `count` new objects (run under the lock).
   readonly process?: ProcessStage;
   readonly prepare?: () => Promise<void>;
-  readonly onUploaded?: () => Promise<void>; // before processing is scheduled (marks it owed)
+  // Notes each new object as owed processing before it is recorded (../sync/process/owed.ts).
+  readonly owe?: (key: string) => void;
   readonly onRun?: (summary: RunSummary | undefined, error?: unknown) => void; // each batch's end (monitoring)
   readonly lock?: (file: string) => Promise<HeldLock>;
   readonly watch?: WatchFn;

@@ -17,6 +17,7 @@ import {
   waitFor,
   untilPrinted,
 } from '../support/env.ts';
+import { fakeDocker } from '../support/fake-docker.ts';
 import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
@@ -232,12 +233,38 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
       };
       const r = await runScript('sync.ts', [], env, { timeoutMs: 60_000 });
       assert.is(r.exitCode, EXIT_CODES.storageUnreachable, r.all);
-      assert.match(r.stderr, new RegExp(`S3 server ${proxy.endpoint} stopped answering during upload of f\\d\\.txt`));
+      assert.match(r.all, new RegExp(`S3 server ${proxy.endpoint} stopped answering during upload of f\\d\\.txt`));
       assert.ok(proxy.seen.filter((x) => x.fault === 'stall').length >= 2, 'the stalled request was tried again');
       assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0, 'nothing unverified recorded');
     } finally {
       await proxy.close();
     }
+  });
+
+  test('processing that failed stays owed: the next run with nothing new runs it, with the owed keys on its stdin', async () => {
+    const docker = fakeDocker();
+    const env = { ...sb.env, PATH: `${docker.bin}:${process.env.PATH}`, DJANGO_CONTAINER: 'django' };
+    writeFile(sb.downloads, 'a.jpg', 'a');
+    writeFile(sb.downloads, 'b c.jpg', 'b');
+    docker.setExit(1);
+    const first = await runScript('sync.ts', [], env);
+    assert.is(first.exitCode, EXIT_CODES.processing, first.all);
+    docker.setExit(0);
+    const second = await runScript('sync.ts', ['--json'], env);
+    assert.is(second.exitCode, 0, second.all);
+    const summary = JSON.parse(second.stdout) as { uploaded: number; processing: { ran: boolean; reason: string } };
+    assert.equal([summary.uploaded, summary.processing.ran], [0, true]);
+    assert.match(summary.processing.reason, /owed by an earlier run \(2 object\(s\)\)/);
+    const execs = docker.execs();
+    assert.is(execs.length, 2);
+    assert.match(execs[1]!.args, /^exec -i django python manage\.py process_scrap$/);
+    assert.equal(execs[1]!.stdin.split('\n').filter(Boolean).sort(), ['a.jpg', 'b_c.jpg']);
+    const third = await runScript('sync.ts', ['--json'], env);
+    const nothing = JSON.parse(third.stdout) as { processing: { ran: boolean; reason: string } };
+    assert.equal(
+      [nothing.processing.ran, nothing.processing.reason],
+      [false, 'nothing new was uploaded (--process-always runs it anyway)'],
+    );
   });
 
   test('kill -9 in the middle of a run leaves a usable cache; the next run finishes without uploading twice', async () => {

@@ -28,12 +28,21 @@ export function cacheEntryFor(file: ScannedFile, sha256: string, key: string, vi
   };
 }
 
-export function createRecorder(cache: HashCache, deps: { gate: Gate; now?: Now }): Recorder {
+// `owe`: a new object (uploaded, or copied to its key) is noted as owed processing before it is
+// recorded as synced (./../process/owed.ts), so no crash between the two can forget it.
+export function createRecorder(
+  cache: HashCache,
+  deps: { gate: Gate; now?: Now; owe?: (key: string) => void },
+): Recorder {
   const now = deps.now ?? systemNow;
   return {
     async record(file, sha256, key, via, etag) {
       const entry = { ...cacheEntryFor(file, sha256, key, via, now()), ...(etag ? { etag } : {}) };
-      await deps.gate.run('record in the cache', { path: entry.path, key: entry.key }, () => cache.record(entry));
+      const isNew = via === 'upload' || via === 'copied';
+      await deps.gate.run('record in the cache', { path: entry.path, key: entry.key }, () => {
+        if (isNew) deps.owe?.(key);
+        cache.record(entry);
+      });
     },
     async finish() {
       await deps.gate.run('write the cache snapshot', { file: cache.file }, () => cache.compact());

@@ -190,6 +190,7 @@ export interface TransferStageInput {
   readonly listing?: ListingHint;
   readonly proof?: BucketProof;
   readonly read?: ContentReader;
+  readonly owe?: (key: string) => void;
   // Watch mode: what the plan sends on, and when to stop starting files.
   readonly onPlan?: (items: readonly TransferItem[]) => void;
   readonly stop?: () => boolean;
@@ -203,7 +204,7 @@ export async function transferStage(plan: readonly PlanItem[], input: TransferSt
   const { config, storage, cache, gate, log } = input;
   const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
   input.onPlan?.(items);
-  const recorder = createRecorder(cache, { gate, now: input.now });
+  const recorder = createRecorder(cache, { gate, now: input.now, ...(input.owe ? { owe: input.owe } : {}) });
   const hint = input.force ? undefined : (input.listing ?? (await listedFor(storage, config, items.length, log)));
   const buffers = createBufferPool(config.memoryBytes);
   const transfer = await transferFiles(items, {
