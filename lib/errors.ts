@@ -13,6 +13,9 @@ export const EXIT_CODES = {
   cron: 9,
   watch: 10,
   service: 11,
+  source: 12,
+  interrupted: 13,
+  stateDisk: 14,
 } as const;
 
 // What each exit code means, in a few words (notifications and the status page say it).
@@ -22,13 +25,16 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   2: 'bad configuration or credentials',
   3: 'some files failed or were conflicts',
   4: 'another run held the lock',
-  5: 'the S3 server could not be reached',
+  5: 'the S3 server could not be reached or stopped answering',
   6: 'Docker or a container failed',
   7: 'the processing command failed',
   8: 'a health check failed',
   9: 'the crontab could not be changed',
   10: 'the inotify limit is reached',
   11: 'the systemd unit could not be installed',
+  12: 'a download folder is missing, unreadable or not mounted',
+  13: 'stopped by a signal',
+  14: 'the state disk is full or read-only',
 };
 
 // "(2 problems):" and one indented line per problem.
@@ -143,6 +149,41 @@ export class CronError extends SyncError {
 // install-service could not verify, write or (re)start the systemd unit.
 export class ServiceError extends SyncError {
   override readonly exitCode = EXIT_CODES.service;
+}
+
+// A download folder is missing, unreadable, or was a mount point and is not now.
+export class SourceError extends SyncError {
+  override readonly exitCode = EXIT_CODES.source;
+  constructor(readonly problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0]! : `download folders: ${problems.join('; ')}`);
+  }
+}
+
+// A one-shot run stopped by SIGTERM, SIGINT or SIGHUP (what finished is recorded).
+export class InterruptedError extends SyncError {
+  override readonly exitCode = EXIT_CODES.interrupted;
+}
+
+// The disk holding the state (cache, journal, lock, logs) is full, over quota or read-only.
+export class StateDiskError extends SyncError {
+  override readonly exitCode = EXIT_CODES.stateDisk;
+}
+
+const STATE_DISK_CODES: Readonly<Record<string, string>> = {
+  ENOSPC: 'is full',
+  EDQUOT: 'is over its quota',
+  EROFS: 'is read-only',
+};
+
+// A write of `file` that failed because of its disk, as the one error that names it; else undefined.
+export function stateDiskError(e: unknown, file: string): StateDiskError | undefined {
+  if (e instanceof StateDiskError) return e;
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const what = typeof code === 'string' ? STATE_DISK_CODES[code] : undefined;
+  if (!what) return undefined;
+  return new StateDiskError(`the disk holding ${file} ${what} (${code}): free space there, then run again`, {
+    cause: e,
+  });
 }
 
 // `--watch` cannot watch the download tree: the kernel's inotify limits are reached.

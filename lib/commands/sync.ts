@@ -1,29 +1,23 @@
 // What scripts/sync.ts does: the nightly job (make sure the containers run, sync, process,
 // report), --process-only, or --watch. Its flag rules are here; the stages are in lib/sync/.
-import path from 'node:path';
 import { CONFIG_FLAGS, configFileOf, type ParsedFlags } from '../args.ts';
 import type { Command } from '../cli.ts';
-import { configFileOptions, loadConfig, secretsOf } from '../config/load.ts';
+import { configFileOptions, loadConfig, secretsOf, type LoadConfigOptions } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
-import { createDockerRunnerFor } from '../docker/runner.ts';
 import { createEnsureContainersStage, createProcessStage, type ProcessMode } from '../docker/process-stage.ts';
-import { describeError, EXIT_CODES, ProcessingError, UsageError } from '../errors.ts';
-import { createGate, type Gate } from '../gate.ts';
-import { owedFileFor, owedWriter } from '../sync/process/owed.ts';
+import { createDockerRunnerFor } from '../docker/runner.ts';
+import { ConfigError, EXIT_CODES, ProcessingError, UsageError } from '../errors.ts';
+import { createGate } from '../gate.ts';
 import { createLogger, redactError, type Logger } from '../log/logger.ts';
 import { createMonitor, type Monitor } from '../monitor/monitor.ts';
-import { outcomeOfError, outcomeOfRun } from '../monitor/outcome.ts';
-import { startWatchMonitorServer } from '../monitor/server.ts';
-import { createProgress, type Progress } from '../progress.ts';
-import { errorForSummary } from '../report/exit.ts';
-import type { RunSummary } from '../report/summary.ts';
-import { formatSummary } from '../report/summary-text.ts';
-import { createStorage } from '../storage/client.ts';
-import type { ProcessStage } from '../sync/process/processing.ts';
-import { runSync } from '../sync/run.ts';
-import { runProcessingOnly } from '../sync/process/processing.ts';
+import { outcomeOfError } from '../monitor/outcome.ts';
 import { newRunId } from '../report/records.ts';
-import { watchUntilSignalled } from '../watch/signals.ts';
+import { owedFileFor, owedWriter } from '../sync/process/owed.ts';
+import { runProcessingOnly } from '../sync/process/processing.ts';
+import { runOneShot } from './one-shot.ts';
+import { recordStartFailure } from './start-failure.ts';
+import { watchMode } from './watch-mode.ts';
+import type { Wiring } from './wiring.ts';
 
 const HELP = `Usage: npx zx scripts/sync.ts [options]
 
@@ -88,19 +82,6 @@ export function checkSyncFlags(flags: Flags): void {
   }
 }
 
-interface Wiring {
-  readonly config: Config;
-  readonly flags: Flags;
-  readonly log: Logger;
-  readonly gate: Gate;
-  readonly prepare: () => Promise<void>;
-  readonly process: ProcessStage;
-  // Notes each new object as owed processing (when DJANGO_CONTAINER is set).
-  readonly owe?: (key: string) => void;
-  // Metrics and notifications after each run (none for a dry run).
-  readonly monitor?: Monitor;
-}
-
 export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream }> = {
   help: HELP,
   flags: FLAGS,
@@ -108,7 +89,8 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     checkSyncFlags(flags);
     const overrides =
       flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {};
-    const config = loadConfig({ env, ...configFileOptions(configFileOf(flags)), overrides });
+    const load = { env, ...configFileOptions(configFileOf(flags)), overrides };
+    const config = await loadOrRecord(load, !flags['dry-run']);
     const runId = newRunId(new Date());
     const console = flags.json ? process.stderr : process.stdout;
     const log = createLogger({ dir: config.logDir, console, secrets: secretsOf(config), runId });
@@ -117,7 +99,10 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     try {
       const w = wire(config, flags, log, monitor, owed);
       if (flags.watch) return await watchMode(w);
-      return flags['process-only'] ? await processOnly(w) : await syncAndProcess(w, runId);
+      if (flags['process-only']) return await processOnly(w);
+      const legacy = flags['import-legacy-cache'];
+      const run = { runId, force: flags.force, pruneOldKeys: flags['prune-old-keys'] };
+      return await runOneShot(w, { ...run, ...(legacy ? { legacyCacheFile: legacy } : {}) });
     } catch (e) {
       const error = redactError(e, secretsOf(config));
       // A usage mistake is answered on the terminal; everything else a run can meet is notified.
@@ -144,7 +129,7 @@ function wire(
   const mode: ProcessMode = flags['no-process'] ? 'never' : always ? 'always' : 'auto';
   return {
     config,
-    flags,
+    json: flags.json,
     log,
     gate,
     prepare: createEnsureContainersStage({ config, run, gate, log }),
@@ -154,47 +139,6 @@ function wire(
   };
 }
 
-async function watchMode(w: Wiring): Promise<number> {
-  const { config, log } = w;
-  const storage = storageFor(config, log);
-  const monitor = w.monitor!;
-  const server = config.monitor.listen ? await startWatchMonitorServer(config, monitor, log) : undefined;
-  const onRun = (summary: RunSummary | undefined, error?: unknown) =>
-    void monitor.afterRun(
-      summary
-        ? outcomeOfRun('watch', summary, errorForSummary(summary)?.exitCode ?? EXIT_CODES.ok)
-        : outcomeOfError('watch', redactError(error, secretsOf(config))),
-    );
-  const end = await watchUntilSignalled(
-    config,
-    {
-      storage,
-      log,
-      gate: w.gate,
-      prepare: w.prepare,
-      process: w.process,
-      ...(w.owe ? { owe: w.owe } : {}),
-      onRun,
-    },
-    {
-      exit: (code) => {
-        log.close();
-        process.exit(code);
-      },
-    },
-  );
-  if (end.error) await monitor.afterRun(outcomeOfError('watch', redactError(end.error, secretsOf(config))));
-  await monitor.settled();
-  await server?.close();
-  if (end.error) throw end.error;
-  if (end.abandoned) {
-    // Uploads still in flight were abandoned (never recorded): end now rather than let them finish.
-    log.close();
-    process.exit(end.exitCode);
-  }
-  return end.exitCode;
-}
-
 async function processOnly(w: Wiring): Promise<number> {
   const report = await runProcessingOnly(w.config, {
     log: w.log,
@@ -202,48 +146,19 @@ async function processOnly(w: Wiring): Promise<number> {
     prepare: w.prepare,
     process: w.process,
   });
-  if (w.flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (w.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   if (report.ran && report.exitCode !== 0) throw new ProcessingError(report.error ?? 'processing failed');
   if (!report.ran && !w.gate.dryRun) throw new UsageError(`--process-only: nothing to run (${report.reason})`);
   return EXIT_CODES.ok;
 }
 
-async function syncAndProcess(w: Wiring, runId: string): Promise<number> {
-  const { config, log } = w;
-  const storage = storageFor(config, log);
-  let progress: Progress | undefined;
-  const legacy = w.flags['import-legacy-cache'];
-  const options = {
-    force: w.flags.force,
-    runId,
-    pruneOldKeys: w.flags['prune-old-keys'],
-    ...(legacy ? { legacyCacheFile: path.resolve(legacy) } : {}),
-  };
-  const summary = await runSync(config, options, {
-    storage,
-    log,
-    gate: w.gate,
-    prepare: w.prepare,
-    process: w.process,
-    ...(w.owe ? { owe: w.owe } : {}),
-    onProgress: (total) => {
-      progress = createProgress(process.stderr, total);
-      return (done) => progress!.update(done);
-    },
-  });
-  progress?.finish();
-  if (w.flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else process.stdout.write(formatSummary(summary) + '\n');
-  const failure = errorForSummary(summary);
-  await w.monitor?.afterRun(outcomeOfRun('sync', summary, failure?.exitCode ?? EXIT_CODES.ok));
-  if (!failure) return EXIT_CODES.ok;
-  log.write({ kind: 'run.failed', error: failure.message, exitCode: failure.exitCode });
-  return failure.exitCode;
-}
-
-// The bucket, every retry logged.
-function storageFor(config: Config, log: Logger) {
-  return createStorage(config, (e, attempt, delayMs) =>
-    log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }),
-  );
+// The configuration; one that does not load ends the run here, recorded and notified first (a
+// dry run only says it).
+async function loadOrRecord(load: LoadConfigOptions, record: boolean): Promise<Config> {
+  try {
+    return loadConfig(load);
+  } catch (e) {
+    if (record && e instanceof ConfigError) await recordStartFailure(e, load);
+    throw e;
+  }
 }

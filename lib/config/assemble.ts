@@ -9,6 +9,8 @@ export function assemble(v: ConfigValues): Config {
     sources: v.SYNC_DOWNLOAD_DIRS,
     cacheFile: v.SYNC_CACHE_FILE,
     bucketProof: v.SYNC_BUCKET_PROOF,
+    lostMount: v.SYNC_LOST_MOUNT,
+    emptySource: v.SYNC_EMPTY_SOURCE,
     legacyCacheFile: v.SYNC_LEGACY_CACHE,
     lockFile: v.SYNC_LOCK_FILE,
     logDir: v.SYNC_LOG_DIR,
@@ -76,7 +78,19 @@ function healthOf(v: ConfigValues): HealthConfig {
   };
 }
 
-function monitorOf(v: ConfigValues): MonitorConfig {
+export function monitorOf(
+  v: Pick<
+    ConfigValues,
+    | 'NOTIFY_TELEGRAM_BOT_TOKEN'
+    | 'NOTIFY_TELEGRAM_CHAT_ID'
+    | 'NOTIFY_TELEGRAM_API_URL'
+    | 'NOTIFY_WEBHOOK_URL'
+    | 'NOTIFY_ON'
+    | 'NOTIFY_REPEAT_MINUTES'
+    | 'SYNC_METRICS_FILE'
+    | 'SYNC_METRICS_LISTEN'
+  >,
+): MonitorConfig {
   const token = v.NOTIFY_TELEGRAM_BOT_TOKEN;
   return {
     telegram: token ? { token, chatId: v.NOTIFY_TELEGRAM_CHAT_ID, apiUrl: v.NOTIFY_TELEGRAM_API_URL } : undefined,

@@ -48,6 +48,19 @@ export const SYNC_KEYS = {
     ],
     (raw) => v.oneOf('listing', 'off')(raw) === 'listing',
   ),
+  SYNC_LOST_MOUNT: key(
+    'fail',
+    [
+      'a download folder that was a mount point and is not now (the volume is not mounted): `fail` the run',
+      '(exit 12, notified) or `warn` and go on',
+    ],
+    v.oneOf('fail', 'warn'),
+  ),
+  SYNC_EMPTY_SOURCE: key(
+    'warn',
+    'a download folder that is empty while the cache holds its files: `warn` (some remove files once synced) or `fail`',
+    v.oneOf('warn', 'fail'),
+  ),
   SYNC_LOCK_FILE: key('state/telegram_sync.lock', 'lock file that keeps runs from overlapping', pathIn),
   SYNC_LOCK_WAIT_SECONDS: key(
     '300',
@@ -82,8 +95,8 @@ export const SYNC_KEYS = {
   SYNC_STOP_TIMEOUT_SECONDS: key(
     '30',
     [
-      '`--watch`: on SIGTERM/SIGINT, uploads in flight get this long to finish before they are',
-      'abandoned (never recorded); a second signal stops at once',
+      'on SIGTERM/SIGINT (and SIGHUP in a one-shot run), uploads in flight get this long to finish',
+      'before they are abandoned (never recorded); a second signal stops at once',
     ],
     v.secondsAsMs(1, 3600),
   ),

@@ -131,7 +131,9 @@ function parseAll<K extends ConfigKey>(
 }
 
 // The values that must never reach a log or the terminal.
-export function secretsOf(config: Pick<Config, 'storage'> & Partial<Pick<Config, 'monitor'>>): string[] {
+export function secretsOf(
+  config: { readonly storage: Pick<Config['storage'], 'secretKey' | 'accessKey'> } & Partial<Pick<Config, 'monitor'>>,
+): string[] {
   const notify = [config.monitor?.telegram?.token ?? '', config.monitor?.webhookUrl ?? ''];
   return [config.storage.secretKey, config.storage.accessKey, ...notify].filter((s) => s.length >= 3);
 }

@@ -54,12 +54,21 @@ export interface MonitorConfig {
   readonly listen: { readonly host: string; readonly port: number } | undefined;
 }
 
+// What monitoring needs of the configuration: where runs are recorded and notes kept, where to
+// notify, and the secrets to mask (enough to report a run that could not load the rest).
+export type MonitorSettings = Pick<Config, 'monitor' | 'logDir' | 'lockFile'> & {
+  readonly storage: Pick<StorageConfig, 'accessKey' | 'secretKey'>;
+};
+
 export interface Config {
   readonly storage: StorageConfig;
   readonly sources: readonly SourceDir[];
   readonly cacheFile: string;
   // Every run proves the cache against a listing of the bucket (SYNC_BUCKET_PROOF=listing).
   readonly bucketProof: boolean;
+  // What a download folder that lost its mount, or is empty while cached, does to a run.
+  readonly lostMount: 'fail' | 'warn';
+  readonly emptySource: 'warn' | 'fail';
   readonly legacyCacheFile: string;
   readonly lockFile: string;
   readonly logDir: string;

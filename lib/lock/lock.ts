@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep as realSleep, systemNow, type Now, type Sleep } from '../clock.ts';
-import { ForeignLockError, LockHeldError } from '../errors.ts';
+import { ForeignLockError, LockHeldError, stateDiskError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { withRetry } from '../retry.ts';
 import { linkInto, readLock, readOnDisk, replaceIfSame, underTakeoverMutex } from './lock-file.ts';
@@ -61,9 +61,14 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     nonce: crypto.randomBytes(6).toString('hex'),
   };
   const text = JSON.stringify(info);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${procs.pid}.${info.nonce}.tmp`;
-  fs.writeFileSync(tmp, text);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, text);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw stateDiskError(e, file) ?? e;
+  }
   const waitMs = options.waitMs ?? 0;
   try {
     return await withRetry(() => tryLock({ file, tmp, text, procs, options }), {

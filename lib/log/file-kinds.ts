@@ -41,6 +41,8 @@ const scanFormats = Object.fromEntries(
 export type FileEntry =
   | ScanSkipEntry
   | { readonly kind: 'scan.done'; readonly complete: number; readonly skipped: number }
+  | { readonly kind: 'source.unmounted'; readonly path: string; readonly fails: boolean }
+  | { readonly kind: 'source.empty'; readonly path: string; readonly cached: number; readonly fails: boolean }
   | {
       readonly kind: 'plan.conflict';
       readonly path: string;
@@ -82,10 +84,21 @@ export type FileEntry =
   | { readonly kind: 'upload.unchanged'; readonly path: string; readonly key: string }
   | { readonly kind: 'upload.conflict'; readonly path: string; readonly key: string; readonly detail: string }
   | { readonly kind: 'upload.failed'; readonly path: string; readonly key: string; readonly error: string }
-  | { readonly kind: 'upload.not-attempted'; readonly path: string; readonly key: string };
+  | { readonly kind: 'upload.not-attempted'; readonly path: string; readonly key: string }
+  | { readonly kind: 'upload.not-recorded'; readonly path: string; readonly key: string };
 
 export const FILE_KINDS: KindFormats<FileEntry> = {
   ...scanFormats,
+  'source.unmounted': {
+    level: (e) => (e.fails ? 'error' : 'warn'),
+    message: (e) => `${e.path} was a mount point and is not now: is the volume mounted?`,
+    fields: () => ({}),
+  },
+  'source.empty': {
+    level: (e) => (e.fails ? 'error' : 'warn'),
+    message: (e) => `${e.path} is empty while the cache holds ${e.cached} of its files: is the volume mounted?`,
+    fields: () => ({}),
+  },
   'scan.done': {
     level: 'info',
     message: (e) => `${e.complete} complete file(s), ${e.skipped} skipped`,
@@ -128,5 +141,12 @@ export const FILE_KINDS: KindFormats<FileEntry> = {
     message: (e) => `failed, will be retried next run: ${e.error}`,
     fields: (e) => without(e, 'error'),
   },
-  'upload.not-attempted': { level: 'warn', message: () => 'not attempted: storage unreachable' },
+  'upload.not-recorded': {
+    level: 'warn',
+    message: () => 'in the bucket and verified, but not recorded (the state disk): the next run adopts it',
+  },
+  'upload.not-attempted': {
+    level: 'warn',
+    message: () => 'not attempted: the stage stopped (the server unreachable, the state disk, or a signal)',
+  },
 };

@@ -1,6 +1,7 @@
 // The run log: typed entries (lib/log/kinds.ts) written as human lines (telegram_sync_YYYYMMDD.log)
 // and as JSON lines (telegram_sync_YYYYMMDD.jsonl), secrets masked before anything is written.
 import fs from 'node:fs';
+import { stateDiskError, type StateDiskError } from '../errors.ts';
 import path from 'node:path';
 import { systemNow, type Now } from '../clock.ts';
 import type { LogFields, LogLevel } from './kind-format.ts';
@@ -22,6 +23,8 @@ export interface Logger {
   child(fields: { readonly runId: string }): Logger;
   // Paths of the files written (empty for a logger without a directory).
   readonly files: { readonly human?: string; readonly json?: string };
+  // The log files' disk filled up (or turned read-only): lines went to the console only since.
+  diskFailure(): StateDiskError | undefined;
   close(): void;
 }
 
@@ -87,11 +90,19 @@ export function toRecord(entry: LogEntry, time: Date, stamp: LogFields = {}): Lo
 
 type Sink = (record: LogRecord) => void;
 
-function loggerOver(sink: Sink, now: Now, stamp: LogFields, files: Logger['files'], close: () => void): Logger {
+function loggerOver(
+  sink: Sink,
+  now: Now,
+  stamp: LogFields,
+  files: Logger['files'],
+  close: () => void,
+  diskFailure: () => StateDiskError | undefined = () => undefined,
+): Logger {
   return {
     write: (entry) => sink(toRecord(entry, now(), stamp)),
-    child: (fields) => loggerOver(sink, now, { ...stamp, ...fields }, files, () => {}),
+    child: (fields) => loggerOver(sink, now, { ...stamp, ...fields }, files, () => {}, diskFailure),
     files,
+    diskFailure,
     close,
   };
 }
@@ -117,23 +128,42 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     humanFd = fs.openSync(files.human!, 'a');
     jsonFd = fs.openSync(files.json!, 'a');
   };
-  if (options.dir) {
-    fs.mkdirSync(options.dir, { recursive: true });
-    open(options.dir);
-  }
-  const isTTY = Boolean(out && (out as NodeJS.WriteStream).isTTY);
-  const sink: Sink = (record) => {
-    openToday();
-    const human = maskSecrets(formatHuman(record), secrets);
-    if (humanFd !== undefined) fs.writeSync(humanFd, human + '\n');
-    if (jsonFd !== undefined) fs.writeSync(jsonFd, maskSecrets(JSON.stringify(record, errorReplacer), secrets) + '\n');
-    if (out && record.level !== 'debug') out.write((isTTY ? '\r\x1b[K' : '') + human + '\n');
-  };
-  return loggerOver(sink, now, options.runId ? { runId: options.runId } : {}, files, () => {
+  let failure: StateDiskError | undefined;
+  const closeFiles = () => {
     if (humanFd !== undefined) fs.closeSync(humanFd);
     if (jsonFd !== undefined) fs.closeSync(jsonFd);
     humanFd = jsonFd = undefined;
-  });
+  };
+  // A full (or read-only) log disk stops the files, not the run: it is said once and reported.
+  const onDisk = (e: unknown) => {
+    failure = stateDiskError(e, files.human ?? options.dir ?? 'the log folder');
+    if (!failure) throw e;
+    closeFiles();
+    out?.write(`${failure.message}; log lines go to this output only from now on\n`);
+  };
+  if (options.dir) {
+    try {
+      fs.mkdirSync(options.dir, { recursive: true });
+      open(options.dir);
+    } catch (e) {
+      throw stateDiskError(e, options.dir) ?? e;
+    }
+  }
+  const isTTY = Boolean(out && (out as NodeJS.WriteStream).isTTY);
+  const sink: Sink = (record) => {
+    const human = maskSecrets(formatHuman(record), secrets);
+    try {
+      openToday();
+      if (humanFd !== undefined) fs.writeSync(humanFd, human + '\n');
+      if (jsonFd !== undefined)
+        fs.writeSync(jsonFd, maskSecrets(JSON.stringify(record, errorReplacer), secrets) + '\n');
+    } catch (e) {
+      onDisk(e);
+    }
+    if (out && record.level !== 'debug') out.write((isTTY ? '\r\x1b[K' : '') + human + '\n');
+  };
+  const stamp = options.runId ? { runId: options.runId } : {};
+  return loggerOver(sink, now, stamp, files, closeFiles, () => failure);
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {

@@ -30,6 +30,7 @@ export type RunEntry =
     }
   | ({ readonly kind: 'run.summary'; readonly status: string } & RunCounts)
   | { readonly kind: 'run.error'; readonly error: string }
+  | { readonly kind: 'run.stopping'; readonly signal: string; readonly graceSeconds: number }
   | { readonly kind: 'run.failed'; readonly error: string; readonly exitCode: number }
   | { readonly kind: 'run.process-only'; readonly ran: boolean; readonly exitCode?: number; readonly reason: string }
   | { readonly kind: 'lock.present'; readonly holder: string }
@@ -89,6 +90,13 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
     fields: (e) => without(e, 'dryRun', 'force'),
   },
   'run.summary': { level: 'info', message: (e) => `sync ${e.status}`, fields: (e) => without(e, 'status') },
+  'run.stopping': {
+    level: 'warn',
+    message: (e) =>
+      `${e.signal}: stopping; no new file is started, the ones in flight get ${e.graceSeconds} s ` +
+      '(a second signal stops at once)',
+    fields: () => ({}),
+  },
   'run.error': { level: 'error', message: (e) => e.error, fields: () => ({}) },
   'run.failed': { level: 'error', message: (e) => e.error, fields: (e) => ({ exitCode: e.exitCode }) },
   'run.process-only': {

@@ -1,7 +1,7 @@
 // After every run (the nightly sync, each watch batch, test-sync): write the metrics file and
 // send the notification the decision table asks for. Never throws: monitoring must not change
 // what a run did or how it exits.
-import type { Config } from '../config/types.ts';
+import type { MonitorSettings } from '../config/types.ts';
 import { secretsOf } from '../config/load.ts';
 import { describeError } from '../errors.ts';
 import { maskSecrets } from '../log/logger.ts';
@@ -21,11 +21,11 @@ export interface Monitor {
   settled(): Promise<void>;
 }
 
-function lastSuccessAt(config: Config): string | undefined {
+function lastSuccessAt(config: MonitorSettings): string | undefined {
   return [...readRunRecords(config.logDir)].reverse().find((r) => !r.dryRun && r.status === 'ok')?.finishedAt;
 }
 
-export function createMonitor(config: Config, deps: MonitorDeps): Monitor {
+export function createMonitor(config: MonitorSettings, deps: MonitorDeps): Monitor {
   const m = config.monitor;
   const secrets = secretsOf(config);
   // prom-client (12 MB) loaded on first use: by a watch (its totals) or a run writing metrics.

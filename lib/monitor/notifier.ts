@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, secretsOf } from '../config/load.ts';
-import type { Config } from '../config/types.ts';
+import type { MonitorSettings } from '../config/types.ts';
 import { maskSecrets, type Logger } from '../log/logger.ts';
 import { decide, formatMessage, INITIAL_STATE, type NotifyState } from './message.ts';
 import { deliver, targetsOf, type Fetch } from './notify.ts';
@@ -20,7 +20,7 @@ export interface NotifierDeps {
   readonly backoffMs?: number;
 }
 
-export function notifyStateFile(config: Config): string {
+export function notifyStateFile(config: Pick<MonitorSettings, 'lockFile'>): string {
   return path.join(path.dirname(config.lockFile), 'notify.json');
 }
 
@@ -43,7 +43,7 @@ function notSent(next: NotifyState, prev: NotifyState): NotifyState {
   return { ...rest, ...(prev.lastSentAt ? { lastSentAt: prev.lastSentAt } : {}), undelivered: true };
 }
 
-export function createNotifier(config: Config, deps: NotifierDeps): (o: Outcome) => Promise<void> {
+export function createNotifier(config: MonitorSettings, deps: NotifierDeps): (o: Outcome) => Promise<void> {
   const m = config.monitor;
   const secrets = secretsOf(config);
   const now = deps.now ?? Date.now;

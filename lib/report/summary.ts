@@ -6,7 +6,7 @@ import { FAILED_SKIPS } from '../sync/scan/scan.ts';
 import type { ScanResult } from '../sync/scan/types.ts';
 import type { TransferResult } from '../sync/transfer/types.ts';
 
-export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error';
+export type RunStatus = 'ok' | 'partial' | 'unreachable' | 'processing-failed' | 'error' | 'interrupted' | 'state-disk';
 
 export interface UploadedObject {
   readonly key: string;
@@ -72,6 +72,8 @@ export interface SummaryInput {
   readonly plan: readonly PlanItem[];
   readonly transfer: TransferResult;
   readonly processing?: ProcessingReport;
+  // The signal that stopped a one-shot run before it was done.
+  readonly interrupted?: string;
 }
 
 // Counts kept while the stages' results are read.
@@ -136,7 +138,9 @@ function readTransfer(t: Tally, transfer: TransferResult): void {
 }
 
 function statusOf(input: SummaryInput, t: Tally): RunStatus {
+  if (input.transfer.stateDisk) return 'state-disk';
   if (input.transfer.unreachable) return 'unreachable';
+  if (input.interrupted) return 'interrupted';
   if (t.failed > 0 || t.conflicts > 0) return 'partial';
   return processingFailed(input.processing) ? 'processing-failed' : 'ok';
 }
@@ -181,8 +185,17 @@ export function buildSummary(input: SummaryInput): RunSummary {
       : {}),
     problems: t.problems,
     ...(input.processing ? { processing: input.processing } : {}),
-    ...(input.transfer.unreachable ? { error: input.transfer.unreachable.message } : {}),
+    ...errorOf(input),
   };
+}
+
+// What stopped the stage, in the summary's words.
+function errorOf(input: SummaryInput): { error?: string } {
+  const { stateDisk, unreachable } = input.transfer;
+  if (stateDisk) return { error: stateDisk.message };
+  if (unreachable) return { error: unreachable.message };
+  if (input.interrupted) return { error: `stopped by ${input.interrupted}` };
+  return {};
 }
 
 // The record of a run that stopped with an error before it could summarise its stages.
@@ -192,6 +205,8 @@ export function failedRunSummary(o: {
   finishedAt: Date;
   force: boolean;
   error: string;
+  // 'interrupted' for a run a signal ended before it could summarise itself.
+  status?: 'error' | 'interrupted';
 }): RunSummary {
   return {
     runId: o.runId,
@@ -200,7 +215,7 @@ export function failedRunSummary(o: {
     durationMs: o.finishedAt.getTime() - o.startedAt.getTime(),
     dryRun: false,
     force: o.force,
-    status: 'error',
+    status: o.status ?? 'error',
     scanned: 0,
     complete: 0,
     new: 0,

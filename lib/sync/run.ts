@@ -14,15 +14,16 @@ import { destinationOf } from '../storage/client.ts';
 import type { Storage } from '../storage/types.ts';
 import { startBucketStage } from './bucket/bucket-stage.ts';
 import { HashCache } from './cache/cache.ts';
-import { legacyHintsFor } from './cache/legacy.ts';
+import { legacyHintsFor, type LegacyHints } from './cache/legacy.ts';
 import { planStage } from './plan/plan.ts';
 import type { TransferItem } from './plan/types.ts';
 import { unchangedCheck } from './plan/unchanged.ts';
 import { processStage, type ProcessStage } from './process/processing.ts';
 import { scanStage } from './scan/scan.ts';
+import { checkEmptySources, checkSourcesAtStart } from './scan/source-check.ts';
 import type { ScanOptions, ScanResult } from './scan/types.ts';
 import type { ContentReader } from './transfer/hash.ts';
-import { transferStage } from './transfer/transfer.ts';
+import { transferStage } from './transfer/stage.ts';
 
 export interface SyncOptions {
   readonly force: boolean;
@@ -37,6 +38,8 @@ export interface SyncOptions {
   readonly scan?: (options: ScanOptions) => Promise<ScanResult>;
   readonly onPlan?: (items: readonly TransferItem[]) => void;
   readonly stop?: () => boolean;
+  // A one-shot run: the signal that stopped it, if one did (its summary then says "interrupted").
+  readonly interrupted?: () => string | undefined;
   readonly onLock?: (lock: HeldLock) => void;
   // Whether this run proves the cache against a listing of the bucket (default: as configured);
   // watch mode's batches do not, its rescans do at their interval.
@@ -66,38 +69,16 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   const legacy = legacyHintsFor(options.legacyCacheFile, config.legacyCacheFile, log);
   logStart(config, options, deps, log);
   let lock: HeldLock | undefined;
-  let cache: HashCache | undefined;
+  const held: { cache?: HashCache } = {};
   let summary: RunSummary | undefined;
   try {
     lock = await takeRunLock(config, { dryRun: deps.gate.dryRun, log, ...(deps.lock ? { lock: deps.lock } : {}) });
     if (lock) options.onLock?.(lock);
     await pruneOldLogs(config, { gate: deps.gate, log, now: now() });
     await deps.prepare?.();
-    // The bucket (checked, listed, its proof made) and the cache's reading overlap with the scan.
-    const prefix = config.storage.prefix;
-    const prove = config.bucketProof && !options.force && options.prove !== false;
-    const bucket = startBucketStage(deps.storage, { prefix, prove, gate: deps.gate, log });
-    const destination = destinationOf(config.storage);
-    const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination });
-    cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
-    const settled = Promise.all([cacheReady, bucket.proof]).then(([c, proof]) =>
-      unchangedCheck(c, { prefix, force: options.force, proof }),
-    );
-    const scan = await scanStage({ config, now, log, settled, ...(options.scan ? { scan: options.scan } : {}) });
-    cache = await cacheReady;
-    const proof = await bucket.proof;
-    const plan = planStage(scan, cache, { prefix, proof }, log);
-    await bucket.ready;
-    const listing = bucket.listing && { listing: await bucket.listing };
-    const input = { ...transferInput(config, options, deps), ...listing, proof, cache, log, now, legacy };
-    const transfer = await transferStage(plan, input);
-    const { processing, error } = await processStage(transfer, deps.process);
-    const stages = { scan, plan, transfer, processing, runId, startedAt, finishedAt: now() };
-    summary = await reportStage(
-      { ...stages, dryRun: deps.gate.dryRun, force: options.force },
-      { ...deps, log, logDir: config.logDir },
-    );
-    if (error) throw error;
+    const run: Run = { config, options, deps, log, now, legacy, runId, startedAt };
+    summary = await runStages(run, held);
+    if (run.processingError) throw run.processingError;
     return summary;
   } catch (e) {
     log.write({ kind: 'run.error', error: describeError(e) });
@@ -105,9 +86,57 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     if (!deps.gate.dryRun && !summary) recordFailedRun(config.logDir, failed);
     throw e;
   } finally {
-    cache?.close();
+    held.cache?.close();
     lock?.release();
   }
+}
+
+interface Run {
+  readonly config: Config;
+  readonly options: SyncOptions;
+  readonly deps: SyncDeps;
+  readonly log: Logger;
+  readonly now: Now;
+  readonly legacy: LegacyHints | undefined;
+  readonly runId: string;
+  readonly startedAt: Date;
+  // The process stage could not run (e.g. the django container is missing): the run is summarised
+  // and recorded first, then this ends it.
+  processingError?: unknown;
+}
+
+// The stages in order, once the lock is held. The bucket (checked, listed, its proof made) and the
+// cache's reading overlap with the scan.
+async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSummary> {
+  const { config, options, deps, log, now } = run;
+  const sources = await checkSourcesAtStart(config, { gate: deps.gate, log });
+  const prefix = config.storage.prefix;
+  const prove = config.bucketProof && !options.force && options.prove !== false;
+  const bucket = startBucketStage(deps.storage, { prefix, prove, gate: deps.gate, log });
+  const destination = destinationOf(config.storage);
+  const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination });
+  cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
+  const settled = Promise.all([cacheReady, bucket.proof]).then(([c, proof]) =>
+    unchangedCheck(c, { prefix, force: options.force, proof }),
+  );
+  const scan = await scanStage({ config, now, log, settled, ...(options.scan ? { scan: options.scan } : {}) });
+  const cache = (held.cache = await cacheReady);
+  checkEmptySources(sources, cache, config, log);
+  const proof = await bucket.proof;
+  const plan = planStage(scan, cache, { prefix, proof }, log);
+  await bucket.ready;
+  const listing = bucket.listing && { listing: await bucket.listing };
+  const input = { ...transferInput(config, options, deps), ...listing, proof, cache, log, now, legacy: run.legacy };
+  const transfer = await transferStage(plan, input);
+  const signal = options.interrupted?.();
+  const { processing, error } = signal
+    ? { processing: { ran: false, reason: `stopped by ${signal}: what it owes stays owed` } }
+    : await processStage(transfer, deps.process);
+  run.processingError = error;
+  const stages = { scan, plan, transfer, processing, runId: run.runId, startedAt: run.startedAt, finishedAt: now() };
+  const report = { ...deps, log, logDir: config.logDir };
+  const interrupted = signal ? { interrupted: signal } : {};
+  return reportStage({ ...stages, dryRun: deps.gate.dryRun, force: options.force, ...interrupted }, report);
 }
 
 function logStart(config: Config, options: SyncOptions, deps: SyncDeps, log: Logger): void {

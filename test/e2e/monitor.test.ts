@@ -78,7 +78,7 @@ it('a failed sync (S3 server down) sends exactly one message naming the failure;
   );
   assert.match(
     text,
-    /^❌ telegram-sync on .*: sync FAILED \(exit 5: the S3 server could not be reached\)\n.*(ECONNREFUSED|unreachable)/,
+    /^❌ telegram-sync on .*: sync FAILED \(exit 5: the S3 server could not be reached or stopped answering\)\n.*(ECONNREFUSED|unreachable)/,
   );
   assert.match(text, /look further: cd .* && npx zx scripts\/test-sync\.ts --no-sync/);
   assert.is(notify.webhook().length, 1);

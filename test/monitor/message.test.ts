@@ -69,7 +69,10 @@ test('the message: what failed in one line, the counts, the exit code meaning, w
     project: '/srv/tg',
     logFile: '/srv/tg/logs/telegram_sync_20261125.log',
   });
-  assert.is(text.split('\n')[0], '❌ telegram-sync on nas: sync FAILED (exit 5: the S3 server could not be reached)');
+  assert.is(
+    text.split('\n')[0],
+    '❌ telegram-sync on nas: sync FAILED (exit 5: the S3 server could not be reached or stopped answering)',
+  );
   assert.is(text.split('\n')[1], 'S3 server unreachable: connect ECONNREFUSED 127.0.0.1:9');
   assert.match(text, /failing 3 times in a row, since 2026-11-24T03:00:00\.000Z/);
   assert.match(

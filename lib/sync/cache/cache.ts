@@ -4,19 +4,11 @@
 import fs from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
 import type { CachedStat, CacheEntry, CacheView } from './types.ts';
+import { stateDiskError } from '../../errors.ts';
 import { moveCacheAside } from './aside.ts';
 import { ContentIndex } from './content-index.ts';
-import {
-  afterLine,
-  entryAt,
-  statAt,
-  indexSnapshot,
-  linesAt,
-  parseVersion1,
-  snapshotOf,
-  type Snapshot,
-} from './snapshot.ts';
-import { writeSnapshotFile } from './snapshot-write.ts';
+import { type Snapshot, entryAt, indexSnapshot, parseVersion1, readIfThere, snapshotOf, statAt } from './snapshot.ts';
+import { linesToWrite, removeStaleTemps, writeSnapshotFile } from './snapshot-write.ts';
 import { openJournal, readJournal } from './journal.ts';
 
 export interface CacheOptions {
@@ -56,7 +48,7 @@ export class HashCache implements CacheView {
   // `readOnly` (for --dry-run): a damaged or foreign snapshot is ignored but left where it is.
   static open(file: string, options: CacheOptions = {}): HashCache {
     const cache = new HashCache(file, options);
-    cache.useSnapshot(readSnapshot(() => fs.readFileSync(cache.file)));
+    cache.useSnapshot(readIfThere(cache.file));
     cache.loadJournal();
     return cache;
   }
@@ -65,6 +57,7 @@ export class HashCache implements CacheView {
   // loop in between (so the scan goes on meanwhile).
   static async load(file: string, options: CacheOptions = {}): Promise<HashCache> {
     const cache = new HashCache(file, options);
+    if (!options.readOnly) removeStaleTemps(file);
     const bytes = await fs.promises
       .readFile(file)
       .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
@@ -86,6 +79,14 @@ export class HashCache implements CacheView {
 
   *entries(): IterableIterator<CacheEntry> {
     for (const [p, e] of this.byPath) yield this.entry(p, e);
+  }
+
+  // How many entries are for files under `dir`.
+  entriesUnder(dir: string): number {
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    let n = 0;
+    for (const p of this.byPath.keys()) if (p.startsWith(prefix)) n++;
+    return n;
   }
 
   get(filePath: string): CacheEntry | undefined {
@@ -127,8 +128,12 @@ export class HashCache implements CacheView {
 
   // Append one entry to the journal (written to the OS before this returns) and index it.
   record(entry: CacheEntry): void {
-    this.journalFd ??= openJournal(this.journalFile, this.destination);
-    fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
+    try {
+      this.journalFd ??= openJournal(this.journalFile, this.destination);
+      fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
+    } catch (e) {
+      throw stateDiskError(e, this.journalFile) ?? e;
+    }
     this.index(entry);
     this.dirty = true;
   }
@@ -137,7 +142,11 @@ export class HashCache implements CacheView {
   // at all when nothing changed since the snapshot was read.
   compact(): void {
     if (!this.dirty) return;
-    writeSnapshotFile(this.file, this.snapshotLines(), this.destination);
+    try {
+      writeSnapshotFile(this.file, this.snapshotLines(), this.destination);
+    } catch (e) {
+      throw stateDiskError(e, this.file) ?? e;
+    }
     if (this.journalFd !== undefined) {
       fs.closeSync(this.journalFd);
       this.journalFd = undefined;
@@ -154,21 +163,10 @@ export class HashCache implements CacheView {
     }
   }
 
-  // What the next snapshot holds: entries, and the lines read that did not change (copied as they
-  // are, each run of lines that follow one another in the old snapshot as one piece).
-  private *snapshotLines(): Generator<CacheEntry | Buffer> {
-    if (this.snap?.version !== 3) return yield* this.parsedEntries(); // an older format: written anew
-    let [start, end] = [0, 0];
-    for (const e of this.byPath.values()) {
-      if (typeof e === 'number' && e === end && end > start) {
-        end = afterLine(this.snap!, e);
-        continue;
-      }
-      if (end > start) yield linesAt(this.snap!, start, end);
-      [start, end] = typeof e === 'number' ? [e, afterLine(this.snap!, e)] : [0, 0];
-      if (typeof e !== 'number') yield e;
-    }
-    if (end > start) yield linesAt(this.snap!, start, end);
+  // What the next snapshot holds (./snapshot-write.ts): entries, and runs of lines read that did not
+  // change; a snapshot of an older format is written anew.
+  private snapshotLines(): Iterable<CacheEntry | Buffer> {
+    return this.snap?.version === 3 ? linesToWrite(this.byPath.values(), this.snap) : this.parsedEntries();
   }
 
   private index(entry: CacheEntry): void {
@@ -238,13 +236,3 @@ export class HashCache implements CacheView {
 const SLICE_LINES = 10_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-// The snapshot's bytes, or undefined when there is none.
-function readSnapshot(read: () => Buffer): Buffer | undefined {
-  try {
-    return read();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}

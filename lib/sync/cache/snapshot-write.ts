@@ -2,7 +2,7 @@
 // lines read and never parsed copied as bytes, atomically (temp file, fsync, rename).
 import fs from 'node:fs';
 import path from 'node:path';
-import { SNAPSHOT_HEADER } from './snapshot.ts';
+import { afterLine, linesAt, SNAPSHOT_HEADER, type Snapshot } from './snapshot.ts';
 import type { CacheEntry } from './types.ts';
 
 const escapeField = (s: string) =>
@@ -52,6 +52,22 @@ function linesIn(run: Buffer): number {
   return n;
 }
 
+// Entries to write: a changed entry as it is, an offset (an entry read and not changed) as its line
+// of `snap`, each run of such lines that follow one another in `snap` as one piece.
+export function* linesToWrite(entries: Iterable<CacheEntry | number>, snap: Snapshot): Generator<CacheEntry | Buffer> {
+  let [start, end] = [0, 0];
+  for (const e of entries) {
+    if (typeof e === 'number' && e === end && end > start) {
+      end = afterLine(snap, e);
+      continue;
+    }
+    if (end > start) yield linesAt(snap, start, end);
+    [start, end] = typeof e === 'number' ? [e, afterLine(snap, e)] : [0, 0];
+    if (typeof e !== 'number') yield e;
+  }
+  if (end > start) yield linesAt(snap, start, end);
+}
+
 // Write a new snapshot atomically: a temp file, fsynced, renamed over the old one.
 export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | Buffer>, destination: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -63,9 +79,12 @@ export function writeSnapshotFile(file: string, entries: Iterable<CacheEntry | B
       else for (let at = 0; at < chunk.length;) at += fs.writeSync(fd, chunk, at);
     }
     fs.fsyncSync(fd);
-  } finally {
+  } catch (e) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true }); // a full disk leaves no half snapshot behind
+    throw e;
   }
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   fsyncDir(path.dirname(file));
 }
@@ -81,4 +100,21 @@ export function fsyncDir(dir: string): void {
   } catch {
     // Not every filesystem lets a directory be fsynced; the rename itself is still atomic.
   }
+}
+
+// Temp files of snapshots an earlier run did not finish (a full disk, a kill mid-write): the run
+// holding the lock is the only writer, so every one but its own is a leftover.
+export function removeStaleTemps(file: string): string[] {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((n) => n.startsWith(`${base}.`) && /^\d+\.tmp$/.test(n.slice(base.length + 1)));
+  const mine = `${base}.${process.pid}.tmp`;
+  for (const n of stale) if (n !== mine) fs.rmSync(path.join(dir, n), { force: true });
+  return stale.filter((n) => n !== mine);
 }

@@ -9,6 +9,7 @@
 // aside). Version 2 (no destination, no ETag, no end line) is still read, and written again as 3.
 // Written by ./snapshot-write.ts; the journal (appended as uploads are verified) is ./journal.ts.
 import { isAscii } from 'node:buffer';
+import fs from 'node:fs';
 import type { CachedStat, CacheEntry, CacheVia } from './types.ts';
 
 export const SNAPSHOT_HEADER = 'telegram-sync cache v3';
@@ -231,4 +232,14 @@ export function isEntry(e: unknown): e is CacheEntry {
     typeof o.ctimeMs === 'number' &&
     typeof o.ino === 'number'
   );
+}
+
+// The file's bytes, or undefined when there is none.
+export function readIfThere(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }

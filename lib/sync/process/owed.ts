@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config/types.ts';
+import { stateDiskError } from '../../errors.ts';
 
 export function owedFileFor(config: Pick<Config, 'lockFile'>): string {
   return path.join(path.dirname(config.lockFile), 'processing.owed');
@@ -37,11 +38,15 @@ export function owedWriter(file: string): { add(key: string): void; close(): voi
   let fd: number | undefined;
   return {
     add(key) {
-      if (fd === undefined) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fd = fs.openSync(file, 'a');
+      try {
+        if (fd === undefined) {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fd = fs.openSync(file, 'a');
+        }
+        fs.writeSync(fd, `${key.replace(/\n/g, ' ')}\n`);
+      } catch (e) {
+        throw stateDiskError(e, file) ?? e;
       }
-      fs.writeSync(fd, `${key.replace(/\n/g, ' ')}\n`);
     },
     close() {
       if (fd === undefined) return;

@@ -32,6 +32,7 @@ export async function processStage(
   process: ProcessStage = skipProcessing,
 ): Promise<{ processing: ProcessingReport; error?: unknown }> {
   if (transfer.unreachable) return { processing: { ran: false, reason: 'storage unreachable' } };
+  if (transfer.stateDisk) return { processing: { ran: false, reason: 'the state disk is full' } };
   const uploaded = transfer.outcomes.filter((o) => o.status === 'uploaded').length;
   try {
     return { processing: await process(uploaded) };

@@ -48,5 +48,7 @@ export function logEntryFor(o: TransferOutcome): LogEntry | undefined {
       return { kind: 'upload.failed', ...base, error: o.error };
     case 'not-attempted':
       return { kind: 'upload.not-attempted', ...base };
+    case 'not-recorded':
+      return { kind: 'upload.not-recorded', ...base };
   }
 }

@@ -4,22 +4,10 @@
 // claim, copy on the server) or record. Each success is handed to the recorder (stage 4)
 // before the file counts as done. Bounded concurrency; a file that fails is reported and left
 // for the next run; an unreachable server stops the stage.
-import type { Now } from '../../clock.ts';
-import type { Config } from '../../config/types.ts';
-import { describeError, StorageUnreachableError } from '../../errors.ts';
-import type { Gate } from '../../gate.ts';
-import type { Logger } from '../../log/logger.ts';
-import type { Storage } from '../../storage/types.ts';
-import { listBucketHint, type ListingHint } from '../bucket/listing-hint.ts';
-import type { BucketProof } from '../bucket/proof.ts';
-import type { HashCache } from '../cache/cache.ts';
-import type { LegacyHints } from '../cache/legacy.ts';
-import { createRecorder } from '../cache/record.ts';
+import { describeError, StateDiskError, StorageUnreachableError } from '../../errors.ts';
 import type { ObjectInfo } from '../../storage/types.ts';
 import { decideFile, type Decision, type FileFacts, type NeedFact } from '../plan/decide.ts';
-import type { PlanItem, TransferItem } from '../plan/types.ts';
-import { createBufferPool } from './buffers.ts';
-import { contentReader, type ContentReader } from './hash.ts';
+import type { TransferItem } from '../plan/types.ts';
 import { claimObject, copyFromSource, uploadFile } from './act.ts';
 import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
 import { InFlightUploads } from './in-flight.ts';
@@ -47,6 +35,7 @@ export async function transferFiles(
   // Originals announce their upload before anything starts, so their copies wait for them.
   const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
   let unreachable: StorageUnreachableError | undefined;
+  let stateDisk: StateDiskError | undefined;
   const done = { files: 0, bytes: 0 };
   await forEachConcurrent(
     items,
@@ -54,6 +43,11 @@ export async function transferFiles(
     async (item, i) => {
       const start: Start = { early: twins.hashes.get(item), claim: claims.get(item) };
       const outcome = await transferOne(item, deps, inFlight, start).catch((e: unknown): TransferOutcome => {
+        // The state disk stops the stage: the object is in the bucket, only its record is missing.
+        if (e instanceof StateDiskError) {
+          stateDisk ??= e;
+          return { status: 'not-recorded', item };
+        }
         if (!(e instanceof StorageUnreachableError)) return { status: 'failed', item, error: describeError(e) };
         unreachable ??= e;
         return { status: 'not-attempted', item };
@@ -65,11 +59,11 @@ export async function transferFiles(
       if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
       deps.onProgress?.({ ...done });
     },
-    () => unreachable !== undefined || deps.stop?.() === true,
+    () => unreachable !== undefined || stateDisk !== undefined || deps.stop?.() === true,
   );
   for (const settle of claims.values()) settle(null); // originals never reached: their copies go on alone
   for (let i = 0; i < items.length; i++) outcomes[i] ??= { status: 'not-attempted', item: items[i]! };
-  return { outcomes, ...(unreachable ? { unreachable } : {}) };
+  return { outcomes, ...(unreachable ? { unreachable } : {}), ...(stateDisk ? { stateDisk } : {}) };
 }
 
 // What is known before a file's turn: its hash if it was taken ahead, its claim if it is an original.
@@ -174,70 +168,4 @@ async function act(
 function recordedEtag(via: 'rehash' | 'dedup' | 'adopted', facts: FileFacts): string | undefined {
   if (via === 'rehash') return facts.cached?.etag;
   return via === 'adopted' ? facts.remote?.etag : undefined;
-}
-
-export interface TransferStageInput {
-  readonly config: Pick<Config, 'storage' | 'memoryBytes' | 'concurrency' | 'checkers'>;
-  readonly storage: Storage;
-  readonly cache: HashCache;
-  readonly gate: Gate;
-  readonly log: Logger;
-  readonly now: Now;
-  readonly force: boolean;
-  readonly pruneOldKeys: boolean;
-  readonly legacy?: LegacyHints;
-  // The bucket's listing when the run made one (its proof of the cache comes from it), and that proof.
-  readonly listing?: ListingHint;
-  readonly proof?: BucketProof;
-  readonly read?: ContentReader;
-  readonly owe?: (key: string) => void;
-  // Watch mode: what the plan sends on, and when to stop starting files.
-  readonly onPlan?: (items: readonly TransferItem[]) => void;
-  readonly stop?: () => boolean;
-  readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
-}
-
-// Stage 3 (and 4, record) as a run calls it: what the bucket holds listed when many files may
-// ask, memory for contents in flight bounded, each success recorded as it comes, the snapshot
-// written at the end.
-export async function transferStage(plan: readonly PlanItem[], input: TransferStageInput): Promise<TransferResult> {
-  const { config, storage, cache, gate, log } = input;
-  const items = plan.filter((i): i is TransferItem => i.action === 'transfer');
-  input.onPlan?.(items);
-  const recorder = createRecorder(cache, { gate, now: input.now, ...(input.owe ? { owe: input.owe } : {}) });
-  const hint = input.force ? undefined : (input.listing ?? (await listedFor(storage, config, items.length, log)));
-  const buffers = createBufferPool(config.memoryBytes);
-  const transfer = await transferFiles(items, {
-    ...(hint ? { hint } : {}),
-    ...(input.proof ? { proof: input.proof } : {}),
-    ...(input.legacy ? { legacy: input.legacy } : {}),
-    ...(input.stop ? { stop: input.stop } : {}),
-    ...(input.onProgress ? { onProgress: input.onProgress(items.length) } : {}),
-    pruneOldKeys: input.pruneOldKeys,
-    storage,
-    cache,
-    recorder,
-    read: input.read ?? contentReader(config.storage.partSizeBytes, buffers),
-    buffers,
-    inMemoryMaxBytes: config.storage.partSizeBytes,
-    gate,
-    log,
-    force: input.force,
-    concurrency: config.concurrency,
-    checkers: config.checkers,
-  });
-  await recorder.finish();
-  return transfer;
-}
-
-// Without a listing made for the proof: one when many files may ask the bucket (none for a few).
-async function listedFor(
-  storage: Storage,
-  config: Pick<Config, 'storage'>,
-  files: number,
-  log: Logger,
-): Promise<ListingHint | undefined> {
-  const hint = await listBucketHint(storage, config.storage.prefix, files);
-  if (hint) log.write({ kind: 'bucket.listed', pages: hint.pages, complete: hint.complete });
-  return hint;
 }

@@ -1,6 +1,6 @@
 // The transfer stage's vocabulary: what it needs (its side effects, passed in) and what becomes
 // of each file it is given.
-import type { StorageUnreachableError } from '../../errors.ts';
+import type { StateDiskError, StorageUnreachableError } from '../../errors.ts';
 import type { Gate } from '../../gate.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Storage } from '../../storage/types.ts';
@@ -33,7 +33,9 @@ export type TransferOutcome =
   | { readonly status: 'unchanged'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'conflict'; readonly item: TransferItem; readonly detail: string }
   | { readonly status: 'failed'; readonly item: TransferItem; readonly error: string }
-  | { readonly status: 'not-attempted'; readonly item: TransferItem };
+  | { readonly status: 'not-attempted'; readonly item: TransferItem }
+  // In the bucket, verified, but its record could not be written (the state disk): the next run adopts it.
+  | { readonly status: 'not-recorded'; readonly item: TransferItem };
 
 export interface TransferDeps {
   readonly storage: Storage;
@@ -69,4 +71,6 @@ export interface TransferResult {
   readonly outcomes: TransferOutcome[];
   // Set when the server became unreachable and the remaining files were not attempted.
   readonly unreachable?: StorageUnreachableError;
+  // Set when a record could not be written (the state disk): the stage stopped there.
+  readonly stateDisk?: StateDiskError;
 }

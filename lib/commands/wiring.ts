@@ -1,0 +1,30 @@
+// What a sync command's modes share: the configuration, the log, the gate, the Docker stages, the
+// monitor, and the bucket with every retry logged.
+import type { Config } from '../config/types.ts';
+import { describeError } from '../errors.ts';
+import type { Gate } from '../gate.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Monitor } from '../monitor/monitor.ts';
+import { createStorage } from '../storage/client.ts';
+import type { ProcessStage } from '../sync/process/processing.ts';
+
+export interface Wiring {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly gate: Gate;
+  readonly prepare: () => Promise<void>;
+  readonly process: ProcessStage;
+  // Notes each new object as owed processing (when DJANGO_CONTAINER is set).
+  readonly owe?: (key: string) => void;
+  // Metrics and notifications after each run (none for a dry run).
+  readonly monitor?: Monitor;
+  // The summary as JSON on stdout (--json).
+  readonly json: boolean;
+}
+
+// The bucket, every retry logged.
+export function storageFor(config: Config, log: Logger) {
+  return createStorage(config, (e, attempt, delayMs) =>
+    log.write({ kind: 'retry', error: describeError(e), attempt, retries: config.retries, delayMs }),
+  );
+}
