@@ -26,21 +26,22 @@ export interface JobHost {
   // The wait before the next try after a failure (the one retry policy's backoff), and its reset.
   backoff(): number;
   recovered(): void;
+  // Whether a rescan is to prove the cache against the bucket now, and that one did.
+  proofDue(): boolean;
+  proved(): void;
 }
 
 type Scan = NonNullable<SyncOptions['scan']>;
 
 // One run of the stages with the given scan; undefined when it could not run (the lock stayed
 // taken, the server is down). A fatal error (bad credentials, a watch limit) ends the watch.
-async function syncRun(host: JobHost, scan: Scan, onPlan?: SyncOptions['onPlan']): Promise<RunSummary | undefined> {
+async function syncRun(
+  host: JobHost,
+  scan: Scan,
+  extra: Pick<SyncOptions, 'onPlan' | 'prove'>,
+): Promise<RunSummary | undefined> {
   const { config, deps } = host;
-  const options: SyncOptions = {
-    force: false,
-    stop: host.stopping,
-    onLock: host.hold,
-    scan,
-    ...(onPlan ? { onPlan } : {}),
-  };
+  const options: SyncOptions = { force: false, stop: host.stopping, onLock: host.hold, scan, ...extra };
   try {
     const { storage, log, gate } = deps;
     const lock = deps.lock ? { lock: deps.lock } : {};
@@ -70,9 +71,13 @@ export async function rescanJob(host: JobHost, reason: string): Promise<boolean>
     intake.rescheduleUnstable(result, []);
     return result;
   };
-  const summary = await syncRun(host, scan, (items) => {
-    missed.push(...items.map((i) => i.file.absPath).filter((p) => !intake.knows(p)));
+  // The bucket proves the cache at the first rescan and then at least every SYNC_WATCH_PROOF_HOURS.
+  const prove = host.proofDue();
+  const summary = await syncRun(host, scan, {
+    prove,
+    onPlan: (items) => missed.push(...items.map((i) => i.file.absPath).filter((p) => !intake.knows(p))),
   });
+  if (summary && prove) host.proved();
   const unwatched = watchers.sweep();
   deps.log.write({
     kind: 'watch.rescan',
@@ -93,11 +98,12 @@ export async function rescanJob(host: JobHost, reason: string): Promise<boolean>
 // The names heard and judged ready; on any failure the same names again after the backoff.
 export async function batchJob(host: JobHost, names: ReturnType<Intake['takeReady']>): Promise<void> {
   const { intake, watchers } = host;
-  const summary = await syncRun(host, async (options) => {
+  const scan: Scan = async (options) => {
     const result = await scanNames(names, { ...options, onDir: (d) => watchers.add(d) });
     intake.rescheduleUnstable(result, names);
     return result;
-  });
+  };
+  const summary = await syncRun(host, scan, { prove: false });
   if (summary?.status === 'ok') {
     host.recovered();
     return;

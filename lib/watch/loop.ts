@@ -36,6 +36,7 @@ export class Watch {
   private lock: HeldLock | undefined;
   private rescanTimer: unknown;
   private failures = 0;
+  private lastProof: number | undefined;
   private stopping = false;
   private ended = false;
 
@@ -191,6 +192,8 @@ export class Watch {
       hold: (lock) => (this.lock = lock),
       backoff: () => retryDelayMs(++this.failures, WATCH_RETRY),
       recovered: () => (this.failures = 0),
+      proofDue: () => this.lastProof === undefined || this.now() - this.lastProof >= this.config.watch.proofMs,
+      proved: () => (this.lastProof = this.now()),
     };
   }
 

@@ -11,7 +11,7 @@ import { createStorage } from '../../lib/storage/client.ts';
 import { createProcessScheduler, realTimers } from '../../lib/watch/debounce.ts';
 import { createDirWatchers } from '../../lib/watch/dir-watchers.ts';
 import { Intake } from '../../lib/watch/intake.ts';
-import { batchJob, processJob, type JobHost } from '../../lib/watch/jobs.ts';
+import { batchJob, processJob, rescanJob, type JobHost } from '../../lib/watch/jobs.ts';
 import type { ProcessStage } from '../../lib/sync/process/processing.ts';
 import { writeFile, type Sandbox } from '../support/env.ts';
 import { eachServer } from '../support/servers.ts';
@@ -34,6 +34,7 @@ function hostFor(config: Config, process?: ProcessStage) {
   const scheduler = createProcessScheduler({ debounceMs: 60_000, minIntervalMs: 0, now, run: async () => true });
   let backoffs = 0;
   let recovered = 0;
+  let proofDue = true;
   const host: JobHost = {
     config,
     deps: {
@@ -50,6 +51,8 @@ function hostFor(config: Config, process?: ProcessStage) {
     hold: () => undefined,
     backoff: () => (backoffs++, 2000),
     recovered: () => void recovered++,
+    proofDue: () => proofDue,
+    proved: () => void (proofDue = false),
   };
   const close = () => {
     intake.close();
@@ -104,5 +107,14 @@ eachServer('watch jobs', ({ it, sandboxEach }) => {
     assert.match(String(retry?.msg), /^processing \(no such container: django\): trying again in \d+ s$/);
     ok.close();
     failing.close();
+  });
+
+  it('the first rescan proves the cache against a listing of the bucket, the next ones within the interval do not', async () => {
+    writeFile(sb.downloads, 'a.txt', 'a');
+    const h = hostFor(sb.config());
+    assert.ok(await rescanJob(h.host, 'start'));
+    assert.ok(await rescanJob(h.host, 'periodic'));
+    assert.is(h.log.records.filter((r) => r.kind === 'bucket.listed').length, 1, 'one listing, at the first rescan');
+    h.close();
   });
 });
