@@ -16,6 +16,7 @@ export const EXIT_CODES = {
   source: 12,
   interrupted: 13,
   stateDisk: 14,
+  check: 15,
 } as const;
 
 // What each exit code means, in a few words (notifications and the status page say it).
@@ -35,6 +36,7 @@ export const EXIT_MEANINGS: Readonly<Record<number, string>> = {
   12: 'a download folder is missing, unreadable or not mounted',
   13: 'stopped by a signal',
   14: 'the state disk is full or read-only',
+  15: '--check found local files missing or different in the bucket',
 };
 
 // "(2 problems):" and one indented line per problem.
@@ -157,6 +159,11 @@ export class SourceError extends SyncError {
   constructor(readonly problems: readonly string[]) {
     super(problems.length === 1 ? problems[0]! : `download folders: ${problems.join('; ')}`);
   }
+}
+
+// `sync --check` found local files the bucket does not hold as they are.
+export class CheckFailedError extends SyncError {
+  override readonly exitCode = EXIT_CODES.check;
 }
 
 // A one-shot run stopped by SIGTERM, SIGINT or SIGHUP (what finished is recorded).

@@ -14,6 +14,7 @@ import { outcomeOfError } from '../monitor/outcome.ts';
 import { newRunId } from '../report/records.ts';
 import { owedFileFor, owedWriter } from '../sync/process/owed.ts';
 import { runProcessingOnly } from '../sync/process/processing.ts';
+import { runCheck } from './check-mode.ts';
 import { runOneShot } from './one-shot.ts';
 import { recordStartFailure } from './start-failure.ts';
 import { watchMode } from './watch-mode.ts';
@@ -36,6 +37,9 @@ Options:
   --no-process       skip the processing command
   --process-always   run the processing command even when nothing new was uploaded
   --process-only     no sync: only (re)run the processing command
+  --check            change nothing: say which local files the bucket holds as they are (size
+                     and content), which are missing or different, and which objects have no
+                     local file; exit 15 when a local file is missing or different
   --watch            keep running: sync each file as soon as it is complete (a full rescan at
                      start and every SYNC_WATCH_RESCAN_MINUTES; processing debounced by
                      PROCESS_DEBOUNCE_SECONDS); SIGTERM/SIGINT stop it, SIGHUP rescans now
@@ -57,6 +61,7 @@ const FLAGS = {
   'process-always': { type: 'boolean', default: false },
   'process-only': { type: 'boolean', default: false },
   watch: { type: 'boolean', default: false },
+  check: { type: 'boolean', default: false },
 } as const;
 
 type Flags = ParsedFlags<typeof FLAGS>;
@@ -80,6 +85,22 @@ export function checkSyncFlags(flags: Flags): void {
   if (flags.watch && notWithWatch.length) {
     throw new UsageError(`--watch does not go with ${notWithWatch.map((f) => `--${f}`).join(', ')}`);
   }
+  const changing = [
+    'watch',
+    'force',
+    'dry-run',
+    'process-only',
+    'process-always',
+    'no-process',
+    'import-legacy-cache',
+    'prune-old-keys',
+  ] as const;
+  const notWithCheck = changing.filter((f) => flags[f]);
+  if (flags.check && notWithCheck.length) {
+    throw new UsageError(
+      `--check (which changes nothing) does not go with ${notWithCheck.map((f) => `--${f}`).join(', ')}`,
+    );
+  }
 }
 
 export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream }> = {
@@ -90,6 +111,7 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const overrides =
       flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {};
     const load = { env, ...configFileOptions(configFileOf(flags)), overrides };
+    if (flags.check) return runCheck(loadConfig(load), createLogger({ console: process.stderr }), flags.json);
     const config = await loadOrRecord(load, !flags['dry-run']);
     const runId = newRunId(new Date());
     const console = flags.json ? process.stderr : process.stdout;

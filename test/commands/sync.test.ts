@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
+import { RUN_RECORDS_FILE } from '../../lib/report/records.ts';
 import {
   listBucket,
   PROJECT_ROOT,
@@ -51,7 +52,15 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     }
     assert.ok(r.stderr.includes('7 problems'));
     assert.not.ok(r.all?.includes('hunter2'));
-    assert.not.ok(fs.existsSync(path.join(sb.dir, 'logs')), 'no side effect before validation');
+    // The failed start is recorded (dated log, run record), with no secret in either; nothing else is touched.
+    const logs = path.join(sb.dir, 'logs');
+    const written = fs.readdirSync(logs);
+    assert.ok(written.includes(RUN_RECORDS_FILE), `a run record: ${written}`);
+    for (const f of written) {
+      const p = path.join(logs, f);
+      if (fs.statSync(p).isFile()) assert.not.ok(fs.readFileSync(p, 'utf8').includes('hunter2'), f);
+    }
+    assert.not.ok(fs.existsSync(path.join(sb.dir, 'state')), 'no state before validation');
   });
 
   test('a bad flag value joins the config problems; unknown flags are usage errors', async () => {

@@ -25,6 +25,8 @@ export interface ListingHint {
   readonly complete: boolean;
   // What was listed: keys outside it are unknown.
   readonly prefix: string;
+  // Every key listed.
+  keys(): Iterable<string>;
 }
 
 // S3 lists keys in UTF-8 byte order, which is not JavaScript's string order.
@@ -61,6 +63,7 @@ export async function listBucket(storage: Storage, prefix: string, maxKeys = Inf
     pages: Math.ceil(seen.size / 1000),
     complete,
     prefix,
+    keys: () => seen.keys(),
     lookup(key) {
       if (!key.startsWith(prefix)) return undefined;
       const o = seen.get(key);

@@ -16,6 +16,7 @@ function listingOf(objects: Record<string, { size: number; etag: string }>, page
     pages,
     complete: true,
     prefix,
+    keys: () => Object.keys(objects),
     lookup: (key) => {
       if (!key.startsWith(prefix)) return undefined;
       const o = objects[key];
