@@ -74,6 +74,12 @@ export type RunEntry =
       readonly destination: string;
       readonly aside?: string;
     }
+  | {
+      readonly kind: 'cache.other-destination-proven';
+      readonly file: string;
+      readonly madeFor: string;
+      readonly destination: string;
+    }
   | { readonly kind: 'bucket.unproven'; readonly path: string; readonly key: string; readonly detail?: string }
   | { readonly kind: 'bucket.unproven-more'; readonly count: number }
   | { readonly kind: 'cache.journal-torn'; readonly file: string; readonly lines: number };
@@ -166,6 +172,13 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
         e.aside ? 'moved aside; every file is proven against this bucket' : 'ignored for this dry run',
       ),
     fields: (e) => ({ file: e.file, ...(e.aside ? { aside: e.aside } : {}) }),
+  },
+  'cache.other-destination-proven': {
+    level: 'info',
+    message: (e) =>
+      `the hash cache was made for ${e.madeFor}, not for ${e.destination}: ` +
+      'its entries count only where this bucket proves them (key, size, ETag)',
+    fields: (e) => ({ file: e.file }),
   },
   'bucket.unproven': {
     level: 'warn',

@@ -114,7 +114,8 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
   const prove = config.bucketProof && !options.force && options.prove !== false;
   const bucket = startBucketStage(deps.storage, { prefix, prove, gate: deps.gate, log });
   const destination = destinationOf(config.storage);
-  const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination });
+  const foreign = prove ? 'prove' : 'set-aside';
+  const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination, foreign });
   cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
   const settled = Promise.all([cacheReady, bucket.proof]).then(([c, proof]) =>
     unchangedCheck(c, { prefix, force: options.force, proof }),

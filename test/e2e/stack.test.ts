@@ -250,7 +250,7 @@ it('watch mode with the real engine: a burst of downloads reaches the bucket and
   }
 });
 
-it('process_scrap failing: its own exit code, uploads stay recorded and are not redone; --process-only then processes them', async () => {
+it('process_scrap failing: its own exit code, uploads stay recorded and are not redone; the processing is owed until it succeeds', async () => {
   if (setupError) throw setupError;
   await docker(['stop', '-t', '1', 'telegram-downloader']);
   const only = { SYNC_CONTAINERS: 'minio' };
@@ -268,7 +268,10 @@ it('process_scrap failing: its own exit code, uploads stay recorded and are not 
   assert.ok(HashCache.open(path.join(base, 'state/file_hashes.json')).get(f), 'upload recorded despite the failure');
   assert.ok((await listBucket(client, BUCKET)).some((o) => o.key === 'manual_upload_one.pdf'));
   assert.not.ok((await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'));
+  const owed = path.join(base, 'state/processing.owed');
+  assert.match(fs.readFileSync(owed, 'utf8'), /manual_upload_one\.pdf/, 'the processing is owed');
 
+  // The next run has nothing new to send, and still runs the processing it owes.
   const again = await sync(['--json'], only);
   assert.is(again.exitCode, 0, again.all);
   const s2 = JSON.parse(again.stdout) as {
@@ -278,14 +281,15 @@ it('process_scrap failing: its own exit code, uploads stay recorded and are not 
   };
   assert.is(s2.uploaded, 0, 'not re-uploaded');
   assert.ok(s2.skipped.unchanged! >= 1);
-  assert.is(s2.processing.ran, false);
+  assert.is(s2.processing.ran, true, 'the processing owed ran');
+  assert.ok(
+    (await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'),
+    'row recorded by the run that owed it',
+  );
+  assert.not.ok(fs.existsSync(owed) && fs.readFileSync(owed, 'utf8').includes('manual_upload_one'), 'nothing owed');
 
   const processed = await sync(['--process-only'], only);
   assert.is(processed.exitCode, 0, processed.all);
-  assert.ok(
-    (await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'),
-    'row recorded by --process-only',
-  );
 });
 
 it('a row missing from the database: test-sync names the key and fails', async () => {

@@ -15,8 +15,12 @@ export interface CacheOptions {
   readonly log?: Logger;
   // A dry run: nothing is moved or written.
   readonly readOnly?: boolean;
-  // The bucket this run writes to (http://host:port/bucket): a cache made for another is set aside.
+  // The bucket this run writes to (http://host:port/bucket).
   readonly destination?: string;
+  // A cache made for another destination (another endpoint, or the same server under another
+  // name): 'set-aside' moves it away; 'prove' keeps its entries as hints, to be taken for this
+  // bucket only where its listing proves them (key, size, ETag), and writes it again as this one's.
+  readonly foreign?: 'set-aside' | 'prove';
 }
 
 export class HashCache implements CacheView {
@@ -190,7 +194,11 @@ export class HashCache implements CacheView {
       }
       const snap = snapshotOf(bytes);
       if (snap.version !== 3) this.dirty = true; // written again in the current format
-      if (this.isForeign(snap.destination)) return this.setAside(new Error(`made for ${snap.destination}`), 'foreign');
+      if (this.isForeign(snap.destination)) {
+        if (this.options.foreign !== 'prove')
+          return this.setAside(new Error(`made for ${snap.destination}`), 'foreign');
+        this.keepAsHints(this.file, snap.destination!);
+      }
       this.snap = snap;
       if (index) return index(snap).catch(fail);
       indexSnapshot(snap, this.byPath);
@@ -206,6 +214,12 @@ export class HashCache implements CacheView {
     );
   }
 
+  // A foreign cache kept: every entry must be proven by this bucket's listing before it counts.
+  private keepAsHints(file: string, madeFor: string): void {
+    this.dirty = true; // written again under this destination
+    this.options.log?.write({ kind: 'cache.other-destination-proven', file, madeFor, destination: this.destination });
+  }
+
   private setAside(e: Error, why: 'unreadable' | 'foreign' = 'unreadable'): void {
     const { log, readOnly } = this.options;
     const base = { file: this.file, error: e.message, destination: this.destination };
@@ -217,7 +231,9 @@ export class HashCache implements CacheView {
 
   private loadJournal(): void {
     const { entries, torn, destination } = readJournal(this.journalFile);
-    if (this.isForeign(destination)) {
+    if (this.isForeign(destination) && this.options.foreign === 'prove') {
+      this.keepAsHints(this.journalFile, destination!);
+    } else if (this.isForeign(destination)) {
       this.options.log?.write({
         kind: 'cache.other-destination',
         file: this.journalFile,

@@ -41,7 +41,8 @@ export async function checkBucket(config: Config, storage: Storage): Promise<Che
   const prefix = config.storage.prefix;
   const listingReady = listBucket(storage, prefix);
   listingReady.catch(() => undefined); // awaited below
-  const cache = await HashCache.load(config.cacheFile, { readOnly: true, destination: destinationOf(config.storage) });
+  const destination = destinationOf(config.storage);
+  const cache = await HashCache.load(config.cacheFile, { readOnly: true, destination, foreign: 'prove' });
   const options = {
     partialSuffixes: config.partialSuffixes,
     exclude: config.exclude,

@@ -2,6 +2,8 @@
 // user meets when the bucket changed under the cache: another bucket configured, an object
 // deleted behind the tool's back, an object whose bytes changed; and the setting that turns it off.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ListingHint } from '../../../lib/sync/bucket/listing-hint.ts';
@@ -46,7 +48,7 @@ eachServer('the bucket decides', ({ it, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '0' });
 
-  it('another bucket configured: the cache made for the first is set aside and the second gets every file', async () => {
+  it('another bucket configured: the cache made for the first proves nothing there; the second gets every file', async () => {
     writeFile(sb.downloads, 'a.txt', 'aaa');
     writeFile(sb.downloads, 'b/c.txt', 'ccc');
     const first = sb.config();
@@ -54,7 +56,9 @@ eachServer('the bucket decides', ({ it, sandboxEach }) => {
     const second = sb.config({ MINIO_BUCKET: `${first.storage.bucket}-second` });
     const run = await syncOnce(second);
     assert.equal([run.summary.status, run.summary.uploaded], ['ok', 2]);
-    assert.ok(run.log.records.some((r) => r.kind === 'cache.other-destination' && /moved aside/.test(String(r.msg))));
+    const said = run.log.records.find((r) => r.kind === 'cache.other-destination-proven');
+    assert.match(String(said?.msg), /count only where this bucket proves them/);
+    assert.is(run.log.records.filter((r) => r.kind === 'bucket.unproven').length, 2);
     assert.equal(
       (await listBucket(sb.client(), second.storage.bucket)).map((o) => [o.key, o.sha256]),
       [
@@ -63,7 +67,31 @@ eachServer('the bucket decides', ({ it, sandboxEach }) => {
       ],
     );
     const back = await syncOnce(first);
-    assert.equal([back.summary.uploaded, back.summary.adopted], [0, 2], 'back to the first: adopted, nothing sent');
+    assert.equal(
+      [back.summary.uploaded, back.summary.skipped.unchanged],
+      [0, 2],
+      'back to the first: its listing proves every entry, nothing sent or asked',
+    );
+  });
+
+  it('the same server under another name: every entry proven by the listing, nothing sent', async () => {
+    writeFile(sb.downloads, 'a.txt', 'aaa');
+    await syncOnce(sb.config());
+    const other = sb.config({ MINIO_ENDPOINT: sb.server.endpoint.replace('127.0.0.1', 'localhost') });
+    const run = await syncOnce(other);
+    assert.equal([run.summary.uploaded, run.summary.adopted, run.summary.skipped.unchanged], [0, 0, 1]);
+    assert.ok(run.log.records.some((r) => r.kind === 'cache.other-destination-proven'));
+  });
+
+  it('with the proof off, a cache made for another bucket is moved aside, never trusted', async () => {
+    writeFile(sb.downloads, 'a.txt', 'aaa');
+    await syncOnce(sb.config());
+    const second = sb.config({ MINIO_BUCKET: `${sb.env.MINIO_BUCKET}-off`, SYNC_BUCKET_PROOF: 'off' });
+    const run = await syncOnce(second);
+    assert.equal([run.summary.uploaded, run.summary.skipped.unchanged], [1, undefined]);
+    const said = run.log.records.find((r) => r.kind === 'cache.other-destination');
+    assert.match(String(said?.msg), /moved aside/);
+    assert.ok(fs.readdirSync(path.dirname(second.cacheFile)).some((f) => f.includes('other-destination-')));
   });
 
   it("an object deleted behind the tool's back is uploaded again, and said so", async () => {
