@@ -282,6 +282,7 @@ it('process_scrap failing: its own exit code, uploads stay recorded and are not 
   assert.is(s2.uploaded, 0, 'not re-uploaded');
   assert.ok(s2.skipped.unchanged! >= 1);
   assert.is(s2.processing.ran, true, 'the processing owed ran');
+  assert.match(readLogs(path.join(base, 'logs')), /process_scrap: 1 key\(s\) given on stdin: manual_upload_one\.pdf/);
   assert.ok(
     (await processedRows()).some((x) => x.key === 'manual_upload_one.pdf'),
     'row recorded by the run that owed it',

@@ -2,6 +2,7 @@
 // bucket rebuilds what it knew, and the newest few are kept for a post-mortem.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from '../../log/logger.ts';
 
 export const CACHES_ASIDE_KEPT = 3;
 
@@ -14,6 +15,22 @@ export function moveCacheAside(file: string, now = Date.now(), reason: AsideReas
   fs.renameSync(file, aside);
   pruneCachesAside(file, CACHES_ASIDE_KEPT, reason);
   return aside;
+}
+
+// A damaged cache, or one made for another destination, named in the log and (unless read-only:
+// a dry run or --check) moved aside.
+export function setCacheAside(
+  file: string,
+  error: Error,
+  why: AsideReason,
+  context: { readonly log?: Logger; readonly readOnly?: boolean; readonly destination: string },
+): void {
+  const { log, readOnly, destination } = context;
+  const kind = why === 'other-destination' ? 'cache.other-destination' : 'cache.unreadable';
+  const base = { file, error: error.message, destination };
+  if (readOnly) return void log?.write({ kind, ...base });
+  const aside = moveCacheAside(file, Date.now(), why); // before the log: `log?.` would skip it
+  log?.write({ kind, ...base, aside });
 }
 
 // Caches moved aside for `reason`: keep the newest `keep`; returns the names removed.

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { Logger } from '../../log/logger.ts';
 import type { CachedStat, CacheEntry, CacheView } from './types.ts';
 import { stateDiskError } from '../../errors.ts';
-import { moveCacheAside } from './aside.ts';
+import { type AsideReason, setCacheAside } from './aside.ts';
 import { ContentIndex } from './content-index.ts';
 import { type Snapshot, entryAt, indexSnapshot, parseVersion1, readIfThere, snapshotOf, statAt } from './snapshot.ts';
 import { linesToWrite, removeStaleTemps, writeSnapshotFile } from './snapshot-write.ts';
@@ -194,11 +194,8 @@ export class HashCache implements CacheView {
       }
       const snap = snapshotOf(bytes);
       if (snap.version !== 3) this.dirty = true; // written again in the current format
-      if (this.isForeign(snap.destination)) {
-        if (this.options.foreign !== 'prove')
-          return this.setAside(new Error(`made for ${snap.destination}`), 'foreign');
-        this.keepAsHints(this.file, snap.destination!);
-      }
+      if (!this.usable(this.file, snap.destination))
+        return this.setAside(new Error(`made for ${snap.destination}`), 'other-destination');
       this.snap = snap;
       if (index) return index(snap).catch(fail);
       indexSnapshot(snap, this.byPath);
@@ -207,33 +204,25 @@ export class HashCache implements CacheView {
     }
   }
 
-  // A destination is named and is not this run's.
-  private isForeign(destination: string | undefined): boolean {
-    return (
-      destination !== undefined && this.options.destination !== undefined && destination !== this.options.destination
-    );
-  }
-
-  // A foreign cache kept: every entry must be proven by this bucket's listing before it counts.
-  private keepAsHints(file: string, madeFor: string): void {
+  // Whether a file made for `madeFor` is used: it is when made for this run's destination (or
+  // none is named), and one made for another is kept as hints when the run proves the cache
+  // (each entry counts only where this bucket's listing proves it); otherwise it is dropped.
+  private usable(file: string, madeFor: string | undefined): boolean {
+    const mine = this.options.destination;
+    if (madeFor === undefined || mine === undefined || madeFor === mine) return true;
+    if (this.options.foreign !== 'prove') return false;
     this.dirty = true; // written again under this destination
-    this.options.log?.write({ kind: 'cache.other-destination-proven', file, madeFor, destination: this.destination });
+    this.options.log?.write({ kind: 'cache.other-destination-proven', file, madeFor, destination: mine });
+    return true;
   }
 
-  private setAside(e: Error, why: 'unreadable' | 'foreign' = 'unreadable'): void {
-    const { log, readOnly } = this.options;
-    const base = { file: this.file, error: e.message, destination: this.destination };
-    const kind = why === 'foreign' ? 'cache.other-destination' : 'cache.unreadable';
-    if (readOnly) return log?.write({ kind, ...base });
-    const aside = moveCacheAside(this.file, Date.now(), why === 'foreign' ? 'other-destination' : 'unreadable');
-    log?.write({ kind, ...base, aside });
+  private setAside(e: Error, why: AsideReason = 'unreadable'): void {
+    setCacheAside(this.file, e, why, { ...this.options, destination: this.destination });
   }
 
   private loadJournal(): void {
     const { entries, torn, destination } = readJournal(this.journalFile);
-    if (this.isForeign(destination) && this.options.foreign === 'prove') {
-      this.keepAsHints(this.journalFile, destination!);
-    } else if (this.isForeign(destination)) {
+    if (!this.usable(this.journalFile, destination)) {
       this.options.log?.write({
         kind: 'cache.other-destination',
         file: this.journalFile,
