@@ -148,7 +148,13 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
       `listed ${e.pages} page(s) of the bucket${e.complete ? '' : ' (not all of it)'} instead of a HEAD per file`,
     fields: () => ({}),
   },
-  'bucket.created': { level: 'info', message: (e) => `created bucket ${e.bucket}`, fields: () => ({}) },
+  'bucket.created': {
+    level: 'warn',
+    message: (e) =>
+      `bucket ${e.bucket} did not exist: created it (if MINIO_BUCKET is mistyped, correct it: ` +
+      'the next run sends every file to the bucket named, whatever the cache says)',
+    fields: () => ({}),
+  },
   'dry-run': { level: 'info', message: (e) => `would ${e.action}`, fields: (e) => ({ ...e.target }) },
   retry: {
     level: 'warn',

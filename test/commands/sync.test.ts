@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { HashCache } from '../../lib/sync/cache/cache.ts';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { dateStamp } from '../../lib/log/logger.ts';
-import { RUN_RECORDS_FILE } from '../../lib/report/records.ts';
+import { RUN_RECORDS_FILE, readRunRecords } from '../../lib/report/records.ts';
 import {
   listBucket,
   PROJECT_ROOT,
@@ -90,6 +90,9 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.not.ok(r.all?.includes('wrong-secret-value') || r.all?.includes('NOT-A-KEY'));
     assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0);
     assert.not.ok(await sb.client().bucketExists(sb.env.MINIO_BUCKET!), 'nothing created');
+    const record = readRunRecords(path.join(sb.dir, 'logs')).at(-1);
+    assert.equal([record?.status, /refused them/.test(record?.error ?? '')], ['error', true], 'on record');
+    assert.not.ok(JSON.stringify(record).includes('wrong-secret-value'));
   });
 
   test('--config: a missing file is a config error (exit 2), a relative path is relative to the current folder; --env-file still works', async () => {
