@@ -65,7 +65,7 @@ export type FileEntry =
       readonly sha256: string;
       readonly sameAs: string;
     }
-  | { readonly kind: 'upload.adopted'; readonly path: string; readonly key: string }
+  | { readonly kind: 'upload.adopted'; readonly path: string; readonly key: string; readonly by?: 'etag' }
   | { readonly kind: 'upload.claimed'; readonly path: string; readonly key: string }
   | {
       readonly kind: 'upload.copied';
@@ -119,7 +119,13 @@ export const FILE_KINDS: KindFormats<FileEntry> = {
     message: (e) => `not uploaded: same content already in the bucket as ${e.sameAs}`,
     fields: (e) => without(e, 'sameAs'),
   },
-  'upload.adopted': { level: 'info', message: () => 'already in the bucket with the same sha256; cache entry rebuilt' },
+  'upload.adopted': {
+    level: 'info',
+    message: (e) =>
+      e.by === 'etag'
+        ? 'already in the bucket (its listed ETag is the one of these bytes); cache entry rebuilt, nothing asked'
+        : 'already in the bucket with the same sha256; cache entry rebuilt',
+  },
   'upload.claimed': {
     level: 'info',
     message: () => 'already in the bucket (proven by its ETag): our sha256 added by a copy onto itself, no bytes sent',

@@ -43,7 +43,7 @@ export function formatSummary(s: RunSummary): string {
 function sentPart(s: RunSummary): string {
   if (s.dryRun) {
     const upload = `would upload ${s.wouldUpload} (${formatBytes(s.bytesToSend)} to send)`;
-    return `${upload}, copy ${s.wouldCopy} on the server, adopt ${s.wouldAdopt} more (adding our sha256)`;
+    return `${upload}, copy ${s.wouldCopy} on the server, adopt ${s.wouldAdopt} already in the bucket`;
   }
   return phrase(
     `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)`,

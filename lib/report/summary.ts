@@ -171,7 +171,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     copied: count('copied'),
     keysPruned: t.keysPruned,
     wouldCopy: count('would-copy'),
-    wouldAdopt: count('would-claim'),
+    // A dry run's adoptions: proven as they are (listed ETag, our sha256), or claimed (our sha256 added).
+    wouldAdopt: count('would-claim') + (input.dryRun ? count('adopted') : 0),
     bytesToSend: t.bytesToSend,
     conflicts: t.conflicts,
     failed: t.failed,

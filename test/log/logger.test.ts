@@ -84,7 +84,10 @@ test('a logger that runs past midnight writes the next day into the next dated f
       .sort(),
     ['telegram_sync_20261124.log', 'telegram_sync_20261125.log'],
   );
-  assert.match(fs.readFileSync(path.join(dir, 'telegram_sync_20261125.log'), 'utf8'), /bucket after did not exist: created it/);
+  assert.match(
+    fs.readFileSync(path.join(dir, 'telegram_sync_20261125.log'), 'utf8'),
+    /bucket after did not exist: created it/,
+  );
   assert.not.match(fs.readFileSync(path.join(dir, 'telegram_sync_20261125.log'), 'utf8'), /before/);
 });
 

@@ -1,8 +1,12 @@
 // What the bucket holds, from a listing (one request per 1,000 keys) instead of a HEAD per file:
 // for a first run or a lost cache most keys do not exist yet, and those need no request before
-// their upload. A listing is a hint, never proof (s3rver's paged listings can skip keys): a key
-// it wrongly says is absent costs one upload of bytes that were there, never a wrong record,
-// and a key it lists with the file's size is still stat'ed for its sha256 before it is adopted.
+// their upload. A listing is a hint, never proof of absence (s3rver's paged listings can skip
+// keys): a key it wrongly says is absent costs one upload of bytes that were there, never a wrong
+// record; a key it lists with the file's size is adopted only once its ETag is proven to be the
+// one of the file's bytes (or a HEAD shows our sha256).
+// Kept compact, for archives of millions of objects: each key once (a string of its own, not a
+// slice holding the page's XML alive), its size in a number array, its ETag as 16 bytes and a
+// part count when it is an MD5 form (nearly always), as text otherwise.
 import type { StorageError } from '../../errors.ts';
 import type { Storage } from '../../storage/types.ts';
 
@@ -44,7 +48,7 @@ export async function listBucketHint(
 
 // Every key under `prefix` (or the first `maxKeys`), with its size and ETag.
 export async function listBucket(storage: Storage, prefix: string, maxKeys = Infinity): Promise<ListingHint> {
-  const seen = new Map<string, { size: number; etag: string }>();
+  const seen = new ListedObjects();
   let last = '';
   let complete = true;
   try {
@@ -53,8 +57,7 @@ export async function listBucket(storage: Storage, prefix: string, maxKeys = Inf
         complete = false;
         break;
       }
-      seen.set(o.key, { size: o.size, etag: o.etag });
-      last = o.key;
+      last = seen.add(o.key, o.size, o.etag);
     }
   } catch (e) {
     if ((e as StorageError).code !== 'NoSuchBucket') throw e; // a dry run does not create the bucket
@@ -67,8 +70,55 @@ export async function listBucket(storage: Storage, prefix: string, maxKeys = Inf
     lookup(key) {
       if (!key.startsWith(prefix)) return undefined;
       const o = seen.get(key);
-      if (o) return { size: o.size, etag: o.etag, listed: true };
+      if (o) return { ...o, listed: true };
       return complete || byteCompare(key, last) <= 0 ? null : undefined;
     },
   };
+}
+
+const MD5_FORM = /^([0-9a-f]{32})(?:-(\d+))?$/;
+
+// Keys, sizes and ETags, about 100 bytes an object.
+class ListedObjects {
+  private readonly index = new Map<string, number>();
+  private readonly sizes: number[] = [];
+  private md5s = Buffer.allocUnsafe(16 * 1024);
+  // The part count of a multipart ETag, 0 for a plain MD5, -1 for another form (in `others`).
+  private readonly parts: number[] = [];
+  private readonly others = new Map<number, string>();
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  // Returns the key as kept.
+  add(key: string, size: number, etag: string): string {
+    const own = Buffer.from(key, 'utf8').toString('utf8'); // not a slice of the page's XML
+    const i = this.index.get(own) ?? this.sizes.length;
+    this.index.set(own, i);
+    this.sizes[i] = size;
+    const m = MD5_FORM.exec(etag); // anything else (upper case too) is kept as it is
+    if (!m) {
+      this.parts[i] = -1;
+      this.others.set(i, etag);
+      return own;
+    }
+    if (16 * (i + 1) > this.md5s.length) this.md5s = Buffer.concat([this.md5s, Buffer.alloc(this.md5s.length)]);
+    this.md5s.write(m[1]!, 16 * i, 'hex');
+    this.parts[i] = m[2] === undefined ? 0 : Number(m[2]);
+    return own;
+  }
+
+  get(key: string): { readonly size: number; readonly etag: string } | undefined {
+    const i = this.index.get(key);
+    if (i === undefined) return undefined;
+    const p = this.parts[i]!;
+    if (p < 0) return { size: this.sizes[i]!, etag: this.others.get(i)! };
+    const md5 = this.md5s.toString('hex', 16 * i, 16 * i + 16);
+    return { size: this.sizes[i]!, etag: p === 0 ? md5 : `${md5}-${p}` };
+  }
+
+  keys(): IterableIterator<string> {
+    return this.index.keys();
+  }
 }

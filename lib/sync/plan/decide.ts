@@ -83,6 +83,9 @@ export function decideFile(f: FileFacts): Decision {
   if (f.inFlight === 'running') return { action: 'need', fact: 'in-flight' };
   if (f.inFlight?.uploadedAs) return { action: 'record', via: 'dedup', key: f.inFlight.uploadedAs };
   if (f.force || f.replace) return { action: 'upload' };
+  // A listed object of the file's size: its ETag, proven in the read that hashed the file, is
+  // enough (a lost cache rebuilt from the listing); otherwise a HEAD tells its sha256.
+  if (f.remote?.listed && f.remote.size === file.size && f.proof) return { action: 'record', via: 'adopted', key };
   if (f.remote === undefined || (f.remote?.listed && f.remote.size === file.size))
     return { action: 'need', fact: 'remote' };
   const remote = f.remote;

@@ -44,24 +44,41 @@ export async function matchesEtag(
   statedPartSize?: number,
   pool?: BufferPool,
 ): Promise<boolean> {
-  const form = etagForm(etag);
-  if (form.kind === 'other') return false;
-  if (form.kind === 'md5') {
-    if (source.body) return crypto.createHash('md5').update(source.body).digest('hex') === form.md5;
-    return (await partMd5sOf(source, [Math.max(1, source.size)], pool))[0]![0]!.toString('hex') === form.md5;
-  }
-  const sizes = candidatePartSizes(source.size, form.parts, statedPartSize);
-  if (!sizes.length) return false;
-  const all = await partMd5sOf(source, sizes, pool);
-  return all.some((md5s) => multipartDigest(md5s) === form.digest);
+  const check = etagCheck(etag, source.size, statedPartSize);
+  if (!check) return false;
+  if (source.body) check.feed(source.body);
+  else await forEachChunk(source.fsPath, check.feed, pool);
+  return check.matches();
 }
 
-// MD5 of every part, for each part size, in one pass over the bytes (2 MiB reads).
-async function partMd5sOf(
-  source: { body?: Buffer; fsPath: string | Buffer },
-  partSizes: readonly number[],
-  pool?: BufferPool,
-): Promise<Buffer[][]> {
+// A check of an ETag against bytes fed to it in order, every candidate part size in the same
+// pass: what lets the read that takes a file's SHA-256 also prove the object a listing shows.
+export interface EtagCheck {
+  readonly feed: (chunk: Buffer) => void;
+  // Once every byte was fed.
+  matches(): boolean;
+}
+
+// Undefined when no form of `size` bytes can have this ETag (not an MD5, no part size fits).
+export function etagCheck(etag: string | undefined, size: number, statedPartSize?: number): EtagCheck | undefined {
+  const form = etagForm(etag);
+  if (form.kind === 'other') return undefined;
+  const sizes = form.kind === 'md5' ? [Math.max(1, size)] : candidatePartSizes(size, form.parts, statedPartSize);
+  if (!sizes.length) return undefined;
+  const parts = partMd5s(sizes);
+  return {
+    feed: parts.feed,
+    matches: () => {
+      const all = parts.finish();
+      return form.kind === 'md5'
+        ? all[0]![0]!.toString('hex') === form.md5
+        : all.some((md5s) => multipartDigest(md5s) === form.digest);
+    },
+  };
+}
+
+// MD5 of every part, for each part size, from the bytes fed in order.
+function partMd5s(partSizes: readonly number[]): { feed: (chunk: Buffer) => void; finish: () => Buffer[][] } {
   const states = partSizes.map((p) => ({ p, hash: crypto.createHash('md5'), inPart: 0, done: [] as Buffer[] }));
   const feed = (chunk: Buffer) => {
     for (const s of states) {
@@ -78,8 +95,9 @@ async function partMd5sOf(
       }
     }
   };
-  if (source.body) feed(source.body);
-  else await forEachChunk(source.fsPath, feed, pool);
-  for (const s of states) if (s.inPart > 0 || s.done.length === 0) s.done.push(s.hash.digest());
-  return states.map((s) => s.done);
+  const finish = () => {
+    for (const s of states) if (s.inPart > 0 || s.done.length === 0) s.done.push(s.hash.digest());
+    return states.map((s) => s.done);
+  };
+  return { feed, finish };
 }

@@ -3,7 +3,7 @@
 // under the key, and whether an object without our sha256 holds the bytes (its ETag).
 import type { ObjectInfo } from '../../storage/types.ts';
 import type { FileFacts, RemoteFacts, SourceFacts } from '../plan/decide.ts';
-import { etagForm, matchesEtag } from './etag.ts';
+import { etagCheck, etagForm, matchesEtag, type EtagCheck } from './etag.ts';
 import type { InFlight } from './in-flight.ts';
 import type { TransferDeps } from './types.ts';
 
@@ -73,13 +73,30 @@ async function proves(
   return stated !== undefined && (await matchesEtag(etag, source, stated, deps.buffers));
 }
 
+// The listing shows an object of the file's size under its key (a lost cache, a bucket taken
+// over): its ETag, checked in the read that takes the file's SHA-256. When it is the file's
+// (MD5, or the multipart form for a part size that gives its part count), nothing is asked of
+// the server: the listing proves the object. Undefined when there is no such object, or its ETag
+// cannot be an MD5 of bytes (SSE-C, SSE-KMS).
+export function listedEtagCheck(facts: FileFacts, deps: TransferDeps): EtagCheck | undefined {
+  if (facts.force || facts.replace) return undefined;
+  const listed = deps.hint?.lookup(facts.key);
+  return listed && listed.size === facts.file.size ? etagCheck(listed.etag, listed.size) : undefined;
+}
+
+// The facts once the read proved the listed object's ETag.
+export function provenByListing(facts: FileFacts, deps: TransferDeps): FileFacts {
+  const listed = deps.hint!.lookup(facts.key)!;
+  return { ...facts, remote: listed, proof: true };
+}
+
 // The HEAD the decision will ask for, sent before the file is read: the listing shows an object
-// of the file's size under its key (a lost cache, a bucket taken over), whose sha256 only a HEAD
-// tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
+// of the file's size under its key whose ETag the read cannot prove, and whose sha256 only a
+// HEAD tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
 export function headAhead(facts: FileFacts, deps: TransferDeps): Promise<ObjectInfo | null> | undefined {
   if (facts.force || facts.replace) return undefined;
   const listed = deps.hint?.lookup(facts.key);
-  if (!listed || listed.size !== facts.file.size) return undefined;
+  if (!listed || listed.size !== facts.file.size || listedEtagCheck(facts, deps)) return undefined;
   const head = deps.storage.stat(facts.key);
   head.catch(() => undefined); // awaited when the decision asks; a file that ends before never does
   return head;

@@ -47,9 +47,18 @@ export async function forEachChunk(
   }
 }
 
-export async function sha256File(filePath: string | Buffer, pool?: BufferPool): Promise<string> {
+// The SHA-256 of a file; `also` is given every chunk too (an ETag check in the same read).
+export async function sha256File(
+  filePath: string | Buffer,
+  pool?: BufferPool,
+  also?: (chunk: Buffer) => void,
+): Promise<string> {
   const hash = crypto.createHash('sha256');
-  await forEachChunk(filePath, (chunk) => hash.update(chunk), pool);
+  await forEachChunk(
+    filePath,
+    also ? (chunk) => (hash.update(chunk), also(chunk)) : (chunk) => hash.update(chunk),
+    pool,
+  );
   return hash.digest('hex');
 }
 
@@ -81,13 +90,17 @@ export interface Content {
   readonly release?: () => void;
 }
 
-export type ContentReader = (file: { readonly fsPath: string | Buffer; readonly size: number }) => Promise<Content>;
+// `also` is given the bytes in the same read (to check an ETag with them).
+export type ContentReader = (
+  file: { readonly fsPath: string | Buffer; readonly size: number },
+  also?: (chunk: Buffer) => void,
+) => Promise<Content>;
 
 // A reader that holds files up to `inMemoryMaxBytes` (the part size: they go up as one request),
 // in memory from `pool` when there is one (released by the caller).
 export function contentReader(inMemoryMaxBytes: number, pool?: BufferPool): ContentReader {
-  return async ({ fsPath, size }) => {
-    if (size > inMemoryMaxBytes) return { sha256: await sha256File(fsPath, pool) };
+  return async ({ fsPath, size }, also) => {
+    if (size > inMemoryMaxBytes) return { sha256: await sha256File(fsPath, pool, also) };
     if (pool) {
       const body = await pool.take(size);
       try {
@@ -96,6 +109,7 @@ export function contentReader(inMemoryMaxBytes: number, pool?: BufferPool): Cont
         pool.give(body);
         throw e;
       }
+      also?.(body);
       return { sha256: crypto.createHash('sha256').update(body).digest('hex'), body, release: () => pool.give(body) };
     }
     const body = await fs.promises.readFile(fsPath);
@@ -103,6 +117,7 @@ export function contentReader(inMemoryMaxBytes: number, pool?: BufferPool): Cont
       throw new VerificationError(
         `${String(fsPath)} changed since the scan (${size} bytes then, ${body.length} now); it is tried again next run`,
       );
+    also?.(body);
     return { sha256: crypto.createHash('sha256').update(body).digest('hex'), body };
   };
 }

@@ -32,7 +32,7 @@ export function logEntryFor(o: TransferOutcome): LogEntry | undefined {
     case 'deduplicated':
       return { kind: 'upload.dedup', ...base, sha256: o.sha256, sameAs: o.sameAs };
     case 'adopted':
-      return { kind: 'upload.adopted', ...base };
+      return { kind: 'upload.adopted', ...base, ...(o.by ? { by: o.by } : {}) };
     case 'claimed':
       return { kind: 'upload.claimed', ...base };
     case 'copied':

@@ -9,7 +9,16 @@ import type { ObjectInfo } from '../../storage/types.ts';
 import { decideFile, type Decision, type FileFacts, type NeedFact } from '../plan/decide.ts';
 import type { TransferItem } from '../plan/types.ts';
 import { claimObject, copyFromSource, uploadFile } from './act.ts';
-import { gatherInFlight, gatherProof, gatherRemote, gatherSource, headAhead, withHash } from './facts.ts';
+import {
+  gatherInFlight,
+  gatherProof,
+  gatherRemote,
+  gatherSource,
+  headAhead,
+  listedEtagCheck,
+  provenByListing,
+  withHash,
+} from './facts.ts';
 import { InFlightUploads } from './in-flight.ts';
 import { heldUnder, logEntryFor } from './outcomes.ts';
 import { forEachConcurrent, semaphore } from './pool.ts';
@@ -30,7 +39,7 @@ export async function transferFiles(
   };
   const lanes = Math.max(deps.concurrency, deps.checkers ?? deps.concurrency);
   const outcomes: TransferOutcome[] = new Array(items.length);
-  const twins = await findTwins(items, deps.read, lanes);
+  const twins = await findTwins(items, deps.read, lanes, (item) => listedEtagCheck(factsOf(item, deps), deps));
   const inFlight = new InFlightUploads();
   // Originals announce their upload before anything starts, so their copies wait for them.
   const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
@@ -82,15 +91,12 @@ async function transferOne(
   start: Start,
 ): Promise<TransferOutcome> {
   if (start.early && 'error' in start.early) throw new Error(start.early.error);
-  let facts: FileFacts = {
-    file: item.file,
-    key: item.key,
-    force: deps.force,
-    ...(item.cached ? { cached: item.cached } : {}),
-    ...(item.unproven?.kind === 'changed' ? { replace: true } : {}),
-  };
+  let facts = factsOf(item, deps);
   const head = headAhead(facts, deps);
-  if (start.early) facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
+  if (start.early) {
+    facts = withHash(facts, start.early.sha256, deps, inFlight, start.claim !== undefined);
+    if (start.early.etagProven) facts = provenByListing(facts, deps);
+  }
   let body: Buffer | undefined; // the bytes read for the hash, sent as they are
   let release: (() => void) | undefined; // gives the body's memory back
   let settle = start.claim;
@@ -105,9 +111,11 @@ async function transferOne(
       }
       if (d.fact === 'remote') settle ??= inFlight.claim(facts.sha256!);
       if (d.fact === 'hash') {
-        const content = await deps.read(item.file);
+        const check = listedEtagCheck(facts, deps);
+        const content = await deps.read(item.file, check?.feed);
         ({ body, release } = content);
         facts = withHash(facts, content.sha256, deps, inFlight);
+        if (check?.matches()) facts = provenByListing(facts, deps);
       } else {
         // Waiting for another upload of the same bytes: their memory is not held meanwhile.
         if (d.fact === 'in-flight') {
@@ -121,6 +129,17 @@ async function transferOne(
     release?.();
     settle?.(null); // a no-op once settled; frees waiters if this file failed
   }
+}
+
+// What is known of a file before anything is read or asked.
+function factsOf(item: TransferItem, deps: TransferDeps): FileFacts {
+  return {
+    file: item.file,
+    key: item.key,
+    force: deps.force,
+    ...(item.cached ? { cached: item.cached } : {}),
+    ...(item.unproven?.kind === 'changed' ? { replace: true } : {}),
+  };
 }
 
 function gather(
@@ -157,9 +176,8 @@ async function act(
     case 'record':
       await deps.recorder.record(item.file, sha256, d.key, d.via, recordedEtag(d.via, facts));
       if (d.via === 'rehash') return { status: 'unchanged', item, sha256 };
-      return d.via === 'dedup'
-        ? { status: 'deduplicated', item, sha256, sameAs: d.key }
-        : { status: 'adopted', item, sha256 };
+      if (d.via === 'dedup') return { status: 'deduplicated', item, sha256, sameAs: d.key };
+      return { status: 'adopted', item, sha256, ...(facts.remote?.listed ? { by: 'etag' as const } : {}) };
   }
 }
 

@@ -4,11 +4,14 @@
 // with another file of the run are hashed ahead; their hash is not computed again later.
 import { describeError } from '../../errors.ts';
 import { pickOriginal } from '../plan/decide.ts';
+import type { EtagCheck } from './etag.ts';
 import type { ContentReader } from './hash.ts';
 import type { TransferItem } from '../plan/types.ts';
 import { forEachConcurrent } from './pool.ts';
 
-export type EarlyHash = { readonly sha256: string } | { readonly error: string };
+// A hash taken ahead, and whether the same read proved the ETag of the object listed under the
+// file's key (see ./facts.ts listedEtagCheck).
+export type EarlyHash = { readonly sha256: string; readonly etagProven?: boolean } | { readonly error: string };
 
 export interface Twins {
   // Hashes taken ahead, by item.
@@ -23,16 +26,18 @@ export async function findTwins(
   items: readonly TransferItem[],
   read: ContentReader,
   concurrency: number,
+  checkFor: (item: TransferItem) => EtagCheck | undefined = () => undefined,
 ): Promise<Twins> {
   const bySize = new Map<number, TransferItem[]>();
   for (const item of items) bySize.set(item.file.size, [...(bySize.get(item.file.size) ?? []), item]);
   const candidates = [...bySize.values()].filter((g) => g.length > 1).flat();
   const hashes = new Map<TransferItem, EarlyHash>();
   await forEachConcurrent(candidates, concurrency, async (item) => {
+    const check = checkFor(item);
     hashes.set(
       item,
-      await read(item.file).then(
-        (c) => (c.release?.(), { sha256: c.sha256 }),
+      await read(item.file, check?.feed).then(
+        (c) => (c.release?.(), { sha256: c.sha256, ...(check?.matches() ? { etagProven: true } : {}) }),
         (e: unknown) => ({ error: describeError(e) }),
       ),
     );

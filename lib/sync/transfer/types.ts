@@ -17,7 +17,8 @@ export type TransferOutcome =
   | { readonly status: 'uploaded'; readonly item: TransferItem; readonly sha256: string; readonly bytes: number }
   | { readonly status: 'would-upload'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'deduplicated'; readonly item: TransferItem; readonly sha256: string; readonly sameAs: string }
-  | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string }
+  // Already in the bucket: proven by our sha256 (a HEAD), or `by` its listed ETag (no request).
+  | { readonly status: 'adopted'; readonly item: TransferItem; readonly sha256: string; readonly by?: 'etag' }
   // Adopted after adding our sha256 to an object that held the bytes without it.
   | { readonly status: 'claimed'; readonly item: TransferItem; readonly sha256: string }
   | { readonly status: 'would-claim'; readonly item: TransferItem; readonly sha256: string }

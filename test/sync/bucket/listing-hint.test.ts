@@ -1,9 +1,9 @@
 // lib/sync/transfer/listing-hint.ts against both servers.
 import * as assert from 'uvu/assert';
 import { createStorage } from '../../../lib/storage/client.ts';
-import { LISTING_MIN_FILES, listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
+import { LISTING_MIN_FILES, listBucket, listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
 import { forEachConcurrent } from '../../../lib/sync/transfer/pool.ts';
-import type { Sandbox } from '../../support/env.ts';
+import { writeFile, type Sandbox } from '../../support/env.ts';
 import { eachServer } from '../../support/servers.ts';
 
 eachServer('listing hint', ({ it, sandboxEach }) => {
@@ -21,6 +21,21 @@ eachServer('listing hint', ({ it, sandboxEach }) => {
     assert.is(hint.lookup('p/b.txt'), null);
     assert.is(hint.lookup('p/😀.txt')?.size, 5);
     assert.is(await listBucketHint(storage, 'p/', LISTING_MIN_FILES - 1), undefined);
+  });
+
+  it('a multipart ETag and a plain one come back from the listing exactly as a HEAD gives them', async () => {
+    const config = sb.config({ SYNC_PART_SIZE_MB: '5', SYNC_MEMORY_MB: '10' });
+    const storage = createStorage(config);
+    await storage.createBucket();
+    const file = writeFile(sb.downloads, 'big.bin', Buffer.alloc(11 * 1024 * 1024, 9));
+    await storage.putFileInParts('m/big.bin', file, 11 * 1024 * 1024, {}, 'application/octet-stream');
+    await sb.client().putObject(sb.env.MINIO_BUCKET!, 'm/small.txt', Buffer.from('small'));
+    const listing = await listBucket(storage, 'm/');
+    for (const key of ['m/big.bin', 'm/small.txt']) {
+      const st = await sb.client().statObject(sb.env.MINIO_BUCKET!, key);
+      assert.equal(listing.lookup(key), { size: st.size, etag: st.etag, listed: true }, key);
+    }
+    assert.equal([...listing.keys()], ['m/big.bin', 'm/small.txt']);
   });
 
   it('a listing cut short by its budget answers only up to its last key, in UTF-8 byte order', async () => {

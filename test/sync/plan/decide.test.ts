@@ -103,6 +103,16 @@ const rows: Array<[string, FileFacts, Decision]> = [
     { action: 'need', fact: 'remote' },
   ],
   [
+    'a listing shows an object of the same size whose ETag the read proved: adopt, no HEAD',
+    hashed({ remote: { size: 10, etag: 'e', listed: true }, proof: true }),
+    { action: 'record', via: 'adopted', key: 'a.jpg' },
+  ],
+  [
+    'the same with --force: upload',
+    hashed({ remote: { size: 10, etag: 'e', listed: true }, proof: true, force: true }),
+    { action: 'upload' },
+  ],
+  [
     'a listing shows an object of another size: upload over it, no HEAD',
     hashed({ remote: { size: 99, etag: 'e', listed: true } }),
     { action: 'upload' },

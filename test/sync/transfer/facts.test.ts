@@ -11,8 +11,16 @@ import { createMemoryLogger } from '../../../lib/log/logger.ts';
 import { createStorage } from '../../../lib/storage/client.ts';
 import { HashCache } from '../../../lib/sync/cache/cache.ts';
 import type { CacheEntry } from '../../../lib/sync/cache/types.ts';
-import type { FileFacts } from '../../../lib/sync/plan/decide.ts';
-import { gatherProof, gatherRemote, gatherSource, headAhead, withHash } from '../../../lib/sync/transfer/facts.ts';
+import { decideFile, type FileFacts } from '../../../lib/sync/plan/decide.ts';
+import {
+  gatherProof,
+  gatherRemote,
+  gatherSource,
+  headAhead,
+  listedEtagCheck,
+  provenByListing,
+  withHash,
+} from '../../../lib/sync/transfer/facts.ts';
 import { contentReader } from '../../../lib/sync/transfer/hash.ts';
 import { legacyHints } from '../../../lib/sync/cache/legacy.ts';
 import { listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
@@ -157,20 +165,48 @@ eachServer('facts from the bucket', ({ it, sandboxEach }) => {
     }
   });
 
-  it("a HEAD is sent ahead only for a key the listing shows with the file's size; the decision then reads its answer", async () => {
+  it("a listed object of the file's size is proven by its ETag in the read that hashes the file: no HEAD", async () => {
     const deps0 = await setUp();
     const bytes = Buffer.from('listed bytes');
-    await deps0.storage.putBuffer('same.txt', bytes, sha(bytes), { sha256: sha(bytes) }, 'text/plain');
-    await deps0.storage.putBuffer('shorter.txt', Buffer.from('x'), sha('x'), { sha256: sha('x') }, 'text/plain');
+    await putAsOtherClient('same.txt', bytes);
+    await putAsOtherClient('other.txt', Buffer.from('LISTED BYTES'));
     const hint = await listBucketHint(deps0.storage, '', 1000);
     let heads = 0;
     const storage = { ...deps0.storage, stat: (key: string) => (heads++, deps0.storage.stat(key)) };
     const deps = { ...deps0, storage, ...(hint ? { hint } : {}) };
     const abs = writeFile(tempDir('facts'), 'f.txt', bytes);
+    const facts = (key: string): FileFacts => ({ file: scanned(abs, key, bytes.length), key, force: false });
+    for (const [key, proven] of [
+      ['same.txt', true],
+      ['other.txt', false],
+    ] as const) {
+      assert.is(headAhead(facts(key), deps), undefined, `${key}: the read can prove its ETag, no HEAD ahead`);
+      const check = listedEtagCheck(facts(key), deps)!;
+      check.feed(bytes);
+      assert.is(check.matches(), proven, key);
+    }
+    const f = provenByListing({ ...facts('same.txt'), sha256: sha(bytes) }, deps);
+    assert.equal(decideFile(f), { action: 'record', via: 'adopted', key: 'same.txt' });
+    assert.is(heads, 0, 'nothing asked of the server');
+  });
+
+  it("a HEAD is sent ahead only for a listed object of the file's size whose ETag no read can prove", async () => {
+    const deps0 = await setUp();
+    const bytes = Buffer.from('listed bytes');
+    await deps0.storage.putBuffer('same.txt', bytes, sha(bytes), { sha256: sha(bytes) }, 'text/plain');
+    await deps0.storage.putBuffer('shorter.txt', Buffer.from('x'), sha('x'), { sha256: sha('x') }, 'text/plain');
+    const listed = (await listBucketHint(deps0.storage, '', 1000))!;
+    // As for an object encrypted with SSE-C: its listed ETag is not an MD5 of the bytes.
+    const hint = { ...listed, lookup: (k: string) => listed.lookup(k) && { ...listed.lookup(k)!, etag: 'sse-c-etag' } };
+    let heads = 0;
+    const storage = { ...deps0.storage, stat: (key: string) => (heads++, deps0.storage.stat(key)) };
+    const deps = { ...deps0, storage, hint };
+    const abs = writeFile(tempDir('facts'), 'f.txt', bytes);
     const facts = (key: string, force = false): FileFacts => ({ file: scanned(abs, key, bytes.length), key, force });
     assert.is(headAhead(facts('missing.txt'), deps), undefined, 'not in the bucket: nothing to ask');
     assert.is(headAhead(facts('shorter.txt'), deps), undefined, 'another size: the listing says enough');
     assert.is(headAhead(facts('same.txt', true), deps), undefined, '--force asks nothing');
+    assert.is(listedEtagCheck(facts('same.txt'), deps), undefined);
     assert.is(heads, 0);
     const ahead = headAhead(facts('same.txt'), deps);
     assert.ok(ahead);
