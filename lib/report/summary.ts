@@ -95,7 +95,7 @@ class Tally {
 }
 
 function readScan(t: Tally, scan: ScanResult): void {
-  if (scan.settled?.size) t.skipped.unchanged = (t.skipped.unchanged ?? 0) + scan.settled.size;
+  if (scan.settled) t.skipped.unchanged = (t.skipped.unchanged ?? 0) + scan.settled;
   for (const s of scan.skipped) {
     t.skip(s.reason);
     if (!FAILED_SKIPS.has(s.reason)) continue;
@@ -160,8 +160,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     dryRun: input.dryRun,
     force: input.force,
     status: statusOf(input, t),
-    scanned: input.scan.files.length + (input.scan.settled?.size ?? 0) + input.scan.skipped.length,
-    complete: input.scan.files.length + (input.scan.settled?.size ?? 0),
+    scanned: input.scan.files.length + (input.scan.settled ?? 0) + input.scan.skipped.length,
+    complete: input.scan.files.length + (input.scan.settled ?? 0),
     new: input.plan.filter((i) => i.action === 'transfer').length,
     uploaded: t.uploadedObjects.length,
     wouldUpload: count('would-upload'),

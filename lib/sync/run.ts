@@ -1,6 +1,7 @@
 // The sync, stage by stage, under the lock: scan → plan → transfer (+ record) → process → report.
 // Each stage lives in its folder (./scan, ./plan, ./transfer, ./cache, ./process, and the report
 // in lib/report); side effects come in through `deps`; this module only puts them in order.
+import fs from 'node:fs';
 import { systemNow, type Now } from '../clock.ts';
 import type { Config } from '../config/types.ts';
 import { describeError } from '../errors.ts';
@@ -124,7 +125,7 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
   const cache = (held.cache = await cacheReady);
   checkEmptySources(sources, cache, config, log);
   const proof = await bucket.proof;
-  const plan = planStage(scan, cache, { prefix, proof }, log);
+  const plan = planStage(scan, cache, { prefix, proof, onDisk: (p) => fs.existsSync(p) }, log);
   await bucket.ready;
   const listing = bucket.listing && { listing: await bucket.listing };
   const input = { ...transferInput(config, options, deps), ...listing, proof, cache, log, now, legacy: run.legacy };

@@ -41,7 +41,7 @@ test('dry run, processing and problems (at most 20 listed)', () => {
     problems,
   });
   assert.match(text, /^\[dry-run\] sync ok/);
-  assert.match(text, /would upload 4 \(0 B to send\), copy 0 on the server, adopt 0 more/);
+  assert.match(text, /would upload 4 \(0 B to send\), copy 0 on the server, adopt 0 already in the bucket/);
   assert.match(text, /processing: not run \(--no-process\)/);
   assert.is((text.match(/^ {2}failed: /gm) ?? []).length, 20);
   assert.match(text, /… and 3 more problems \(see the log\)$/);

@@ -20,7 +20,7 @@ export function planUploads(files: readonly ScannedFile[], cache: CacheView, opt
     else byKey.set(k.key, [...(byKey.get(k.key) ?? []), file]);
   }
   const paths = new Set(files.map((f) => f.absPath));
-  const present = (p: string) => paths.has(p) || options.settled?.has(p) === true;
+  const present = (p: string) => paths.has(p) || options.onDisk?.(p) === true;
   const proof = options.proof ?? TRUST_THE_CACHE;
   for (const [key, group] of byKey) {
     const holder = keyHolder(key, cache, present);
@@ -68,11 +68,10 @@ function keyHolder(key: string, cache: CacheView, present: (path: string) => boo
 export function planStage(
   scan: ScanResult,
   cache: CacheView,
-  options: Pick<PlanOptions, 'prefix' | 'proof'>,
+  options: Pick<PlanOptions, 'prefix' | 'proof' | 'onDisk'>,
   log: Logger,
 ): PlanItem[] {
-  const settled = scan.settled ? { settled: scan.settled } : {};
-  const plan = planUploads(scan.files, cache, { ...options, ...settled });
+  const plan = planUploads(scan.files, cache, options);
   let unproven = 0;
   for (const item of plan) {
     const path = item.file.absPath;

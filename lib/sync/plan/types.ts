@@ -26,9 +26,10 @@ export type TransferItem = Extract<PlanItem, { action: 'transfer' }>;
 
 export interface PlanOptions {
   readonly prefix: string;
-  // Paths of the files the scan settled unchanged (left out of its `files`): still on disk, so
-  // a key one of them owns is not free for another file.
-  readonly settled?: ReadonlySet<string>;
+  // Whether a file the cache names as a key's holder is still on disk, when it is not among the
+  // files planned (the scan settled it unchanged, or watch mode did not rescan it): a key it holds
+  // is not free for another file. The plan stays pure: the run passes the disk in.
+  readonly onDisk?: (path: string) => boolean;
   // What the bucket's listing proves of a cache entry (default: trust the cache).
   readonly proof?: BucketProof;
 }

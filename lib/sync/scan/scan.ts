@@ -91,7 +91,7 @@ export async function scanStage(input: ScanStageInput): Promise<ScanResult> {
   for (const s of scan.skipped) {
     log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
   }
-  const complete = scan.files.length + (scan.settled?.size ?? 0);
+  const complete = scan.files.length + (scan.settled ?? 0);
   log.write({ kind: 'scan.done', complete, skipped: scan.skipped.length });
   return scan;
 }

@@ -37,8 +37,8 @@ export interface ScanSkip {
 export interface ScanResult {
   readonly files: ScannedFile[];
   readonly skipped: ScanSkip[];
-  // Complete files the `settled` check took out (the plan would skip them unchanged), by path.
-  readonly settled?: ReadonlySet<string>;
+  // How many complete files the `settled` check took out (unchanged: counted, not kept).
+  readonly settled?: number;
 }
 
 // Whether the plan would skip this file unchanged (from its stat and the cache alone).

@@ -40,7 +40,7 @@ interface WantedEntry {
 export class Walker {
   readonly files: ScannedFile[] = [];
   readonly skipped: ScanSkip[] = [];
-  private readonly settled = new Set<string>();
+  private settled = 0;
   private isSettled: SettledCheck | undefined;
   private readonly now: Now;
   private readonly isExcluded: (relPath: string) => boolean;
@@ -181,7 +181,7 @@ export class Walker {
       ino: st.ino,
       dev: st.dev,
     };
-    if (this.isSettled?.(file)) this.settled.add(file.absPath);
+    if (this.isSettled?.(file)) this.settled++;
     else this.files.push(file);
   }
 

@@ -77,20 +77,20 @@ test('files sharing a key are conflicts unless one already owns it', () => {
 test('a key owned by a file the scan found unchanged stays with it: newcomers mapping to it are conflicts', () => {
   const owner = file('my file.txt');
   const cache = cacheOf([entryOf(owner, 'my_file.txt')]);
-  const settled = new Set([owner.absPath]);
+  const onDisk = (p: string) => p === owner.absPath;
   const newcomer = file('my_file.txt', { ino: 2 });
-  const lone = planUploads([newcomer], cache, { prefix: '', settled });
+  const lone = planUploads([newcomer], cache, { prefix: '', onDisk });
   assert.equal(
     lone.map((i) => [i.action, i.action === 'conflict' ? [i.heldBy, i.with] : '']),
     [['conflict', [owner.absPath, [owner.absPath]]]],
   );
-  const two = planUploads([newcomer, file('my\tfile.txt', { ino: 3 })], cache, { prefix: '', settled });
+  const two = planUploads([newcomer, file('my\tfile.txt', { ino: 3 })], cache, { prefix: '', onDisk });
   assert.equal(
     two.map((i) => i.action === 'conflict' && i.heldBy),
     [owner.absPath, owner.absPath],
   );
-  // The owner gone from the disk (not settled): the newcomer goes on to the transfer, which decides.
-  assert.is(planUploads([newcomer], cache, { prefix: '', settled: new Set() })[0]?.action, 'transfer');
+  // The owner gone from the disk: the newcomer goes on to the transfer, which decides.
+  assert.is(planUploads([newcomer], cache, { prefix: '', onDisk: () => false })[0]?.action, 'transfer');
 });
 
 test('an impossible key is reported as invalid', () => {
