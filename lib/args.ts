@@ -1,6 +1,7 @@
 // Command-line flags, parsed strictly: an unknown flag or a bad value is a UsageError.
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './nearest.ts';
 import { UsageError } from './errors.ts';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
@@ -11,6 +12,14 @@ export function parseFlags<T extends FlagSpec>(argv: readonly string[], options:
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (e) {
+    const unknown = /^Unknown option '(--?[^']+)'/.exec((e as Error).message)?.[1];
+    if (unknown) {
+      const hint = didYouMean(
+        unknown,
+        Object.keys(options).map((name) => `--${name}`),
+      );
+      throw new UsageError(`unknown option ${unknown}${hint} (see --help)`);
+    }
     throw new UsageError(`${(e as Error).message} (see --help)`);
   }
 }

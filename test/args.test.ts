@@ -15,6 +15,20 @@ test('known flags parse; unknown flags and stray arguments are usage errors that
   }
 });
 
+test('an unknown flag names the nearest real one, and none when nothing is near', () => {
+  const message = (argv: string[]) => {
+    try {
+      parseFlags(argv, spec);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.is(message(['--forse']), 'unknown option --forse (did you mean --force?) (see --help)');
+  assert.is(message(['--concurency', '3']), 'unknown option --concurency (did you mean --concurrency?) (see --help)');
+  assert.is(message(['--frobnicate']), 'unknown option --frobnicate (see --help)');
+});
+
 test('whole numbers', () => {
   assert.is(parsePositiveInt(undefined, '--port'), undefined);
   assert.is(parsePositiveInt('9000', '--port'), 9000);

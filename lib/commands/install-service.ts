@@ -19,7 +19,8 @@ Options:
   --system           a system unit in /etc/systemd/system (the default when run as root)
   --user             a user unit in ~/.config/systemd/user, run by \`systemctl --user\` (the default otherwise)
   --name UNIT        the unit's name (default telegram-sync.service; one per checkout)
-  --run-as USER      system units only: the account the job runs as (default: $SUDO_USER, else root)
+  --run-as USER      system units only: the account the job runs as (default: $SUDO_USER; required
+                     otherwise: --run-as root for a unit that runs as root)
   --config PATH      the service reads its settings from PATH instead of .env
   --unit-dir DIR     write the unit into DIR instead of systemd's folder
   --no-start         enable it without starting it now
@@ -48,6 +49,22 @@ const FLAGS = {
   uninstall: { type: 'boolean', default: false },
 } as const;
 
+// The account a system unit runs as: --run-as, else the user who ran sudo. A root unit only when
+// asked for by name: the sync needs no privilege, and root would own its state files.
+function runAsOf(
+  given: string | undefined,
+  scope: ServiceScope,
+  env: NodeJS.ProcessEnv,
+  uninstall: boolean,
+): string | undefined {
+  if (given !== undefined || scope === 'user' || uninstall) return given === 'root' ? undefined : given;
+  if (env.SUDO_USER && env.SUDO_USER !== 'root') return env.SUDO_USER;
+  throw new UsageError(
+    'a system unit would run the sync as root: give --run-as USER (the account that owns the downloads ' +
+      'and the state folder), or --run-as root if that is what you want',
+  );
+}
+
 export const INSTALL_SERVICE: Command<typeof FLAGS, InstallServiceDeps> = {
   help: HELP,
   flags: FLAGS,
@@ -61,8 +78,7 @@ export const INSTALL_SERVICE: Command<typeof FLAGS, InstallServiceDeps> = {
       flags.system || (!flags.user && (deps.uid ?? process.getuid?.() ?? 1) === 0) ? 'system' : 'user';
     if (flags['run-as'] !== undefined && scope === 'user')
       throw new UsageError('--run-as: a user unit runs as its user; use --system');
-    const runAs =
-      flags['run-as'] ?? (scope === 'system' && env.SUDO_USER && env.SUDO_USER !== 'root' ? env.SUDO_USER : undefined);
+    const runAs = runAsOf(flags['run-as'], scope, env, flags.uninstall);
     const target = {
       unit: flags.name,
       scope,

@@ -111,11 +111,14 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const overrides =
       flags.concurrency !== undefined ? { SYNC_CONCURRENCY: { flag: '--concurrency', value: flags.concurrency } } : {};
     const load = { env, ...configFileOptions(configFileOf(flags)), overrides };
-    if (flags.check) return runCheck(loadConfig(load), createLogger({ console: process.stderr }), flags.json);
+    if (flags.check) {
+      const config = loadConfig(load);
+      return runCheck(config, showWarnings(config, createLogger({ console: process.stderr })), flags.json);
+    }
     const config = await loadOrRecord(load, !flags['dry-run']);
     const runId = newRunId(new Date());
     const console = flags.json ? process.stderr : process.stdout;
-    const log = createLogger({ dir: config.logDir, console, secrets: secretsOf(config), runId });
+    const log = showWarnings(config, createLogger({ dir: config.logDir, console, secrets: secretsOf(config), runId }));
     const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
     const owed = config.docker.djangoContainer ? owedWriter(owedFileFor(config)) : undefined;
     try {
@@ -137,6 +140,12 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     }
   },
 };
+
+// The configuration's warnings (unknown keys, a file of secrets others can read), logged first.
+function showWarnings(config: Config, log: Logger): Logger {
+  for (const text of config.warnings ?? []) log.write({ kind: 'config.warning', text });
+  return log;
+}
 
 function wire(
   config: Config,

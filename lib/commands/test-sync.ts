@@ -52,6 +52,7 @@ export const TEST_SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
         : {}),
     };
     const config = loadConfig({ env, ...configFileOptions(configFile), overrides });
+    for (const w of config.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     // The sync it runs is checked here: only test-sync's own verdict is notified.
     const syncEnv = { ...env, NOTIFY_TELEGRAM_BOT_TOKEN: '', NOTIFY_TELEGRAM_CHAT_ID: '', NOTIFY_WEBHOOK_URL: '' };
     const report = await runHealthCheck(config, {

@@ -10,6 +10,7 @@ import type { ParseContext } from './key-spec.ts';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './table.ts';
 import type { Config } from './types.ts';
 import { Expected } from './values.ts';
+import { readableSecrets, unknownEnvKeys, unknownFileKeys } from './warnings.ts';
 
 // The project folder: the nearest one holding package.json (this file may also run from a bundle
 // in dist/).
@@ -37,8 +38,10 @@ export interface LoadConfigOptions {
 }
 
 // Read and validate the whole configuration, reporting every bad value at once.
+// Its `warnings` (unknown keys, secrets others can read) are for the command to show.
 export function loadConfig(options: LoadConfigOptions = {}): Config {
-  return Object.freeze(assemble(loadKeys(Object.keys(CONFIG_KEYS) as ConfigKey[], options)));
+  const { values, warnings } = readKeys(Object.keys(CONFIG_KEYS) as ConfigKey[], options);
+  return Object.freeze({ ...assemble(values), warnings });
 }
 
 // Read and validate some keys only (e.g. what install-cron --print needs without a configuration).
@@ -46,18 +49,28 @@ export function loadKeys<K extends ConfigKey>(
   keys: readonly K[],
   options: LoadConfigOptions = {},
 ): Pick<ConfigValues, K> {
+  return readKeys(keys, options).values;
+}
+
+function readKeys<K extends ConfigKey>(
+  keys: readonly K[],
+  options: LoadConfigOptions,
+): { values: Pick<ConfigValues, K>; warnings: string[] } {
   const root = options.root ?? PROJECT_ROOT;
   const problems: string[] = [];
+  const file = path.resolve(root, options.envFile ?? '.env');
   const fileValues = readEnvFile(
-    path.resolve(root, options.envFile ?? '.env'),
+    file,
     options.envFileRequired ? (options.envFileFlag ?? '--config') : undefined,
     problems,
   );
   const env = options.env ?? process.env;
   const raw = (k: string): string => env[k] ?? fileValues[k] ?? CONFIG_KEYS[k as ConfigKey]?.default ?? '';
   const values = parseAll(keys, raw, root, options.overrides ?? {}, problems);
-  if (problems.length) throw new ConfigError(problems);
-  return values;
+  const unknown = [...unknownFileKeys(file, fileValues), ...unknownEnvKeys(env)];
+  // A key left unset is often one spelled wrong: the error names both.
+  if (problems.length) throw new ConfigError([...problems, ...unknown]);
+  return { values, warnings: [...unknown, ...readableSecrets(file, fileValues)] };
 }
 
 function readEnvFile(file: string, requiredBy: string | undefined, problems: string[]): Record<string, string> {
@@ -88,8 +101,9 @@ export function loadKeysForInstall<K extends ConfigKey>(
 ): { values: Pick<ConfigValues, K>; warning?: string } {
   const options = { env: o.env, root: o.root, overrides: o.overrides, ...configFileOptions(o.configFile) };
   try {
-    loadConfig(options);
-    return { values: loadKeys(keys, options) };
+    const { warnings = [] } = loadConfig(options);
+    const warning = warnings.map((w) => `warning: ${w}\n`).join('');
+    return { values: loadKeys(keys, options), ...(warning ? { warning } : {}) };
   } catch (e) {
     if (o.complete || !(e instanceof ConfigError)) throw e;
     const values = loadKeys(keys, { ...options, envFileRequired: false });

@@ -91,4 +91,7 @@ export interface Config {
   readonly monitor: MonitorConfig;
   readonly cronSchedule: string;
   readonly cronTz: string;
+  // What is wrong but does not stop a run (unknown keys, secrets others can read), for the command
+  // to show at its start.
+  readonly warnings?: readonly string[];
 }

@@ -84,16 +84,20 @@ export const DAEMON_DOWN = new RegExp(
   'i',
 );
 const NO_SUCH = /No such (object|container)/i;
+// What to do when Docker is not there: the stages that need it can be left out.
+const WITHOUT_DOCKER = 'to run without the Docker stages, set SYNC_CONTAINERS= and DJANGO_CONTAINER= empty';
 
 // Turn a failed docker CLI call into the error that names its cause.
 export function dockerFailure(what: string, r: RunResult, container?: string): DockerError {
   if (r.code === 'ENOENT')
     return new DockerCliMissingError(
-      `the docker CLI was not found on PATH (needed to ${what}); install docker.io or set PATH`,
+      `the docker CLI was not found on PATH (needed to ${what}); install docker.io or set PATH, or ${WITHOUT_DOCKER}`,
     );
   const detail = r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`;
   if (DAEMON_DOWN.test(detail))
-    return new DockerDaemonUnreachableError(`the Docker daemon is unreachable (needed to ${what}): ${detail}`);
+    return new DockerDaemonUnreachableError(
+      `the Docker daemon is unreachable (needed to ${what}): ${detail}; start it, or ${WITHOUT_DOCKER}`,
+    );
   if (container && NO_SUCH.test(detail))
     return new ContainerMissingError(
       `container "${container}" does not exist (needed to ${what}); create it or fix the container name in the config`,

@@ -30,6 +30,7 @@ export type RunEntry =
     }
   | ({ readonly kind: 'run.summary'; readonly status: string } & RunCounts)
   | { readonly kind: 'run.error'; readonly error: string }
+  | { readonly kind: 'config.warning'; readonly text: string }
   | { readonly kind: 'run.stopping'; readonly signal: string; readonly graceSeconds: number }
   | { readonly kind: 'run.failed'; readonly error: string; readonly exitCode: number }
   | { readonly kind: 'run.process-only'; readonly ran: boolean; readonly exitCode?: number; readonly reason: string }
@@ -104,6 +105,7 @@ export const RUN_KINDS: KindFormats<RunEntry> = {
     fields: () => ({}),
   },
   'run.error': { level: 'error', message: (e) => e.error, fields: () => ({}) },
+  'config.warning': { level: 'warn', message: (e) => e.text, fields: () => ({}) },
   'run.failed': { level: 'error', message: (e) => e.error, fields: (e) => ({ exitCode: e.exitCode }) },
   'run.process-only': {
     level: 'info',

@@ -95,6 +95,8 @@ it('as root it is a system unit run as $SUDO_USER; --dry-run verifies and shows,
   const shown = await run(['--print'], sc, { SUDO_USER: 'tg' }, 0);
   assert.match(shown.text, /^User=tg$/m);
   assert.match(shown.text, /^WantedBy=multi-user\.target$/m);
+  const asRoot = await run(['--print', '--system', '--run-as', 'root'], sc, {}, 0);
+  assert.not.match(asRoot.text, /^User=/m, 'a root unit only when asked for by name');
 });
 
 it('bad flags and an incomplete configuration are refused before anything is written', async () => {
@@ -104,6 +106,7 @@ it('bad flags and an incomplete configuration are refused before anything is wri
     [['--user', '--system'], /give one/],
     [['--name', 'x.timer'], /--name: expected a unit name/],
     [['--user', '--run-as', 'tg'], /--run-as/],
+    [['--system'], /a system unit would run the sync as root: give --run-as USER/],
   ] as const) {
     const r = await run([...args, '--unit-dir', dir], sc);
     assert.match(String((r as { error?: Error }).error?.message), msg);

@@ -13,6 +13,7 @@ test('docker CLI messages become distinct errors that name the cause', () => {
   });
   assert.instance(daemon, DockerDaemonUnreachableError);
   assert.match(daemon.message, /Docker daemon is unreachable.*unix:\/\/\/var\/run\/docker\.sock/);
+  assert.match(daemon.message, /to run without the Docker stages, set SYNC_CONTAINERS= and DJANGO_CONTAINER= empty$/);
   const missing = dockerFailure(
     'inspect',
     { exitCode: 1, stdout: '', stderr: 'Error: No such object: django' },
