@@ -92,6 +92,14 @@ export class StorageUnreachableError extends SyncError {
 // The S3 server accepts connections but stopped answering (nothing received for the request timeout).
 export class StorageStalledError extends StorageUnreachableError {}
 
+// The endpoint and the server disagree on how to talk (https to a plain-HTTP server, or the
+// reverse) or the server's TLS certificate is refused: MINIO_ENDPOINT or the machine's CA list
+// must change, so no retry or other file can help.
+export class StorageEndpointError extends SyncError {
+  override readonly exitCode = EXIT_CODES.config;
+  override readonly fatal = true;
+}
+
 // A request to the S3 server failed; `code` is the server's error code (NoSuchKey, AccessDenied…).
 // The S3 server refused the credentials or their rights: a configuration problem, not a file's.
 export class StorageAuthError extends SyncError {

@@ -1,7 +1,13 @@
 // What an S3 request's failure means: the minio client retries almost nothing (no network errors
 // at all), so every request goes through the one retry policy (lib/retry.ts), which reads the
 // error's `retryable`; classifyStorageError sets it from what the server or the network said.
-import { StorageError, StorageStalledError, StorageUnreachableError, SyncError } from '../errors.ts';
+import {
+  StorageEndpointError,
+  StorageError,
+  StorageStalledError,
+  StorageUnreachableError,
+  SyncError,
+} from '../errors.ts';
 
 export const NETWORK_ERROR_CODES = new Set([
   'ECONNRESET',
@@ -81,6 +87,42 @@ export const AUTH_ERROR_CODES = new Set([
   'InvalidSecurity',
 ]);
 
+// Why the server cannot be reached, in words, by the network error's code.
+const UNREACHABLE_WHY: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (is the server running on that port?)',
+  ENOTFOUND: 'host name not found (DNS): check MINIO_ENDPOINT',
+  EAI_AGAIN: 'the DNS lookup failed for now',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+};
+
+// Certificates Node refuses (its codes for them).
+const CERT_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED)$/;
+
+// How the endpoint and the server disagree, with what to do; undefined when they do not.
+export function endpointMismatch(e: unknown): string | undefined {
+  const code = errorCode(e) ?? '';
+  const text = chainText(e);
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text))
+    return 'the server speaks plain HTTP, not TLS: use http:// in MINIO_ENDPOINT';
+  if (CERT_CODES.test(code))
+    return `its TLS certificate was refused (${code}): give Node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  if (code.startsWith('HPE_') || /Parse Error: Expected HTTP|HTTP request to an HTTPS server/i.test(text))
+    return 'the server does not answer in plain HTTP (TLS?): use https:// in MINIO_ENDPOINT';
+  return undefined;
+}
+
+// The messages of an error and its causes, for the few failures known only by their words.
+function chainText(e: unknown): string {
+  const parts: string[] = [];
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    parts.push(String((c as { message?: unknown }).message ?? ''));
+  }
+  return parts.join(' | ');
+}
+
 export type StorageErrorClass = new (
   message: string,
   options: { cause?: unknown; retryable?: boolean; code?: string },
@@ -98,8 +140,13 @@ export function classifyStorageError(
   },
 ): SyncError {
   if (e instanceof SyncError) return e;
+  const mismatch = endpointMismatch(e);
+  if (mismatch) return new StorageEndpointError(`S3 server ${o.where}: ${mismatch} (during ${o.what})`, { cause: e });
   if (isUnreachableError(e)) {
-    return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}`, { cause: e });
+    const why = UNREACHABLE_WHY[errorCode(e) ?? ''];
+    return new StorageUnreachableError(`S3 server ${o.where} unreachable during ${o.what}${why ? `: ${why}` : ''}`, {
+      cause: e,
+    });
   }
   if (isStalled(e)) {
     return new StorageStalledError(`S3 server ${o.where} stopped answering during ${o.what}`, { cause: e });

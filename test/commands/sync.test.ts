@@ -95,6 +95,22 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.not.ok(JSON.stringify(record).includes('wrong-secret-value'));
   });
 
+  test('https:// to a plain-HTTP server: exit 2 naming the cause and the fix, nothing uploaded, on record', async () => {
+    writeFile(sb.downloads, 'a.txt', 'a');
+    const endpoint = sb.env.MINIO_ENDPOINT!.replace(/^http:/, 'https:');
+    const r = await runScript('sync.ts', [], { ...sb.env, MINIO_ENDPOINT: endpoint });
+    assert.is(r.exitCode, EXIT_CODES.config, r.all);
+    assert.match(
+      r.stderr,
+      `S3 server ${endpoint}: the server speaks plain HTTP, not TLS: use http:// in MINIO_ENDPOINT`,
+    );
+    assert.is(r.stderr.split('use http://').length - 1, 1, `said once: ${r.stderr}`);
+    assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 0);
+    assert.not.ok(await sb.client().bucketExists(sb.env.MINIO_BUCKET!), 'nothing created');
+    const record = readRunRecords(path.join(sb.dir, 'logs')).at(-1);
+    assert.equal([record?.status, /plain HTTP/.test(record?.error ?? '')], ['error', true], 'on record');
+  });
+
   test('--config: a missing file is a config error (exit 2), a relative path is relative to the current folder; --env-file still works', async () => {
     writeFile(sb.downloads, 'cfg.txt', 'c');
     const missing = await runScript('sync.ts', ['--config', 'nope.env'], {}, { cwd: sb.dir });
