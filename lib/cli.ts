@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './args.ts';
-import { ConfigError, describeError, EXIT_CODES, exitCodeFor } from './errors.ts';
+import { ConfigError, describeError, EXIT_CODES, exitCodeFor, wasReported } from './errors.ts';
 
 function scriptIndex(scriptPath: string): number {
   const real = (p: string) => {
@@ -38,7 +38,8 @@ export async function runMainWith(argv: string[], main: (argv: string[]) => Prom
   try {
     process.exitCode = await main(argv);
   } catch (e) {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
+    if (!wasReported(e))
+      process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
     process.exitCode = exitCodeFor(e);
   }
 }

@@ -230,3 +230,15 @@ export function describeError(error: unknown): string {
   }
   return parts.join(': caused by: ');
 }
+
+// Errors already shown on the terminal (a run's log line said it): the script's runner then
+// prints nothing more, so each error is printed once.
+const reported = new WeakSet<object>();
+
+export function markReported(error: unknown): void {
+  if (error && typeof error === 'object') reported.add(error);
+}
+
+export function wasReported(error: unknown): boolean {
+  return !!error && typeof error === 'object' && reported.has(error);
+}

@@ -149,7 +149,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       throw stateDiskError(e, options.dir) ?? e;
     }
   }
-  const isTTY = Boolean(out && (out as NodeJS.WriteStream).isTTY);
+  // Errors go to stderr when the rest goes to stdout, as a shell user expects (and said once: the
+  // script's runner prints nothing more for an error a run logged).
+  const errOut = out === process.stdout ? process.stderr : out;
+  const isTTY = (s: NodeJS.WritableStream | null) => Boolean(s && (s as NodeJS.WriteStream).isTTY);
   const sink: Sink = (record) => {
     const human = maskSecrets(formatHuman(record), secrets);
     try {
@@ -160,7 +163,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     } catch (e) {
       onDisk(e);
     }
-    if (out && record.level !== 'debug') out.write((isTTY ? '\r\x1b[K' : '') + human + '\n');
+    const to = record.level === 'error' ? errOut : out;
+    if (to && record.level !== 'debug') to.write((isTTY(to) ? '\r\x1b[K' : '') + human + '\n');
   };
   const stamp = options.runId ? { runId: options.runId } : {};
   return loggerOver(sink, now, stamp, files, closeFiles, () => failure);

@@ -11,12 +11,8 @@ export function formatSummary(s: RunSummary): string {
       .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1))
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || 'none';
-  const adopted = phrase(
-    `already in bucket ${s.adopted}`,
-    s.metadataAdded > 0 && ` (${s.metadataAdded} given our sha256)`,
-  );
   const outcome = phrase(
-    `  ${sentPart(s)}, deduplicated ${s.deduplicated}, ${adopted}, conflicts ${s.conflicts}, failed ${s.failed}`,
+    `  ${transferPart(s)}, conflicts ${s.conflicts}, failed ${s.failed}`,
     s.notAttempted > 0 && `, not attempted ${s.notAttempted}`,
   );
   const lines = [
@@ -39,15 +35,19 @@ export function formatSummary(s: RunSummary): string {
   return lines.join('\n');
 }
 
-// What was sent, or in a dry run what would be.
-function sentPart(s: RunSummary): string {
-  if (s.dryRun) {
-    const upload = `would upload ${s.wouldUpload} (${formatBytes(s.bytesToSend)} to send)`;
-    return `${upload}, copy ${s.wouldCopy} on the server, adopt ${s.wouldAdopt} already in the bucket`;
-  }
+// What was sent, or in a dry run what would be: the same nouns in the same order, so the dry run
+// and the real run of one tree read alike (test/e2e/dry-run.test.ts compares them).
+function transferPart(s: RunSummary): string {
+  if (s.dryRun)
+    return (
+      `would upload ${s.wouldUpload} (${formatBytes(s.bytesToSend)}), copy ${s.wouldCopy} on the server, ` +
+      `deduplicate ${s.deduplicated}, adopt ${s.wouldAdopt} already in the bucket`
+    );
   return phrase(
     `uploaded ${s.uploaded} (${formatBytes(s.bytesUploaded)}, ${formatBytes(s.throughputBytesPerSec)}/s)`,
-    s.copied > 0 && `, copied ${s.copied} on the server`,
-    s.copied > 0 && s.keysPruned > 0 && ` (${s.keysPruned} old keys removed)`,
+    `, copied ${s.copied} on the server`,
+    s.keysPruned > 0 && ` (${s.keysPruned} old keys removed)`,
+    `, deduplicated ${s.deduplicated}, adopted ${s.adopted} already in the bucket`,
+    s.metadataAdded > 0 && ` (${s.metadataAdded} given our sha256)`,
   );
 }

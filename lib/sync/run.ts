@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { systemNow, type Now } from '../clock.ts';
 import type { Config } from '../config/types.ts';
-import { describeError } from '../errors.ts';
+import { describeError, markReported } from '../errors.ts';
 import type { Gate } from '../gate.ts';
 import { takeRunLock, type HeldLock, type TakeLock } from '../lock/lock.ts';
 import type { Logger } from '../log/logger.ts';
@@ -83,6 +83,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     return summary;
   } catch (e) {
     log.write({ kind: 'run.error', error: describeError(e) });
+    markReported(e);
     const failed = { runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) };
     if (!deps.gate.dryRun && !summary) recordFailedRun(config.logDir, failed);
     throw e;

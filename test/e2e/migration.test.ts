@@ -173,7 +173,7 @@ eachServer("taking over the old system's bucket", ({ it, test, server, sandboxEa
     const human = await runScript('sync.ts', ['--dry-run'], sb.env);
     assert.match(
       human.stdout,
-      /would upload 2 \([\d.]+ KiB to send\), copy 0 on the server, adopt 3 already in the bucket/,
+      /would upload 2 \([\d.]+ KiB\), copy 0 on the server, deduplicate 0, adopt 3 already in the bucket/,
     );
     for (const o of await listBucket(sb.client(), sb.env.MINIO_BUCKET!))
       assert.is(o.sha256, undefined, `${o.key} untouched`);

@@ -24,7 +24,7 @@ test('a run reads as four lines: status and counts, transfer figures, skips, tim
     text,
     [
       'sync ok: 9 scanned, 7 complete, 3 new or changed',
-      '  uploaded 2 (3.0 MiB, 2.0 MiB/s), deduplicated 1, already in bucket 0, conflicts 0, failed 0',
+      '  uploaded 2 (3.0 MiB, 2.0 MiB/s), copied 0 on the server, deduplicated 1, adopted 0 already in the bucket, conflicts 0, failed 0',
       '  skipped: partial 2',
       '  took 1.50 s',
     ].join('\n'),
@@ -41,7 +41,10 @@ test('dry run, processing and problems (at most 20 listed)', () => {
     problems,
   });
   assert.match(text, /^\[dry-run\] sync ok/);
-  assert.match(text, /would upload 4 \(0 B to send\), copy 0 on the server, adopt 0 already in the bucket/);
+  assert.match(
+    text,
+    /would upload 4 \(0 B\), copy 0 on the server, deduplicate 0, adopt 0 already in the bucket, conflicts 0, failed 0/,
+  );
   assert.match(text, /processing: not run \(--no-process\)/);
   assert.is((text.match(/^ {2}failed: /gm) ?? []).length, 20);
   assert.match(text, /… and 3 more problems \(see the log\)$/);

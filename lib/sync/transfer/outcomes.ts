@@ -22,8 +22,13 @@ export function heldUnder(o: TransferOutcome): string | null {
   }
 }
 
-export function logEntryFor(o: TransferOutcome): LogEntry | undefined {
+// The entry an outcome is logged with; a dry run's speak as what would be done (nothing is recorded).
+export function logEntryFor(o: TransferOutcome, dryRun = false): LogEntry | undefined {
   const base = { path: o.item.file.absPath, key: o.item.key };
+  if (dryRun && o.status === 'deduplicated')
+    return { kind: 'dry-run', action: `deduplicate (same content as ${o.sameAs})`, target: base };
+  if (dryRun && o.status === 'adopted')
+    return { kind: 'dry-run', action: 'adopt (already in the bucket as these bytes)', target: base };
   switch (o.status) {
     case 'uploaded':
       return { kind: 'upload.done', ...base, bytes: o.bytes, sha256: o.sha256 };

@@ -62,7 +62,7 @@ export async function transferFiles(
         return { status: 'not-attempted', item };
       });
       outcomes[i] = outcome;
-      const entry = logEntryFor(outcome);
+      const entry = logEntryFor(outcome, deps.gate.dryRun);
       if (entry) deps.log.write(entry);
       done.files++;
       if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
