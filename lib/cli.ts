@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './args.ts';
 import { ConfigError, describeError, EXIT_CODES, exitCodeFor, wasReported } from './errors.ts';
+import { stopWhenOrphaned } from './orphan.ts';
 
 function scriptIndex(scriptPath: string): number {
   const real = (p: string) => {
@@ -35,12 +36,15 @@ export async function runMain(importMetaUrl: string, main: (argv: string[]) => P
 
 // The same with the arguments given (scripts/launch.mjs runs a bundled script this way).
 export async function runMainWith(argv: string[], main: (argv: string[]) => Promise<number>): Promise<void> {
+  const guard = stopWhenOrphaned(process.env);
   try {
     process.exitCode = await main(argv);
   } catch (e) {
     if (!wasReported(e))
       process.stderr.write(`${e instanceof ConfigError ? e.message : `error: ${describeError(e)}`}\n`);
     process.exitCode = exitCodeFor(e);
+  } finally {
+    guard.dispose();
   }
 }
 

@@ -91,8 +91,11 @@ async function load(name) {
 }
 
 const [name, ...args] = process.argv.slice(2);
-if (!SCRIPTS.includes(name)) {
-  process.stderr.write(`usage: node scripts/launch.mjs <${SCRIPTS.join('|')}> [arguments...]\n`);
+const USAGE = `usage: node scripts/launch.mjs <${SCRIPTS.join('|')}> [arguments...]   (<name> --help: its options)\n`;
+if (name === '--help' || name === '-h') {
+  process.stdout.write(USAGE);
+} else if (!SCRIPTS.includes(name)) {
+  process.stderr.write(USAGE);
   process.exitCode = 2;
 } else {
   const { main, runMainWith } = await load(name);

@@ -15,7 +15,7 @@ import { originalNameOf } from '../storage/metadata.ts';
 
 export const DEMO_DIR = path.join(PROJECT_ROOT, '.demo');
 
-const HELP = `Usage: npm run demo [-- --keep] [-- --rgw]
+const HELP = `Usage: npm run demo [-- [--keep] [--rgw]]   (e.g. npm run demo -- --rgw --keep)
   --keep  leave the S3 server running until Ctrl-C
   --rgw   use Ceph RGW (Debian packages ceph-mon ceph-osd radosgw ceph-common) instead of s3rver`;
 

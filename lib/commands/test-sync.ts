@@ -19,7 +19,7 @@ const HELP = `Usage: npx zx scripts/test-sync.ts [options]
 Runs a sync, then checks: MinIO (recent objects; every object uploaded by this run, and by the
 other runs within the window, there with the right size and sha256), the database (rows read
 through Django in DJANGO_CONTAINER; each of those objects has its row) and the schedule (the last
-successful sync is recent). Exit 0 only if all pass.
+successful sync is recent). Exit 0 only if all pass; exit 8 when a check fails (2: bad configuration).
 
 Options:
   --no-sync          do not run a sync; check the last recorded run

@@ -149,10 +149,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       throw stateDiskError(e, options.dir) ?? e;
     }
   }
-  // Errors go to stderr when the rest goes to stdout, as a shell user expects (and said once: the
-  // script's runner prints nothing more for an error a run logged).
-  const errOut = out === process.stdout ? process.stderr : out;
-  const isTTY = (s: NodeJS.WritableStream | null) => Boolean(s && (s as NodeJS.WriteStream).isTTY);
+  const toConsole = consoleWriter(out);
   const sink: Sink = (record) => {
     const human = maskSecrets(formatHuman(record), secrets);
     try {
@@ -163,11 +160,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     } catch (e) {
       onDisk(e);
     }
-    const to = record.level === 'error' ? errOut : out;
-    if (to && record.level !== 'debug') to.write((isTTY(to) ? '\r\x1b[K' : '') + human + '\n');
+    if (record.level !== 'debug') toConsole(record.level, human);
   };
   const stamp = options.runId ? { runId: options.runId } : {};
   return loggerOver(sink, now, stamp, files, closeFiles, () => failure);
+}
+
+// Errors go to stderr when the rest goes to stdout, as a shell user expects (and are said once:
+// the script's runner prints nothing more for an error a run logged). On a terminal each line
+// first clears the progress line.
+function consoleWriter(out: NodeJS.WritableStream | null): (level: LogLevel, line: string) => void {
+  const errOut = out === process.stdout ? process.stderr : out;
+  const isTTY = (s: NodeJS.WritableStream | null) => Boolean(s && (s as NodeJS.WriteStream).isTTY);
+  return (level, line) => {
+    const to = level === 'error' ? errOut : out;
+    to?.write((isTTY(to) ? '\r\x1b[K' : '') + line + '\n');
+  };
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {

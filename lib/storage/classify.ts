@@ -98,8 +98,17 @@ const UNREACHABLE_WHY: Readonly<Record<string, string>> = {
 };
 
 // Certificates Node refuses (its codes for them).
-const CERT_CODES =
-  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED)$/;
+const CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+]);
 
 // How the endpoint and the server disagree, with what to do; undefined when they do not.
 export function endpointMismatch(e: unknown): string | undefined {
@@ -107,7 +116,7 @@ export function endpointMismatch(e: unknown): string | undefined {
   const text = chainText(e);
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text))
     return 'the server speaks plain HTTP, not TLS: use http:// in MINIO_ENDPOINT';
-  if (CERT_CODES.test(code))
+  if (CERT_CODES.has(code))
     return `its TLS certificate was refused (${code}): give Node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
   if (code.startsWith('HPE_') || /Parse Error: Expected HTTP|HTTP request to an HTTPS server/i.test(text))
     return 'the server does not answer in plain HTTP (TLS?): use https:// in MINIO_ENDPOINT';

@@ -20,6 +20,15 @@ import {
 import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '1' });
@@ -60,6 +69,34 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     assert.match(logs(), /stopped \(SIGTERM\)/);
     assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!));
     assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 1);
+  });
+
+  it('started as the README shows it (npx zx): SIGTERM to npx stops the watch too, cleanly, port and lock freed', async () => {
+    const npx = execa('npx', ['zx', 'scripts/sync.ts', '--watch'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...sb.env },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    await waitFor('caught up', () => logs().includes('caught up'));
+    const watcher = execa('pgrep', ['-f', 'zx scripts/sync.ts --watch'], { reject: false });
+    // This sandbox's watch only (its environment names this sandbox's log folder).
+    const ours = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(sb.env.SYNC_LOG_DIR!);
+      } catch {
+        return false;
+      }
+    };
+    const pids = (await watcher).stdout.split('\n').filter(Boolean).map(Number).filter(ours);
+    assert.ok(pids.length > 0, 'the watch process is found');
+    npx.kill('SIGTERM');
+    const r = await npx;
+    await waitFor('the watch gone', () => pids.every((pid) => !alive(pid)), 15_000);
+    assert.match(logs(), /stopped \(SIGTERM\)/, r.all);
+    assert.match(String(r.all), /is gone: stopping as on SIGTERM/);
+    assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'lock released');
   });
 
   it('SIGTERM during an upload that does not finish: exit 0 within the stop bound, nothing recorded, the restart sends it', async () => {
