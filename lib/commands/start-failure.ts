@@ -23,6 +23,7 @@ const WHERE = [
   'NOTIFY_REPEAT_MINUTES',
   'SYNC_METRICS_FILE',
   'SYNC_METRICS_LISTEN',
+  'SYNC_METRICS_TOKEN',
 ] as const satisfies readonly ConfigKey[];
 
 // What monitoring can be had from a configuration that does not load whole (undefined: nothing).

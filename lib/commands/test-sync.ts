@@ -68,6 +68,7 @@ export const TEST_SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
         records: readRunRecords(config.logDir),
         checks: report.checks,
         host: os.hostname(),
+        sources: config.sources,
       });
     const exitCode = report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
     const log = createLogger({

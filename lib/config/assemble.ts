@@ -89,6 +89,7 @@ export function monitorOf(
     | 'NOTIFY_REPEAT_MINUTES'
     | 'SYNC_METRICS_FILE'
     | 'SYNC_METRICS_LISTEN'
+    | 'SYNC_METRICS_TOKEN'
   >,
 ): MonitorConfig {
   const token = v.NOTIFY_TELEGRAM_BOT_TOKEN;
@@ -99,5 +100,6 @@ export function monitorOf(
     repeatMs: v.NOTIFY_REPEAT_MINUTES * 60,
     metricsFile: v.SYNC_METRICS_FILE,
     listen: v.SYNC_METRICS_LISTEN,
+    metricsToken: v.SYNC_METRICS_TOKEN,
   };
 }

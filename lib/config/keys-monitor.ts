@@ -70,6 +70,19 @@ export const MONITOR_KEYS = {
     ['`--watch`: serve `/metrics`, `/healthz` and `/status` on `host:port`; `on` =', '`127.0.0.1:9464`; empty = off'],
     v.listenAddress,
   ),
+  SYNC_METRICS_TOKEN: key(
+    '',
+    [
+      '`--watch`: when set, `/metrics` and `/status` answer only a request with `Authorization: Bearer` and',
+      'this token (`/healthz` stays open); set it when `SYNC_METRICS_LISTEN` is not a loopback address',
+    ],
+    (raw, ctx) => {
+      const t = raw.trim();
+      // A secret: the problem never quotes it.
+      if (t && t.length < 16) ctx.problem('expected a token of 16 characters or more (e.g. openssl rand -hex 24)');
+      return t;
+    },
+  ),
   CRON_SCHEDULE: key(
     '0 3 * * *',
     'schedule `install-cron` uses (five fields or `@daily`-style); `--schedule` overrides',

@@ -148,6 +148,10 @@ function parseAll<K extends ConfigKey>(
 export function secretsOf(
   config: { readonly storage: Pick<Config['storage'], 'secretKey' | 'accessKey'> } & Partial<Pick<Config, 'monitor'>>,
 ): string[] {
-  const notify = [config.monitor?.telegram?.token ?? '', config.monitor?.webhookUrl ?? ''];
+  const notify = [
+    config.monitor?.telegram?.token ?? '',
+    config.monitor?.webhookUrl ?? '',
+    config.monitor?.metricsToken ?? '',
+  ];
   return [config.storage.secretKey, config.storage.accessKey, ...notify].filter((s) => s.length >= 3);
 }

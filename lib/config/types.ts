@@ -52,6 +52,8 @@ export interface MonitorConfig {
   readonly repeatMs: number;
   readonly metricsFile: string;
   readonly listen: { readonly host: string; readonly port: number } | undefined;
+  // The bearer token /metrics and /status require ('' = none).
+  readonly metricsToken: string;
 }
 
 // What monitoring needs of the configuration: where runs are recorded and notes kept, where to

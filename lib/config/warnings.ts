@@ -8,7 +8,13 @@ import { CONFIG_KEYS } from './table.ts';
 const OURS = /^(SYNC|MINIO|NOTIFY|DJANGO|PROCESS|HEALTH|CRON|CONTAINER)_/;
 // Names others read from a shared .env (the MinIO server's, Docker's), never ours.
 const OTHERS = /^(MINIO_(ROOT_USER|ROOT_PASSWORD|VOLUMES|OPTS|SERVER_URL|BROWSER.*|DOMAIN|SITE_.*)|DOCKER_.*)$/;
-const SECRET_KEYS = ['MINIO_SECRET_KEY', 'MINIO_ACCESS_KEY', 'NOTIFY_TELEGRAM_BOT_TOKEN', 'NOTIFY_WEBHOOK_URL'];
+const SECRET_KEYS = [
+  'MINIO_SECRET_KEY',
+  'MINIO_ACCESS_KEY',
+  'NOTIFY_TELEGRAM_BOT_TOKEN',
+  'NOTIFY_WEBHOOK_URL',
+  'SYNC_METRICS_TOKEN',
+];
 
 const known = Object.keys(CONFIG_KEYS);
 

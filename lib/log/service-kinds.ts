@@ -46,7 +46,7 @@ export type ServiceEntry =
   | { readonly kind: 'notify.failed'; readonly target: string; readonly attempts: number; readonly error: string }
   | { readonly kind: 'notify.held'; readonly why: string; readonly failures: number }
   | { readonly kind: 'metrics.failed'; readonly file: string; readonly error: string }
-  | { readonly kind: 'metrics.listening'; readonly url: string };
+  | { readonly kind: 'metrics.listening'; readonly url: string; readonly exposed: boolean; readonly token: boolean };
 
 export const SERVICE_KINDS: KindFormats<ServiceEntry> = {
   'docker.start': {
@@ -145,8 +145,16 @@ export const SERVICE_KINDS: KindFormats<ServiceEntry> = {
     fields: () => ({}),
   },
   'metrics.listening': {
-    level: 'info',
-    message: (e) => `serving ${e.url}metrics, ${e.url}healthz and ${e.url}status`,
+    level: (e) => (e.exposed && !e.token ? 'warn' : 'info'),
+    message: (e) =>
+      phrase(
+        `serving ${e.url}metrics, ${e.url}healthz and ${e.url}status`,
+        e.token && ' (/metrics and /status need the bearer token; /healthz is open)',
+        e.exposed &&
+          !e.token &&
+          ': not a loopback address, so anyone who reaches it reads the runs, the bucket and the file ' +
+            'names; set SYNC_METRICS_TOKEN, or listen on 127.0.0.1',
+      ),
     fields: () => ({}),
   },
 };

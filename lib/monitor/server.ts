@@ -1,6 +1,8 @@
 // Watch mode's monitoring address (SYNC_METRICS_LISTEN): /metrics for Prometheus, /healthz for a
 // probe (200 while the last batch succeeded, 503 after a failed one), /status for people.
+import crypto from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import type { Config } from '../config/types.ts';
 import { ConfigError } from '../errors.ts';
@@ -24,17 +26,36 @@ export interface MonitorServer {
   close(): Promise<void>;
 }
 
+// An address only this machine reaches.
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  return host === '::1';
+}
+
+// The request carries `Authorization: Bearer <token>` (compared in constant time).
+function hasToken(req: http.IncomingMessage, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && crypto.timingSafeEqual(given, want);
+}
+
 export async function startMonitorServer(
   listen: { host: string; port: number },
   src: ServerSources,
+  token = '',
 ): Promise<MonitorServer> {
   const server = http.createServer((req, res) => {
     const route = (req.url ?? '/').split('?')[0];
-    const send = (code: number, type: string, body: string) =>
+    const send = (code: number, type: string, body: string, extra: Record<string, string> = {}) =>
       res
-        .writeHead(code, { 'content-type': type, 'cache-control': 'no-store' })
+        .writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...extra })
         .end(req.method === 'HEAD' ? undefined : body);
     if (req.method !== 'GET' && req.method !== 'HEAD') return void send(405, 'text/plain', 'GET only\n');
+    if (token && route !== '/healthz' && !hasToken(req, token))
+      return void send(401, 'text/plain', 'a bearer token is needed (SYNC_METRICS_TOKEN)\n', {
+        'www-authenticate': 'Bearer',
+      });
     if (route === '/metrics') {
       return void src.metrics().then(
         (text) => send(200, METRICS_CONTENT_TYPE, text),
@@ -63,6 +84,7 @@ export async function startMonitorServer(
 // The address watch mode serves, fed by its monitor and the run records.
 export async function startWatchMonitorServer(config: Config, monitor: Monitor, log: Logger): Promise<MonitorServer> {
   const { host, port } = config.monitor.listen!;
+  const token = config.monitor.metricsToken;
   const server = await startMonitorServer(
     { host, port },
     {
@@ -72,12 +94,18 @@ export async function startWatchMonitorServer(config: Config, monitor: Monitor, 
         detail: monitor.last ? `last batch ${monitor.last.at}: ${monitor.last.headline}` : 'no batch yet',
       }),
       status: () =>
-        renderStatusPage({ generatedAt: new Date(), records: readRunRecords(config.logDir), host: os.hostname() }),
+        renderStatusPage({
+          generatedAt: new Date(),
+          records: readRunRecords(config.logDir),
+          host: os.hostname(),
+          sources: config.sources,
+        }),
     },
+    token,
   ).catch((e: NodeJS.ErrnoException) => {
     // A port taken or an address not on this machine is a setting to change, not a bug (exit 2).
     throw new ConfigError([`SYNC_METRICS_LISTEN: cannot listen on ${host}:${port} (${e.code ?? e.message})`]);
   });
-  log.write({ kind: 'metrics.listening', url: server.url });
+  log.write({ kind: 'metrics.listening', url: server.url, exposed: !isLoopback(host), token: token !== '' });
   return server;
 }

@@ -13,6 +13,11 @@ export interface StatusInput {
   // The health checks, when they were run (test-sync); the watch's /status shows runs only.
   readonly checks?: readonly CheckResult[];
   readonly host: string;
+  // The download folders: a failed file's path is shown relative to its folder (the page may be
+  // served to others, who need not learn the machine's layout).
+  readonly sources?: readonly { readonly name: string; readonly path: string }[];
+  // The zone times are shown in (default: this machine's); UTC is on hover.
+  readonly timeZone?: string;
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -44,23 +49,46 @@ export function perDay(
   return out;
 }
 
+// A bar per day, a y-axis (0, half, max) and a date under every seventh bar counted back from
+// today. Drawn twice, for a wide and a narrow page (CSS shows one: no script), each scaled to the
+// page's width, so its labels stay readable on a phone.
 function barChart(
   title: string,
   points: ReadonlyArray<{ day: string; value: number }>,
   label: (n: number) => string,
 ): string {
-  const [w, h, pad] = [720, 160, 28];
+  const svg = (w: number, h: number, cls: string) => chartSvg(title, points, label, { w, h, cls });
+  return `<figure><figcaption>${esc(title)}</figcaption>${svg(880, 170, 'wide')}${svg(400, 150, 'narrow')}</figure>`;
+}
+
+function chartSvg(
+  title: string,
+  points: ReadonlyArray<{ day: string; value: number }>,
+  label: (n: number) => string,
+  o: { w: number; h: number; cls: string },
+): string {
+  const [w, h, left, bottom, right] = [o.w, o.h, 64, 18, 18];
   const max = Math.max(1, ...points.map((p) => p.value));
-  const bw = (w - pad) / points.length;
+  const bw = (w - left - right) / points.length;
+  const y = (v: number) => h - bottom - Math.round((v / max) * (h - bottom - 8));
   const bars = points.map((p, i) => {
-    const bh = Math.round((p.value / max) * (h - pad));
-    return `<rect x="${(pad + i * bw + 1).toFixed(1)}" y="${h - pad / 2 - bh}" width="${(bw - 2).toFixed(1)}" height="${bh}" class="bar"><title>${p.day}: ${esc(label(p.value))}</title></rect>`;
+    const top = y(p.value);
+    return `<rect x="${(left + i * bw + 1).toFixed(1)}" y="${top}" width="${(bw - 2).toFixed(1)}" height="${h - bottom - top}" class="bar"><title>${p.day}: ${esc(label(p.value))}</title></rect>`;
   });
-  const ticks = [0, Math.floor(points.length / 2), points.length - 1].map(
-    (i, n) =>
-      `<text x="${(n === 2 ? w : pad + i * bw).toFixed(1)}" y="${h - 2}" class="tick"${n === 2 ? ' text-anchor="end"' : ''}>${points[i]!.day.slice(5)}</text>`,
+  const yTicks = [0, max / 2, max].map(
+    (v) =>
+      `<text x="${left - 6}" y="${y(v) + 4}" class="tick" text-anchor="end">${esc(label(Math.round(v)))}</text>` +
+      `<line x1="${left - 3}" x2="${left}" y1="${y(v)}" y2="${y(v)}" class="axis"/>`,
   );
-  return `<figure><figcaption>${esc(title)} (max ${esc(label(max))} a day)</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${bars.join('')}${ticks.join('')}<line x1="${pad}" x2="${w}" y1="${h - pad / 2}" y2="${h - pad / 2}" class="axis"/></svg></figure>`;
+  const xTicks = points
+    .map((p, i) => ({ p, i }))
+    .filter(({ i }) => (points.length - 1 - i) % 7 === 0)
+    .map(
+      ({ p, i }) =>
+        `<text x="${(left + (i + 0.5) * bw).toFixed(1)}" y="${h - 4}" class="tick" text-anchor="middle">${p.day.slice(5)}</text>`,
+    );
+  const axes = `<line x1="${left}" x2="${w - right}" y1="${h - bottom}" y2="${h - bottom}" class="axis"/><line x1="${left}" x2="${left}" y1="4" y2="${h - bottom}" class="axis"/>`;
+  return `<svg class="${o.cls}" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="xMinYMin meet">${bars.join('')}${axes}${yTicks.join('')}${xTicks.join('')}</svg>`;
 }
 
 function checksSection(checks: readonly CheckResult[] | undefined): string {
@@ -70,20 +98,53 @@ function checksSection(checks: readonly CheckResult[] | undefined): string {
     (c) =>
       `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td>${esc(c.name)}</td><td>${esc(c.detail)}</td></tr>`,
   );
-  return `<table id="checks"><tr><th>result</th><th>check</th><th>detail</th></tr>${rows.join('')}</table>`;
+  return `<div class="scroll"><table id="checks"><tr><th>result</th><th>check</th><th>detail</th></tr>${rows.join('')}</table></div>`;
 }
 
-function runsSection(records: readonly RunSummary[]): string {
+// A time in the page's zone as "YYYY-MM-DD HH:MM:SS", the UTC instant on hover.
+function timeIn(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      ...{ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  const local = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return `<time datetime="${esc(iso)}" title="${esc(iso.replace('T', ' ').slice(0, 19))} UTC">${local}</time>`;
+}
+
+// Where a run wrote, short (host:port/bucket), the whole URL on hover.
+function destinationCell(r: RunSummary): string {
+  if (!r.destination) return '<td class="muted">-</td>';
+  const short = r.destination.replace(/^https?:\/\//, '');
+  return `<td class="dest" title="${esc(r.destination)}">${esc(short)}</td>`;
+}
+
+function runsSection(records: readonly RunSummary[], timeZone: string): string {
   const last = records.slice(-30).reverse();
   if (!last.length) return '<p class="muted">No runs recorded yet.</p>';
   const rows = last.map(
     (r) =>
-      `<tr class="${r.status === 'ok' ? 'pass' : 'fail'}"><td>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</td><td>${esc(r.status)}${r.dryRun ? ' (dry run)' : ''}</td><td class="n">${(r.durationMs / 1000).toFixed(1)} s</td><td class="n">${r.uploaded}</td><td class="n">${esc(formatBytes(r.bytesUploaded))}</td><td class="n">${r.failed + r.conflicts}</td></tr>`,
+      `<tr class="${r.status === 'ok' ? 'pass' : 'fail'}"><td>${timeIn(r.finishedAt, timeZone)}</td><td>${esc(r.status)}${r.dryRun ? ' (dry run)' : ''}</td>${destinationCell(r)}<td class="n">${(r.durationMs / 1000).toFixed(1)} s</td><td class="n">${r.uploaded}</td><td class="n">${esc(formatBytes(r.bytesUploaded))}</td><td class="n">${r.failed + r.conflicts}</td></tr>`,
   );
-  return `<table id="runs"><tr><th>finished (UTC)</th><th>status</th><th>duration</th><th>uploaded</th><th>bytes</th><th>failed</th></tr>${rows.join('')}</table>`;
+  const head =
+    '<tr><th>finished</th><th>status</th><th>to</th><th>duration</th><th>uploaded</th><th>bytes</th><th>failed</th></tr>';
+  return `<div class="scroll"><table id="runs">${head}${rows.join('')}</table></div>`;
 }
 
-function failuresSection(records: readonly RunSummary[], checks: readonly CheckResult[] | undefined): string {
+// A path as its download folder's name and the path within it.
+function shownPath(p: string, sources: StatusInput['sources']): string {
+  for (const s of sources ?? []) {
+    if (p.startsWith(s.path + '/')) return `${s.name}/${p.slice(s.path.length + 1)}`;
+  }
+  return sources?.length ? path.basename(p) : p;
+}
+
+function failuresSection(input: StatusInput, timeZone: string): string {
+  const { records, checks } = input;
   const items = [
     ...(checks ?? [])
       .filter((c) => c.status === 'fail')
@@ -97,11 +158,11 @@ function failuresSection(records: readonly RunSummary[], checks: readonly CheckR
           r.error ||
           r.problems
             .slice(0, 5)
-            .map((p) => `${p.path}: ${p.detail}`)
+            .map((p) => `${shownPath(p.path, input.sources)}: ${p.detail}`)
             .join('; ') ||
           r.processing?.error ||
           r.status;
-        return `<li><b>${esc(r.finishedAt.replace('T', ' ').slice(0, 19))}</b> (${esc(r.status)}): ${esc(what)}</li>`;
+        return `<li><b>${timeIn(r.finishedAt, timeZone)}</b> (${esc(r.status)}): ${esc(what)}</li>`;
       }),
   ];
   return items.length
@@ -113,30 +174,33 @@ const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-
 .badge{display:inline-block;padding:4px 10px;border-radius:4px;color:#fff;font-weight:bold}.ok{background:#2e7d32}.bad{background:#c62828}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}
 tr.fail td.st,tr.fail td:nth-child(2){color:#c62828;font-weight:bold}tr.pass td.st{color:#2e7d32;font-weight:bold}tr.warn td.st{color:#ef6c00}
-.bar{fill:#1565c0}.axis{stroke:#999}.tick{font-size:10px;fill:#555}.muted{color:#777}figure{margin:8px 0}figcaption{font-weight:bold}`;
+.bar{fill:#1565c0}.axis{stroke:#999}.tick{font-size:11px;fill:#555}.muted{color:#777}figure{margin:8px 0}figcaption{font-weight:bold}
+svg{display:block;width:100%;height:auto}.scroll{overflow-x:auto}td.dest{white-space:nowrap}time{white-space:nowrap}
+svg.narrow{display:none}@media (max-width:600px){body{margin:10px}td,th{padding:3px 4px}svg.wide{display:none}svg.narrow{display:block}}`;
 
 export function renderStatusPage(input: StatusInput): string {
   const lastRun = [...input.records].reverse().find((r) => !r.dryRun);
   const failing =
     (input.checks ?? []).some((c) => c.status === 'fail') || (lastRun !== undefined && lastRun.status !== 'ok');
   const days = perDay(input.records, input.generatedAt);
+  const timeZone = input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const verdict = failing
     ? '<span class="badge bad" id="verdict">FAILING</span>'
     : '<span class="badge ok" id="verdict">HEALTHY</span>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>telegram-sync status: ${failing ? 'FAILING' : 'healthy'}</title><style>${CSS}</style></head><body>
-<h1>telegram-sync on ${esc(input.host)} ${verdict}</h1><p class="muted">generated ${esc(input.generatedAt.toISOString())}; last run ${lastRun ? `${esc(lastRun.finishedAt)} (${esc(lastRun.status)})` : 'none'}</p>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>telegram-sync status: ${failing ? 'FAILING' : 'healthy'}</title><style>${CSS}</style></head><body>
+<h1>telegram-sync on ${esc(input.host)} ${verdict}</h1><p class="muted">generated ${timeIn(input.generatedAt.toISOString(), timeZone)}; last run ${lastRun ? `${timeIn(lastRun.finishedAt, timeZone)} (${esc(lastRun.status)})${lastRun.destination ? ` to ${esc(lastRun.destination)}` : ''}` : 'none'}; times in ${esc(timeZone)} (UTC on hover)</p>
 <h2>Health checks</h2>${checksSection(input.checks)}
 <h2>Uploads per day, last 30 days</h2>${barChart(
-    'files uploaded per day',
+    'files uploaded per day, last 30 days',
     days.map((d) => ({ day: d.day, value: d.files })),
     (n) => `${n} files`,
   )}${barChart(
-    'bytes uploaded per day',
+    'bytes uploaded per day, last 30 days',
     days.map((d) => ({ day: d.day, value: d.bytes })),
     formatBytes,
   )}
-<h2>Last 30 runs</h2>${runsSection(input.records)}
-<h2>Failures</h2>${failuresSection(input.records, input.checks)}
+<h2>Last 30 runs</h2>${runsSection(input.records, timeZone)}
+<h2>Failures</h2>${failuresSection(input, timeZone)}
 </body></html>
 `;
 }

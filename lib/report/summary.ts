@@ -58,6 +58,8 @@ export interface RunSummary {
   readonly problems: readonly RunProblem[];
   readonly processing?: ProcessingReport;
   readonly error?: string;
+  // Where the run wrote: endpoint, bucket and prefix (no credentials), e.g. http://127.0.0.1:9000/telegram.
+  readonly destination?: string;
 }
 
 export const MAX_LISTED_OBJECTS = 1000;
@@ -74,6 +76,7 @@ export interface SummaryInput {
   readonly processing?: ProcessingReport;
   // The signal that stopped a one-shot run before it was done.
   readonly interrupted?: string;
+  readonly destination?: string;
 }
 
 // Counts kept while the stages' results are read.
@@ -187,6 +190,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     problems: t.problems,
     ...(input.processing ? { processing: input.processing } : {}),
     ...errorOf(input),
+    ...(input.destination ? { destination: input.destination } : {}),
   };
 }
 
@@ -208,6 +212,7 @@ export function failedRunSummary(o: {
   error: string;
   // 'interrupted' for a run a signal ended before it could summarise itself.
   status?: 'error' | 'interrupted';
+  destination?: string;
 }): RunSummary {
   return {
     runId: o.runId,
@@ -239,5 +244,6 @@ export function failedRunSummary(o: {
     uploadedObjects: [],
     problems: [],
     error: o.error,
+    ...(o.destination ? { destination: o.destination } : {}),
   };
 }

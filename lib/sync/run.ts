@@ -84,7 +84,10 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
   } catch (e) {
     log.write({ kind: 'run.error', error: describeError(e) });
     markReported(e);
-    const failed = { runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) };
+    const failed = {
+      ...{ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) },
+      destination: destinationOf(config.storage),
+    };
     if (!deps.gate.dryRun && !summary) recordFailedRun(config.logDir, failed);
     throw e;
   } finally {
@@ -139,7 +142,8 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
   const stages = { scan, plan, transfer, processing, runId: run.runId, startedAt: run.startedAt, finishedAt: now() };
   const report = { ...deps, log, logDir: config.logDir };
   const interrupted = signal ? { interrupted: signal } : {};
-  return reportStage({ ...stages, dryRun: deps.gate.dryRun, force: options.force, ...interrupted }, report);
+  const where = { destination: destinationOf(config.storage) + (prefix ? `/${prefix.replace(/\/$/, '')}` : '') };
+  return reportStage({ ...stages, dryRun: deps.gate.dryRun, force: options.force, ...interrupted, ...where }, report);
 }
 
 function logStart(config: Config, options: SyncOptions, deps: SyncDeps, log: Logger): void {

@@ -15,6 +15,7 @@ const config = (apiUrl: string, webhookUrl = ''): MonitorConfig => ({
   repeatMs: 3600_000,
   metricsFile: '',
   listen: undefined,
+  metricsToken: '',
 });
 
 test('sendMessage gets the chat and the text; the webhook gets {text, run}; both logged as sent', async () => {

@@ -5,9 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../lib/config/load.ts';
 import { ConfigError } from '../../lib/errors.ts';
+import { formatEntry } from '../../lib/log/kinds.ts';
 import { createMemoryLogger } from '../../lib/log/logger.ts';
 import { createMonitor } from '../../lib/monitor/monitor.ts';
-import { METRICS_CONTENT_TYPE, startMonitorServer, startWatchMonitorServer } from '../../lib/monitor/server.ts';
+import {
+  isLoopback,
+  METRICS_CONTENT_TYPE,
+  startMonitorServer,
+  startWatchMonitorServer,
+} from '../../lib/monitor/server.ts';
 import { Registry } from 'prom-client';
 import { tempDir } from '../support/env.ts';
 
@@ -87,6 +93,42 @@ test('an address already taken is an error, not a silent no-op; for the watch, a
   } finally {
     await a.close();
   }
+});
+
+test('with SYNC_METRICS_TOKEN: /metrics and /status need the bearer token, /healthz stays open', async () => {
+  const token = 'a-token-of-sufficient-length';
+  const s = await startMonitorServer(
+    { host: '127.0.0.1', port: 0 },
+    { metrics: async () => 'up 1\n', healthy: () => ({ ok: true, detail: 'x' }), status: () => '<p>s</p>' },
+    token,
+  );
+  try {
+    for (const route of ['metrics', 'status']) {
+      const bare = await fetch(`${s.url}${route}`);
+      assert.equal([bare.status, bare.headers.get('www-authenticate')], [401, 'Bearer'], route);
+      const wrong = await fetch(`${s.url}${route}`, { headers: { authorization: 'Bearer nope' } });
+      assert.is(wrong.status, 401);
+      const right = await fetch(`${s.url}${route}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.is(right.status, 200, route);
+    }
+    assert.is((await fetch(`${s.url}healthz`)).status, 200, 'a probe needs no token');
+  } finally {
+    await s.close();
+  }
+});
+
+test('a listener beyond loopback without a token is a warning that says what to do; with one, or on loopback, not', async () => {
+  assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
+  assert.not.ok(isLoopback('0.0.0.0') || isLoopback('::') || isLoopback('192.0.2.10'));
+  // (Formatted here, not served on 0.0.0.0: tests listen on 127.0.0.1 only.)
+  const said = (exposed: boolean, token: boolean) =>
+    formatEntry({ kind: 'metrics.listening', url: 'http://0.0.0.0:9464/', exposed, token });
+  const open = said(true, false);
+  assert.is(open.level, 'warn');
+  assert.match(open.msg, /not a loopback address.*set SYNC_METRICS_TOKEN, or listen on 127\.0\.0\.1/);
+  const guarded = said(true, true);
+  assert.equal([guarded.level, /need the bearer token/.test(guarded.msg)], ['info', true]);
+  assert.is(said(false, false).level, 'info');
 });
 
 test.run();
