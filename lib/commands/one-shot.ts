@@ -49,8 +49,8 @@ export async function runOneShot(w: Wiring, o: OneShotOptions): Promise<number> 
       prepare: w.prepare,
       process: w.process,
       ...(w.owe ? { owe: w.owe } : {}),
-      onProgress: (total) => {
-        progress = createProgress(process.stderr, total);
+      onProgress: (files, bytes) => {
+        progress = createProgress(process.stderr, { files, bytes });
         return (done) => progress!.update(done);
       },
     });

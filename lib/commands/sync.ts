@@ -32,6 +32,8 @@ Options:
   --prune-old-keys   after a file's object is copied to its new key, remove the old key
   --dry-run          change nothing (bucket, objects, cache, lock); say what would be done
   --json             print the run summary as JSON on stdout (log lines go to stderr)
+  --verbose          on a terminal, print every log line (by default a terminal gets progress,
+                     warnings, errors and the summary; the log file always gets every line)
   --concurrency N    uploads in parallel (overrides SYNC_CONCURRENCY)
   --config PATH      read settings from PATH instead of .env (relative to the current folder)
   --no-process       skip the processing command
@@ -53,6 +55,7 @@ const FLAGS = {
   force: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
   'import-legacy-cache': { type: 'string' },
   'prune-old-keys': { type: 'boolean', default: false },
@@ -118,11 +121,15 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const config = await loadOrRecord(load, !flags['dry-run']);
     const runId = newRunId(new Date());
     const console = flags.json ? process.stderr : process.stdout;
-    const log = showWarnings(config, createLogger({ dir: config.logDir, console, secrets: secretsOf(config), runId }));
+    // A terminal gets progress, warnings, errors and the summary; cron (no TTY) and --verbose every line.
+    const quiet = !flags.verbose && Boolean((console as NodeJS.WriteStream).isTTY);
+    const consoleLevel = quiet ? ('warn' as const) : ('info' as const);
+    const logger = createLogger({ dir: config.logDir, console, consoleLevel, secrets: secretsOf(config), runId });
+    const log = showWarnings(config, logger);
     const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
     const owed = config.docker.djangoContainer ? owedWriter(owedFileFor(config)) : undefined;
     try {
-      const w = wire(config, flags, log, monitor, owed);
+      const w = { ...wire(config, flags, log, monitor, owed), statusLine: quiet && flags.watch };
       if (flags.watch) return await watchMode(w);
       if (flags['process-only']) return await processOnly(w);
       const legacy = flags['import-legacy-cache'];

@@ -1,5 +1,6 @@
 // `sync --watch`: the watch until a signal, with its monitor (and the monitoring address when
 // SYNC_METRICS_LISTEN is set), each batch's outcome monitored.
+import { watchStatusLine } from '../progress.ts';
 import { secretsOf } from '../config/load.ts';
 import { EXIT_CODES } from '../errors.ts';
 import { redactError } from '../log/logger.ts';
@@ -15,12 +16,16 @@ export async function watchMode(w: Wiring): Promise<number> {
   const storage = storageFor(config, log);
   const monitor = w.monitor!;
   const server = config.monitor.listen ? await startWatchMonitorServer(config, monitor, log) : undefined;
-  const onRun = (summary: RunSummary | undefined, error?: unknown) =>
+  let sinceStart = 0;
+  const onRun = (summary: RunSummary | undefined, error?: unknown) => {
+    sinceStart += summary?.uploaded ?? 0;
+    if (w.statusLine) process.stderr.write(`\r\x1b[K${watchStatusLine(new Date(), batchOf(summary), sinceStart)}`);
     void monitor.afterRun(
       summary
         ? outcomeOfRun('watch', summary, errorForSummary(summary)?.exitCode ?? EXIT_CODES.ok)
         : outcomeOfError('watch', redactError(error, secretsOf(config))),
     );
+  };
   const end = await watchUntilSignalled(
     config,
     {
@@ -50,3 +55,6 @@ export async function watchMode(w: Wiring): Promise<number> {
   }
   return end.exitCode;
 }
+
+const batchOf = (s: RunSummary | undefined) =>
+  s && { ok: s.status === 'ok', uploaded: s.uploaded, bytes: s.bytesUploaded, failed: s.failed + s.conflicts };

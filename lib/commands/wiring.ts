@@ -20,6 +20,8 @@ export interface Wiring {
   readonly monitor?: Monitor;
   // The summary as JSON on stdout (--json).
   readonly json: boolean;
+  // A quiet terminal: watch mode keeps a live status line on stderr.
+  readonly statusLine?: boolean;
 }
 
 // The bucket, every retry logged.

@@ -33,6 +33,8 @@ export interface LoggerOptions {
   readonly now?: Now;
   // Where human lines also go (stdout, stderr, or nothing); debug lines never go there.
   readonly console?: NodeJS.WritableStream | null;
+  // 'warn': only warnings and errors reach the console (a quiet terminal; the files get everything).
+  readonly consoleLevel?: 'info' | 'warn';
   readonly secrets?: readonly string[];
   readonly runId?: string;
   readonly name?: string;
@@ -150,6 +152,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     }
   }
   const toConsole = consoleWriter(out);
+  const shown = (level: LogLevel) =>
+    level !== 'debug' && (options.consoleLevel !== 'warn' || level === 'warn' || level === 'error');
   const sink: Sink = (record) => {
     const human = maskSecrets(formatHuman(record), secrets);
     try {
@@ -160,7 +164,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     } catch (e) {
       onDisk(e);
     }
-    if (record.level !== 'debug') toConsole(record.level, human);
+    if (shown(record.level)) toConsole(record.level, human);
   };
   const stamp = options.runId ? { runId: options.runId } : {};
   return loggerOver(sink, now, stamp, files, closeFiles, () => failure);

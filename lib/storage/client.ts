@@ -62,9 +62,9 @@ export function createMinioStorage(cfg: StorageConfig, options: StorageOptions, 
     stat: (key) => statObject(r, key),
     putBuffer: (key, body, sha256, metadata, contentType) =>
       putBuffer(target, key, body, sha256, uploadHeaders(metadata, contentType)),
-    putFileInParts: (key, filePath, size, metadata, contentType, partBuffer) => {
+    putFileInParts: (key, filePath, size, metadata, contentType, partBuffer, onPart) => {
       const headers = uploadHeaders(metadata, contentType);
-      const put = putFileInParts(target, key, filePath, size, cfg.partSizeBytes, headers, partBuffer);
+      const put = putFileInParts(target, key, filePath, size, cfg.partSizeBytes, headers, partBuffer, onPart);
       return put.catch((e: unknown) => Promise.reject(uploadFailure(e, key, where)));
     },
     verifyMode,

@@ -41,6 +41,8 @@ export interface Storage {
     metadata: Record<string, string>,
     contentType: string,
     partBuffer?: Buffer,
+    // Told the length of each part once the server has it (progress that moves with the bytes).
+    onPart?: (bytes: number) => void,
   ): Promise<PutResult>;
   // How uploads are verified on this server (probed once, at the first upload).
   verifyMode(): Promise<VerifyMode>;

@@ -97,6 +97,7 @@ export async function putFileInParts(
   partSize: number,
   headers: Record<string, string>,
   partBuffer?: Buffer,
+  onPart?: (bytes: number) => void,
 ): Promise<PutResult> {
   const client = await t.client();
   const uploadId = await t.request(`start of the upload of ${key}`, () =>
@@ -122,6 +123,7 @@ export async function putFileInParts(
         etag: await t.request(`part ${part} of ${key}`, () => signedPut(t, key, body, partSha, {}, query)),
       });
       sent += n;
+      onPart?.(n);
     }
     const done = await t.request(`completion of ${key}`, () =>
       client.completeMultipartUpload(t.bucket, key, uploadId, etags),

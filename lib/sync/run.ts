@@ -59,7 +59,7 @@ export interface SyncDeps {
   readonly process?: ProcessStage;
   // Notes a new object as owed processing, before it is recorded (none: nothing processes them).
   readonly owe?: (key: string) => void;
-  readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
+  readonly onProgress?: (total: number, totalBytes: number) => (done: { files: number; bytes: number }) => void;
 }
 
 export async function runSync(config: Config, options: SyncOptions, deps: SyncDeps): Promise<RunSummary> {

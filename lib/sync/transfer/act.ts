@@ -66,7 +66,8 @@ async function send(
   }
   const part = await deps.buffers?.take(Math.min(deps.inMemoryMaxBytes, file.size));
   try {
-    return await slot(() => deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, type, part));
+    const onPart = deps.onBytes && ((n: number) => deps.onBytes!(item, n));
+    return await slot(() => deps.storage.putFileInParts(key, file.fsPath, file.size, metadata, type, part, onPart));
   } finally {
     if (part) deps.buffers?.give(part);
   }

@@ -1,3 +1,5 @@
+const sizeOf = (items: readonly TransferItem[]) => items.reduce((n, i) => n + i.file.size, 0);
+
 // Stage 3 (and 4, record) as a run calls it: the listing the transfer looks keys up in, memory for
 // contents in flight, the recorder, and the snapshot written at the end.
 import type { Now } from '../../clock.ts';
@@ -35,7 +37,8 @@ export interface TransferStageInput {
   // Watch mode: what the plan sends on, and when to stop starting files.
   readonly onPlan?: (items: readonly TransferItem[]) => void;
   readonly stop?: () => boolean;
-  readonly onProgress?: (total: number) => (done: { files: number; bytes: number }) => void;
+  // Told the files and bytes to look at, it returns what is told each step.
+  readonly onProgress?: (total: number, totalBytes: number) => (done: { files: number; bytes: number }) => void;
 }
 
 // Stage 3 (and 4, record) as a run calls it: what the bucket holds listed when many files may
@@ -53,7 +56,7 @@ export async function transferStage(plan: readonly PlanItem[], input: TransferSt
     ...(input.proof ? { proof: input.proof } : {}),
     ...(input.legacy ? { legacy: input.legacy } : {}),
     ...(input.stop ? { stop: input.stop } : {}),
-    ...(input.onProgress ? { onProgress: input.onProgress(items.length) } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress(items.length, sizeOf(items)) } : {}),
     pruneOldKeys: input.pruneOldKeys,
     storage,
     cache,

@@ -33,9 +33,17 @@ export async function transferFiles(
   items: readonly TransferItem[],
   transferDeps: TransferDeps,
 ): Promise<TransferResult> {
+  const done = { files: 0, bytes: 0 };
+  // Bytes of each large file counted part by part, so that its completion adds only the rest.
+  const counted = new Map<TransferItem, number>();
   const deps: TransferDeps = {
     ...transferDeps,
     uploadSlot: transferDeps.uploadSlot ?? semaphore(transferDeps.concurrency),
+    onBytes: (item, n) => {
+      counted.set(item, (counted.get(item) ?? 0) + n);
+      done.bytes += n;
+      transferDeps.onProgress?.({ ...done });
+    },
   };
   const lanes = Math.max(deps.concurrency, deps.checkers ?? deps.concurrency);
   const outcomes: TransferOutcome[] = new Array(items.length);
@@ -45,7 +53,6 @@ export async function transferFiles(
   const claims = new Map([...twins.originals].map(([item, sha256]) => [item, inFlight.claim(sha256)]));
   let unreachable: StorageUnreachableError | undefined;
   let stateDisk: StateDiskError | undefined;
-  const done = { files: 0, bytes: 0 };
   await forEachConcurrent(
     items,
     lanes,
@@ -65,7 +72,9 @@ export async function transferFiles(
       const entry = logEntryFor(outcome, deps.gate.dryRun);
       if (entry) deps.log.write(entry);
       done.files++;
-      if (outcome.status === 'uploaded') done.bytes += outcome.bytes;
+      if (outcome.status === 'uploaded') done.bytes += outcome.bytes - (counted.get(item) ?? 0);
+      else done.bytes -= counted.get(item) ?? 0; // a failed upload's parts were not the file's bytes after all
+      counted.delete(item);
       deps.onProgress?.({ ...done });
     },
     () => unreachable !== undefined || stateDisk !== undefined || deps.stop?.() === true,

@@ -64,6 +64,8 @@ export interface TransferDeps {
   // Runs an upload's sending in one of `concurrency` slots (set by transferFiles).
   readonly uploadSlot?: <T>(send: () => Promise<T>) => Promise<T>;
   readonly onProgress?: (done: { files: number; bytes: number }) => void;
+  // Bytes of a file's upload the server has taken so far (each part of a large file).
+  readonly onBytes?: (item: TransferItem, bytes: number) => void;
   // True once no further file should be started (watch mode stopping); those left are not attempted.
   readonly stop?: () => boolean;
 }
