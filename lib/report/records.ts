@@ -44,13 +44,16 @@ export interface ReportDeps {
   readonly gate: Gate;
   readonly log: Logger;
   readonly logDir: string;
+  // Whether this run's record is appended (watch mode folds retries that end as the try before).
+  readonly keepRecord?: (summary: RunSummary) => boolean;
 }
 
 // Stage 6 as a run calls it: the summary built from every stage, appended as the run record
 // (through the dry-run gate) and logged.
 export async function reportStage(input: SummaryInput, deps: ReportDeps): Promise<RunSummary> {
   const summary = buildSummary(input);
-  await deps.gate.run('append the run record', {}, () => appendRunRecord(deps.logDir, summary));
+  if (deps.keepRecord?.(summary) !== false)
+    await deps.gate.run('append the run record', {}, () => appendRunRecord(deps.logDir, summary));
   const { status, scanned, complete, uploaded, deduplicated, adopted, conflicts, failed, skipped } = summary;
   const { bytesUploaded, durationMs, throughputBytesPerSec } = summary;
   deps.log.write({

@@ -45,6 +45,8 @@ export interface SyncOptions {
   // Whether this run proves the cache against a listing of the bucket (default: as configured);
   // watch mode's batches do not, its rescans do at their interval.
   readonly prove?: boolean;
+  // Whether the run's record is appended (default: always).
+  readonly keepRecord?: (summary: RunSummary) => boolean;
 }
 
 export interface SyncDeps {
@@ -140,7 +142,8 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
     : await processStage(transfer, deps.process);
   run.processingError = error;
   const stages = { scan, plan, transfer, processing, runId: run.runId, startedAt: run.startedAt, finishedAt: now() };
-  const report = { ...deps, log, logDir: config.logDir };
+  const keepRecord = options.keepRecord ? { keepRecord: options.keepRecord } : {};
+  const report = { ...deps, log, logDir: config.logDir, ...keepRecord };
   const interrupted = signal ? { interrupted: signal } : {};
   const where = { destination: destinationOf(config.storage) + (prefix ? `/${prefix.replace(/\/$/, '')}` : '') };
   return reportStage({ ...stages, dryRun: deps.gate.dryRun, force: options.force, ...interrupted, ...where }, report);

@@ -26,6 +26,9 @@ export interface JobHost {
   // The wait before the next try after a failure (the one retry policy's backoff), and its reset.
   backoff(): number;
   recovered(): void;
+  // Whether the last try failed (this one is a retry), and the status last recorded meanwhile.
+  retrying(): boolean;
+  readonly streak: { status?: string };
   // Whether a rescan is to prove the cache against the bucket now, and that one did.
   proofDue(): boolean;
   proved(): void;
@@ -38,7 +41,7 @@ type Scan = NonNullable<SyncOptions['scan']>;
 async function syncRun(
   host: JobHost,
   scan: Scan,
-  extra: Pick<SyncOptions, 'onPlan' | 'prove'>,
+  extra: Pick<SyncOptions, 'onPlan' | 'prove' | 'keepRecord'>,
 ): Promise<RunSummary | undefined> {
   const { config, deps } = host;
   const options: SyncOptions = { force: false, stop: host.stopping, onLock: host.hold, scan, ...extra };
@@ -103,7 +106,12 @@ export async function batchJob(host: JobHost, names: ReturnType<Intake['takeRead
     intake.rescheduleUnstable(result, names);
     return result;
   };
-  const summary = await syncRun(host, scan, { prove: false });
+  // Retries fold into one run record: a retry that ends as the last recorded try is not recorded
+  // again (the log still has each); a change (fixed, or failing otherwise) is.
+  const streak = host.streak;
+  const keepRecord = (s: RunSummary) => !(host.retrying() && s.status !== 'ok' && s.status === streak.status);
+  const summary = await syncRun(host, scan, { prove: false, keepRecord });
+  streak.status = summary?.status;
   if (summary?.status === 'ok') {
     host.recovered();
     return;

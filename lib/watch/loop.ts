@@ -36,6 +36,8 @@ export class Watch {
   private lock: HeldLock | undefined;
   private rescanTimer: unknown;
   private failures = 0;
+  // The status of the last batch that was recorded while batches keep failing (see batchJob).
+  private readonly streak: { status?: string } = {};
   private lastProof: number | undefined;
   private stopping = false;
   private ended = false;
@@ -192,6 +194,8 @@ export class Watch {
       hold: (lock) => (this.lock = lock),
       backoff: () => retryDelayMs(++this.failures, WATCH_RETRY),
       recovered: () => (this.failures = 0),
+      retrying: () => this.failures > 0,
+      streak: this.streak,
       proofDue: () => this.lastProof === undefined || this.now() - this.lastProof >= this.config.watch.proofMs,
       proved: () => (this.lastProof = this.now()),
     };

@@ -34,6 +34,7 @@ function hostFor(config: Config, process?: ProcessStage) {
   const scheduler = createProcessScheduler({ debounceMs: 60_000, minIntervalMs: 0, now, run: async () => true });
   let backoffs = 0;
   let recovered = 0;
+  let failing = false;
   let proofDue = true;
   const host: JobHost = {
     config,
@@ -49,8 +50,10 @@ function hostFor(config: Config, process?: ProcessStage) {
     now,
     stopping: () => false,
     hold: () => undefined,
-    backoff: () => (backoffs++, 2000),
-    recovered: () => void recovered++,
+    backoff: () => (backoffs++, (failing = true), 2000),
+    recovered: () => void (recovered++, (failing = false)),
+    retrying: () => failing,
+    streak: {},
     proofDue: () => proofDue,
     proved: () => void (proofDue = false),
   };

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT_CODES } from '../../lib/errors.ts';
 import { HashCache } from '../../lib/sync/cache/cache.ts';
+import { readRunRecords } from '../../lib/report/records.ts';
 import { collectGarbage } from '../../lib/watch/signals.ts';
 import {
   listBucket,
@@ -97,6 +98,36 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     assert.match(logs(), /stopped \(SIGTERM\)/, r.all);
     assert.match(String(r.all), /is gone: stopping as on SIGTERM/);
     assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'lock released');
+  });
+
+  it('a batch that keeps failing is retried with one run record for the streak; the fix is recorded once', async () => {
+    const child = startWatch({ SYNC_STABLE_SECONDS: '0' });
+    try {
+      await waitFor('caught up', () => logs().includes('caught up'));
+      const before = readRunRecords(sb.env.SYNC_LOG_DIR!).length;
+      // Two names for one key (spaces become underscores): a conflict, partial on every try.
+      writeFile(sb.downloads, 'chan/a b.jpg', 'one');
+      writeFile(sb.downloads, 'chan/a_b.jpg', 'two');
+      await waitFor('two retries', () => (logs().match(/watch\.retry: 2 file\(s\)/g) ?? []).length >= 2, 30_000);
+      const streak = readRunRecords(sb.env.SYNC_LOG_DIR!).slice(before);
+      assert.equal(
+        streak.map((r) => r.status),
+        ['partial'],
+        'one record for the failing tries',
+      );
+      fs.rmSync(path.join(sb.downloads, 'chan/a_b.jpg'));
+      await waitFor('the fix', async () => (await keys()).includes('chan/a_b.jpg'), 30_000);
+      await waitFor('its record', () => readRunRecords(sb.env.SYNC_LOG_DIR!).slice(before).length === 2, 10_000);
+      assert.equal(
+        readRunRecords(sb.env.SYNC_LOG_DIR!)
+          .slice(before)
+          .map((r) => r.status),
+        ['partial', 'ok'],
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+    }
   });
 
   it('SIGTERM during an upload that does not finish: exit 0 within the stop bound, nothing recorded, the restart sends it', async () => {
