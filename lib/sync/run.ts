@@ -56,6 +56,8 @@ export interface SyncDeps {
   readonly now?: Now;
   readonly read?: ContentReader;
   readonly lock?: TakeLock;
+  // A cache shared with runs that overlap this one (watch mode's lanes); the run does not close it.
+  readonly cache?: (load: () => Promise<HashCache>) => Promise<HashCache>;
   // Runs once the lock is held, before anything is scanned (e.g. make sure containers run).
   readonly prepare?: () => Promise<void>;
   readonly process?: ProcessStage;
@@ -122,13 +124,15 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
   const bucket = startBucketStage(deps.storage, { prefix, prove, gate: deps.gate, log });
   const destination = destinationOf(config.storage);
   const foreign = prove ? 'prove' : 'set-aside';
-  const cacheReady = HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination, foreign });
+  const load = () => HashCache.load(config.cacheFile, { log, readOnly: deps.gate.dryRun, destination, foreign });
+  const cacheReady = deps.cache ? deps.cache(load) : load();
   cacheReady.catch(() => undefined); // awaited below; handled there (it holds no file open)
   const settled = Promise.all([cacheReady, bucket.proof]).then(([c, proof]) =>
     unchangedCheck(c, { prefix, force: options.force, proof }),
   );
   const scan = await scanStage({ config, now, log, settled, ...(options.scan ? { scan: options.scan } : {}) });
-  const cache = (held.cache = await cacheReady);
+  const cache = await cacheReady;
+  if (!deps.cache) held.cache = cache; // a shared cache is closed by its owner
   checkEmptySources(sources, cache, config, log);
   const proof = await bucket.proof;
   const plan = planStage(scan, cache, { prefix, proof, onDisk: (p) => fs.existsSync(p) }, log);

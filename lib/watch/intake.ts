@@ -1,6 +1,7 @@
 // What the watch has heard and what is ready: names from folder events wait in `Pending` until
 // they are due, are then judged by the scan's rules (a stat each, no lock), and the complete ones
 // (and the failures, to be reported) wait in `ready` for the next batch.
+import fs from 'node:fs';
 import type { Timers } from './debounce.ts';
 import { Pending, type PendingName } from './pending.ts';
 import { textToName } from '../sync/scan/names.ts';
@@ -43,9 +44,18 @@ export class Intake {
     return this.pending.has(path) || this.readyPaths.has(path);
   }
 
-  takeReady(max: number): PendingName[] {
-    const taken = this.ready.splice(0, max);
+  // Up to `max` ready names (those `which` accepts: the others stay ready).
+  takeReady(max: number, which?: (p: PendingName) => boolean): PendingName[] {
+    const taken = which ? this.takeSome(max, which) : this.ready.splice(0, max);
     for (const p of taken) this.readyPaths.delete(p.path);
+    return taken;
+  }
+
+  private takeSome(max: number, which: (p: PendingName) => boolean): PendingName[] {
+    const taken: PendingName[] = [];
+    const kept: PendingName[] = [];
+    for (const p of this.ready) (taken.length < max && which(p) ? taken : kept).push(p);
+    this.ready.splice(0, this.ready.length, ...kept);
     return taken;
   }
 
@@ -117,5 +127,15 @@ export class Intake {
     }
     this.arm();
     this.onReady();
+  }
+}
+
+// A file sent in one request, below the part size (a name gone since counts as small: its batch
+// says what became of it).
+export function isSmall(p: PendingName, partSizeBytes: number): boolean {
+  try {
+    return fs.statSync(p.path).size < partSizeBytes;
+  } catch {
+    return true;
   }
 }

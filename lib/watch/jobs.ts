@@ -3,7 +3,7 @@
 // stages with another scan; each run takes the lock and lets it go.
 import type { Config } from '../config/types.ts';
 import { describeError } from '../errors.ts';
-import { takeConfiguredLock, type HeldLock } from '../lock/lock.ts';
+import { takeConfiguredLock } from '../lock/lock.ts';
 import type { RunSummary } from '../report/summary.ts';
 import { isFatal } from '../retry.ts';
 import { runSync, type SyncOptions } from '../sync/run.ts';
@@ -11,6 +11,7 @@ import { scanDownloads, scanNames } from '../sync/scan/scan.ts';
 import type { ProcessScheduler } from './debounce.ts';
 import type { DirWatchers } from './dir-watchers.ts';
 import type { Intake } from './intake.ts';
+import type { RunSession } from './session.ts';
 import type { WatchDeps } from './types.ts';
 
 export interface JobHost {
@@ -21,8 +22,8 @@ export interface JobHost {
   readonly scheduler: ProcessScheduler;
   now(): number;
   stopping(): boolean;
-  // The lock a run holds (released by the watch if it must abandon the run).
-  hold(lock: HeldLock | undefined): void;
+  // The lock hold and cache that overlapping batches share.
+  readonly session: RunSession;
   // The wait before the next try after a failure (the one retry policy's backoff), and its reset.
   backoff(): number;
   recovered(): void;
@@ -44,12 +45,12 @@ async function syncRun(
   extra: Pick<SyncOptions, 'onPlan' | 'prove' | 'keepRecord'>,
 ): Promise<RunSummary | undefined> {
   const { config, deps } = host;
-  const options: SyncOptions = { force: false, stop: host.stopping, onLock: host.hold, scan, ...extra };
+  const options: SyncOptions = { force: false, stop: host.stopping, scan, ...extra };
   try {
     const { storage, log, gate } = deps;
-    const lock = deps.lock ? { lock: deps.lock } : {};
+    const shared = { lock: host.session.lock, cache: host.session.cache };
     const owe = deps.owe ? { owe: deps.owe } : {};
-    const summary = await runSync(config, options, { storage, log, gate, ...lock, ...owe });
+    const summary = await runSync(config, options, { storage, log, gate, ...shared, ...owe });
     deps.onRun?.(summary);
     if (summary.uploaded > 0 && deps.process) host.scheduler.uploaded(summary.uploaded);
     return summary;
@@ -58,8 +59,6 @@ async function syncRun(
     // Waiting does not mend a fatal error; the service manager shows it.
     if (isFatal(e)) throw e;
     return undefined;
-  } finally {
-    host.hold(undefined);
   }
 }
 

@@ -1,17 +1,19 @@
 // Watch mode: the download folders watched, every file that becomes complete put through the
 // same plan → transfer → record stages as the nightly run, in small batches, each under the lock
 // (so a nightly run still gets its turn). A rescan at start and every SYNC_WATCH_RESCAN_MINUTES
-// catches events the kernel dropped. Processing is debounced; jobs run one at a time.
+// catches events the kernel dropped. Processing is debounced; a rescan or processing runs alone,
+// and a batch of small files may run beside a batch (./session.ts: what the two share).
 import { systemNow } from '../clock.ts';
 import type { Config } from '../config/types.ts';
 import { describeError, EXIT_CODES, exitCodeFor } from '../errors.ts';
-import type { HeldLock } from '../lock/lock.ts';
+import { takeConfiguredLock } from '../lock/lock.ts';
 import { retryDelayMs } from '../retry.ts';
 import type { ScanOptions } from '../sync/scan/types.ts';
 import { createProcessScheduler, realTimers, type ProcessScheduler, type Timers } from './debounce.ts';
 import { createDirWatchers, type DirWatchers } from './dir-watchers.ts';
-import { Intake } from './intake.ts';
+import { Intake, isSmall } from './intake.ts';
 import { batchJob, processJob, rescanJob, type JobHost } from './jobs.ts';
+import { createRunSession, type RunSession } from './session.ts';
 import type { WatchDeps, WatchEnd } from './types.ts';
 
 const BATCH_MAX = 1000;
@@ -33,7 +35,10 @@ export class Watch {
   private rescanWanted: string | undefined = 'start';
   private processWanted: { readonly count: number; readonly done: (ok: boolean) => void } | undefined;
   private busy: Promise<void> | undefined;
-  private lock: HeldLock | undefined;
+  private busyWith: Job['kind'] | undefined;
+  // The second lane: a batch of small files while the first runs a batch (see pump).
+  private quick: Promise<void> | undefined;
+  private readonly session: RunSession;
   private rescanTimer: unknown;
   private failures = 0;
   // The status of the last batch that was recorded while batches keep failing (see batchJob).
@@ -48,6 +53,7 @@ export class Watch {
   ) {
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.timers = deps.timers ?? realTimers;
+    this.session = createRunSession(() => takeConfiguredLock(config, deps.log, deps.lock));
     this.now = () => (deps.now ?? systemNow)().getTime();
     this.intake = new Intake(
       this.timers,
@@ -95,9 +101,10 @@ export class Watch {
     if (this.stopping) return this.done;
     this.quiet();
     this.processWanted?.done(false);
-    this.deps.log.write({ kind: 'watch.stopping', reason, inFlight: this.busy !== undefined });
-    const busy = this.busy;
-    if (!busy) return this.end(reason);
+    const inFlight = this.busy !== undefined || this.quick !== undefined;
+    this.deps.log.write({ kind: 'watch.stopping', reason, inFlight });
+    if (!inFlight) return this.end(reason);
+    const busy = Promise.all([this.busy, this.quick]);
     let bound: unknown;
     const finished = await Promise.race([
       busy.then(() => true),
@@ -106,7 +113,7 @@ export class Watch {
       ),
     ]);
     this.timers.clear(bound);
-    if (!finished) this.lock?.release();
+    if (!finished) this.session.abandon();
     return this.end(reason, undefined, !finished);
   }
 
@@ -164,15 +171,27 @@ export class Watch {
     return undefined;
   }
 
-  // Start the next job unless one runs.
+  // Start the next job unless one runs. A rescan or processing runs alone; while a batch runs, a
+  // second batch of small files may run beside it, so that they do not wait behind a large one.
   private pump(): void {
-    if (this.busy || this.stopping) return;
-    const job = this.nextJob();
-    if (!job) return;
-    this.busy = this.runJob(job)
+    if (this.stopping) return;
+    const job = this.busy ? undefined : this.nextJob();
+    if (job && (job.kind === 'batch' || !this.quick)) {
+      this.busyWith = job.kind;
+      this.busy = this.runJob(job)
+        .catch((e: unknown) => void this.end('watching failed', e))
+        .finally(() => {
+          this.busy = this.busyWith = undefined;
+          this.pump();
+        });
+    }
+    if (this.busyWith !== 'batch' || this.quick || this.rescanWanted) return;
+    const small = this.intake.takeReady(BATCH_MAX, (p) => isSmall(p, this.config.storage.partSizeBytes));
+    if (!small.length) return;
+    this.quick = batchJob(this.host(), small)
       .catch((e: unknown) => void this.end('watching failed', e))
       .finally(() => {
-        this.busy = undefined;
+        this.quick = undefined;
         this.pump();
       });
   }
@@ -191,7 +210,7 @@ export class Watch {
       scheduler: this.scheduler,
       now: this.now,
       stopping: () => this.stopping,
-      hold: (lock) => (this.lock = lock),
+      session: this.session,
       backoff: () => retryDelayMs(++this.failures, WATCH_RETRY),
       recovered: () => (this.failures = 0),
       retrying: () => this.failures > 0,

@@ -3,6 +3,8 @@
 // when the failure is one only a person can mend; processing's outcome handed back.
 import fs from 'node:fs';
 import * as assert from 'uvu/assert';
+import { takeConfiguredLock } from '../../lib/lock/lock.ts';
+import { createRunSession } from '../../lib/watch/session.ts';
 import type { Config } from '../../lib/config/types.ts';
 import { StorageAuthError } from '../../lib/errors.ts';
 import { createGate } from '../../lib/gate.ts';
@@ -49,7 +51,7 @@ function hostFor(config: Config, process?: ProcessStage) {
     scheduler,
     now,
     stopping: () => false,
-    hold: () => undefined,
+    session: createRunSession(() => takeConfiguredLock(config, log)),
     backoff: () => (backoffs++, (failing = true), 2000),
     recovered: () => void (recovered++, (failing = false)),
     retrying: () => failing,

@@ -130,6 +130,46 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     }
   });
 
+  it('small files written while a large file is going up are not held behind it (a second lane)', async () => {
+    let stalled = 0;
+    // The large file's first part is held until the request timeout cuts it (then retried).
+    const proxy = await startFaultProxy(server(), (line) =>
+      line.startsWith('PUT') && line.includes('big.bin') && stalled++ === 0 ? 'stall' : 'pass',
+    );
+    const child = startWatch({
+      MINIO_ENDPOINT: proxy.endpoint,
+      SYNC_PART_SIZE_MB: '5',
+      SYNC_MEMORY_MB: '10',
+      SYNC_REQUEST_TIMEOUT_SECONDS: '8',
+    });
+    try {
+      await waitFor('caught up', () => logs().includes('caught up'));
+      writeFile(sb.downloads, 'chan/big.bin', Buffer.alloc(12 * 1024 * 1024, 7));
+      await waitFor('the large upload to hang', () => stalled > 0);
+      for (let i = 0; i < 5; i++) writeFile(sb.downloads, `chan/small${i}.jpg`, `small ${i}`);
+      const smalls = Array.from({ length: 5 }, (_, i) => `chan/small${i}.jpg`);
+      let keysNow: string[] = [];
+      const allSmall = async () => {
+        keysNow = await keys();
+        return smalls.every((k) => keysNow.includes(k));
+      };
+      await waitFor('the small files', allSmall, 30_000);
+      assert.not.ok(keysNow.includes('chan/big.bin'), 'the small ones went up while the large one was held');
+      await waitFor('the large file after its retry', async () => (await keys()).includes('chan/big.bin'), 60_000);
+      const records = readRunRecords(sb.env.SYNC_LOG_DIR!);
+      assert.ok(
+        records.every((r) => r.status === 'ok'),
+        JSON.stringify(records.map((r) => r.status)),
+      );
+    } finally {
+      child.kill('SIGTERM');
+      assert.is((await child).exitCode, 0);
+      await proxy.close();
+    }
+    assert.not.ok(fs.existsSync(sb.env.SYNC_LOCK_FILE!), 'the lock is released');
+    assert.is(uploadedTwice().keys.length, 0);
+  });
+
   it('SIGTERM during an upload that does not finish: exit 0 within the stop bound, nothing recorded, the restart sends it', async () => {
     const proxy = await startFaultProxy(server(), (line) =>
       line.startsWith('PUT') && line.includes('big.bin') ? 'stall' : 'pass',
