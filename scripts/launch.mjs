@@ -71,10 +71,16 @@ async function build(stamp) {
     if (old !== stamp && !old.includes('.tmp-')) fs.rmSync(path.join(dist, old), { recursive: true, force: true });
 }
 
+// A bundle built ahead and pinned (the Docker image ships dist/ without the sources): its stamp.
+function pinnedStamp() {
+  const pinned = path.join(ROOT, 'dist', 'PINNED');
+  return !fs.existsSync(path.join(ROOT, 'lib')) && fs.existsSync(pinned) ? fs.readFileSync(pinned, 'utf8').trim() : undefined;
+}
+
 // The script's module: from the bundle, or (when it cannot be built here) through tsx.
 async function load(name) {
   try {
-    const stamp = stampOfSources();
+    const stamp = pinnedStamp() ?? stampOfSources();
     const bundle = path.join(ROOT, 'dist', stamp, `${name}.js`);
     if (!fs.existsSync(bundle)) await build(stamp);
     return await import(pathToFileURL(bundle).href);
@@ -94,6 +100,12 @@ const [name, ...args] = process.argv.slice(2);
 const USAGE = `usage: node scripts/launch.mjs <${SCRIPTS.join('|')}> [arguments...]   (<name> --help: its options)\n`;
 if (name === '--help' || name === '-h') {
   process.stdout.write(USAGE);
+} else if (name === '--build') {
+  // Build the bundle now and pin it (the Dockerfile's build stage).
+  const stamp = stampOfSources();
+  if (!fs.existsSync(path.join(ROOT, 'dist', stamp))) await build(stamp);
+  fs.writeFileSync(path.join(ROOT, 'dist', 'PINNED'), `${stamp}\n`);
+  process.stdout.write(`built dist/${stamp}\n`);
 } else if (!SCRIPTS.includes(name)) {
   process.stderr.write(USAGE);
   process.exitCode = 2;
