@@ -68,13 +68,16 @@ async function build(stamp) {
     fs.rmSync(tmp, { recursive: true, force: true }); // another run built the same sources meanwhile
   }
   for (const old of fs.readdirSync(dist))
-    if (old !== stamp && !old.includes('.tmp-')) fs.rmSync(path.join(dist, old), { recursive: true, force: true });
+    if (old !== stamp && old !== 'PINNED' && !old.includes('.tmp-'))
+      fs.rmSync(path.join(dist, old), { recursive: true, force: true });
 }
 
 // A bundle built ahead and pinned (the Docker image ships dist/ without the sources): its stamp.
 function pinnedStamp() {
   const pinned = path.join(ROOT, 'dist', 'PINNED');
-  return !fs.existsSync(path.join(ROOT, 'lib')) && fs.existsSync(pinned) ? fs.readFileSync(pinned, 'utf8').trim() : undefined;
+  return !fs.existsSync(path.join(ROOT, 'lib')) && fs.existsSync(pinned)
+    ? fs.readFileSync(pinned, 'utf8').trim()
+    : undefined;
 }
 
 // The script's module: from the bundle, or (when it cannot be built here) through tsx.
