@@ -20,7 +20,7 @@ export const PG = {
   password: 'tgsync-test-pw',
   database: 'tgsync_test',
 };
-const HOST_MOUNTS = ['-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro'];
+export const HOST_MOUNTS = ['-v', '/usr:/usr:ro', '-v', '/etc:/etc:ro'];
 
 export const dockerEnv = { ...process.env, DOCKER_HOST };
 export const docker = (args: string[], opts: { reject?: boolean; timeout?: number } = {}) =>
