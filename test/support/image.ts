@@ -59,21 +59,20 @@ export async function ensureNodeBaseImage(): Promise<void> {
 }
 
 // A build context like a clean checkout's (what .dockerignore lets through), with the npm cache.
-function buildContext(): string {
+async function buildContext(): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'tgsync-image-ctx-'));
   for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'lib', 'scripts']) {
     fs.cpSync(path.join(PROJECT_ROOT, f), path.join(ctx, f), { recursive: true });
   }
-  fs.cpSync(path.join(os.homedir(), '.npm/_cacache'), path.join(ctx, 'docker/npm-cache/_cacache'), {
-    recursive: true,
-  });
+  const cache = (await execa('npm', ['config', 'get', 'cache'])).stdout.trim() || path.join(os.homedir(), '.npm');
+  fs.cpSync(path.join(cache, '_cacache'), path.join(ctx, 'docker/npm-cache/_cacache'), { recursive: true });
   return ctx;
 }
 
 // docker build, offline, from the imported base; the image's size in bytes.
 export async function buildImage(): Promise<{ size: number; output: string }> {
   await ensureNodeBaseImage();
-  const ctx = buildContext();
+  const ctx = await buildContext();
   try {
     const args = ['build', '--network', 'none', '--build-arg', `BASE=${NODE_BASE}`, '--build-arg', 'NPM_OFFLINE=true'];
     const r = await docker([...args, '-t', IMAGE, ctx], { timeout: 600_000 });
