@@ -12,19 +12,10 @@ import { listBucket, tempDir, waitFor, type Sandbox } from '../support/env.ts';
 import { buildImage, IMAGE } from '../support/image.ts';
 import { needing } from '../support/requires.ts';
 import { eachServer } from '../support/servers.ts';
-import {
-  docker,
-  ensureHostImage,
-  freePort,
-  HOST_IMAGE,
-  HOST_MOUNTS,
-  startDockerEngine,
-  stopDockerEngine,
-} from '../support/stack.ts';
+import { docker, ensureHostImage, freePort, HOST_IMAGE, HOST_MOUNTS, startDockerEngine } from '../support/stack.ts';
 
 const engine = await startDockerEngine();
 let built: Promise<{ size: number }> | undefined;
-let suitesDone = 0;
 
 const healthOf = async (name: string) =>
   (await docker(['inspect', '--format', '{{.State.Health.Status}}', name])).stdout.trim();
@@ -43,11 +34,12 @@ eachServer('the Docker image', ({ test, it: itServer, server, sandboxEach }) => 
   const it = engine.ok ? itServer : needing(test, 'the Docker engine', engine);
   let sb: Sandbox;
   sandboxEach((x) => (sb = x));
-  test.after(async () => {
-    if (++suitesDone === 2) await stopDockerEngine();
-  });
 
   it('built offline; in the bucket once renamed; healthy, unhealthy without S3; docker stop exits 0 with a record', async () => {
+    // The engine is the stack test's too (test/e2e/stack.test.ts stops it when it is done): up again
+    // here if something stopped it since this file was loaded.
+    const up = await startDockerEngine();
+    if (!up.ok) throw new Error(up.why);
     built ??= buildImage();
     const { size } = await built;
     console.log(`  image ${IMAGE}: ${(size / 1e6).toFixed(1)} MB`);
