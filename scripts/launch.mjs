@@ -58,7 +58,10 @@ async function build(stamp) {
     logLevel: 'error',
     chunkNames: 'chunks/[name]-[hash]',
     banner: {
-      js: "import { createRequire as __tgsyncRequire } from 'node:module'; const require = __tgsyncRequire(import.meta.url);",
+      // A `require` for the CommonJS packages inside the ES module bundle.
+      js:
+        "import { createRequire as __tgsyncRequire } from 'node:module'; " +
+        'const require = __tgsyncRequire(import.meta.url);',
     },
   });
   fs.rmSync(entries, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatBytes } from '../humanize.ts';
 import type { CheckResult } from '../health/checks.ts';
 import type { RunSummary } from '../report/summary.ts';
+import { barChart, esc, tag } from './html.ts';
 
 export interface StatusInput {
   readonly generatedAt: Date;
@@ -20,7 +21,6 @@ export interface StatusInput {
   readonly timeZone?: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const DAY = 24 * 3600 * 1000;
 
 function dayKey(d: Date): string {
@@ -49,56 +49,24 @@ export function perDay(
   return out;
 }
 
-// A bar per day, a y-axis (0, half, max) and a date under every seventh bar counted back from
-// today. Drawn twice, for a wide and a narrow page (CSS shows one: no script), each scaled to the
-// page's width, so its labels stay readable on a phone.
-function barChart(
-  title: string,
-  points: ReadonlyArray<{ day: string; value: number }>,
-  label: (n: number) => string,
-): string {
-  const svg = (w: number, h: number, cls: string) => chartSvg(title, points, label, { w, h, cls });
-  return `<figure><figcaption>${esc(title)}</figcaption>${svg(880, 170, 'wide')}${svg(400, 150, 'narrow')}</figure>`;
-}
-
-function chartSvg(
-  title: string,
-  points: ReadonlyArray<{ day: string; value: number }>,
-  label: (n: number) => string,
-  o: { w: number; h: number; cls: string },
-): string {
-  const [w, h, left, bottom, right] = [o.w, o.h, 64, 18, 18];
-  const max = Math.max(1, ...points.map((p) => p.value));
-  const bw = (w - left - right) / points.length;
-  const y = (v: number) => h - bottom - Math.round((v / max) * (h - bottom - 8));
-  const bars = points.map((p, i) => {
-    const top = y(p.value);
-    return `<rect x="${(left + i * bw + 1).toFixed(1)}" y="${top}" width="${(bw - 2).toFixed(1)}" height="${h - bottom - top}" class="bar"><title>${p.day}: ${esc(label(p.value))}</title></rect>`;
-  });
-  const yTicks = [0, max / 2, max].map(
-    (v) =>
-      `<text x="${left - 6}" y="${y(v) + 4}" class="tick" text-anchor="end">${esc(label(Math.round(v)))}</text>` +
-      `<line x1="${left - 3}" x2="${left}" y1="${y(v)}" y2="${y(v)}" class="axis"/>`,
-  );
-  const xTicks = points
-    .map((p, i) => ({ p, i }))
-    .filter(({ i }) => (points.length - 1 - i) % 7 === 0)
-    .map(
-      ({ p, i }) =>
-        `<text x="${(left + (i + 0.5) * bw).toFixed(1)}" y="${h - 4}" class="tick" text-anchor="middle">${p.day.slice(5)}</text>`,
-    );
-  const axes = `<line x1="${left}" x2="${w - right}" y1="${h - bottom}" y2="${h - bottom}" class="axis"/><line x1="${left}" x2="${left}" y1="4" y2="${h - bottom}" class="axis"/>`;
-  return `<svg class="${o.cls}" role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" preserveAspectRatio="xMinYMin meet">${bars.join('')}${axes}${yTicks.join('')}${xTicks.join('')}</svg>`;
-}
-
 function checksSection(checks: readonly CheckResult[] | undefined): string {
-  if (!checks)
-    return '<p class="muted">Health checks not run here: <code>npx zx scripts/test-sync.ts --html FILE</code> runs them.</p>';
-  const rows = checks.map(
-    (c) =>
-      `<tr class="${c.status}"><td class="st">${c.status.toUpperCase()}</td><td>${esc(c.name)}</td><td>${esc(c.detail)}</td></tr>`,
+  if (!checks) {
+    const how = '<code>npx zx scripts/test-sync.ts --html FILE</code> runs them';
+    return `<p class="muted">Health checks not run here: ${how}.</p>`;
+  }
+  const rows = checks.map((c) =>
+    row(c.status, [tag('td', { class: 'st' }, c.status.toUpperCase()), cell(c.name), cell(c.detail)]),
   );
-  return `<div class="scroll"><table id="checks"><tr><th>result</th><th>check</th><th>detail</th></tr>${rows.join('')}</table></div>`;
+  return table('checks', ['result', 'check', 'detail'], rows);
+}
+
+const cell = (text: string, cls?: string) => tag('td', { class: cls }, esc(text));
+const row = (cls: string, cells: readonly string[]) => tag('tr', { class: cls }, cells.join(''));
+
+// A table in a box of its own that scrolls sideways on a narrow screen.
+function table(id: string, head: readonly string[], rows: readonly string[]): string {
+  const header = tag('tr', {}, head.map((h) => tag('th', {}, h)).join(''));
+  return tag('div', { class: 'scroll' }, tag('table', { id }, header + rows.join('')));
 }
 
 // A time in the page's zone as "YYYY-MM-DD HH:MM:SS", the UTC instant on hover.
@@ -113,26 +81,31 @@ function timeIn(iso: string, timeZone: string): string {
       .map((p) => [p.type, p.value]),
   );
   const local = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-  return `<time datetime="${esc(iso)}" title="${esc(iso.replace('T', ' ').slice(0, 19))} UTC">${local}</time>`;
+  return tag('time', { datetime: iso, title: `${iso.replace('T', ' ').slice(0, 19)} UTC` }, local);
 }
 
 // Where a run wrote, short (host:port/bucket), the whole URL on hover.
 function destinationCell(r: RunSummary): string {
-  if (!r.destination) return '<td class="muted">-</td>';
+  if (!r.destination) return cell('-', 'muted');
   const short = r.destination.replace(/^https?:\/\//, '');
-  return `<td class="dest" title="${esc(r.destination)}">${esc(short)}</td>`;
+  return tag('td', { class: 'dest', title: r.destination }, esc(short));
 }
 
 function runsSection(records: readonly RunSummary[], timeZone: string): string {
   const last = records.slice(-30).reverse();
   if (!last.length) return '<p class="muted">No runs recorded yet.</p>';
-  const rows = last.map(
-    (r) =>
-      `<tr class="${r.status === 'ok' ? 'pass' : 'fail'}"><td>${timeIn(r.finishedAt, timeZone)}</td><td>${esc(r.status)}${r.dryRun ? ' (dry run)' : ''}</td>${destinationCell(r)}<td class="n">${(r.durationMs / 1000).toFixed(1)} s</td><td class="n">${r.uploaded}</td><td class="n">${esc(formatBytes(r.bytesUploaded))}</td><td class="n">${r.failed + r.conflicts}</td></tr>`,
+  const rows = last.map((r) =>
+    row(r.status === 'ok' ? 'pass' : 'fail', [
+      tag('td', {}, timeIn(r.finishedAt, timeZone)),
+      cell(`${r.status}${r.dryRun ? ' (dry run)' : ''}`),
+      destinationCell(r),
+      cell(`${(r.durationMs / 1000).toFixed(1)} s`, 'n'),
+      cell(String(r.uploaded), 'n'),
+      cell(formatBytes(r.bytesUploaded), 'n'),
+      cell(String(r.failed + r.conflicts), 'n'),
+    ]),
   );
-  const head =
-    '<tr><th>finished</th><th>status</th><th>to</th><th>duration</th><th>uploaded</th><th>bytes</th><th>failed</th></tr>';
-  return `<div class="scroll"><table id="runs">${head}${rows.join('')}</table></div>`;
+  return table('runs', ['finished', 'status', 'to', 'duration', 'uploaded', 'bytes', 'failed'], rows);
 }
 
 // A path as its download folder's name and the path within it.
@@ -170,13 +143,20 @@ function failuresSection(input: StatusInput, timeZone: string): string {
     : '<p class="muted" id="failures">No failures in the last 30 runs.</p>';
 }
 
-const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:900px}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-.badge{display:inline-block;padding:4px 10px;border-radius:4px;color:#fff;font-weight:bold}.ok{background:#2e7d32}.bad{background:#c62828}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}
-tr.fail td.st,tr.fail td:nth-child(2){color:#c62828;font-weight:bold}tr.pass td.st{color:#2e7d32;font-weight:bold}tr.warn td.st{color:#ef6c00}
-.bar{fill:#1565c0}.axis{stroke:#999}.tick{font-size:11px;fill:#555}.muted{color:#777}figure{margin:8px 0}figcaption{font-weight:bold}
-svg{display:block;width:100%;height:auto}.scroll{overflow-x:auto}td.dest{white-space:nowrap}time{white-space:nowrap}
-svg.narrow{display:none}@media (max-width:600px){body{margin:10px}td,th{padding:3px 4px}svg.wide{display:none}svg.narrow{display:block}}`;
+const CSS = [
+  'body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:900px}',
+  'h1{font-size:20px}h2{font-size:16px;margin-top:28px}',
+  '.badge{display:inline-block;padding:4px 10px;border-radius:4px;color:#fff;font-weight:bold}',
+  '.ok{background:#2e7d32}.bad{background:#c62828}',
+  'table{border-collapse:collapse;width:100%}td.n{text-align:right}',
+  'td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}',
+  'tr.fail td.st,tr.fail td:nth-child(2){color:#c62828;font-weight:bold}',
+  'tr.pass td.st{color:#2e7d32;font-weight:bold}tr.warn td.st{color:#ef6c00}',
+  '.bar{fill:#1565c0}.axis{stroke:#999}.tick{font-size:11px;fill:#555}.muted{color:#777}',
+  'figure{margin:8px 0}figcaption{font-weight:bold}svg{display:block;width:100%;height:auto}',
+  '.scroll{overflow-x:auto}td.dest{white-space:nowrap}time{white-space:nowrap}svg.narrow{display:none}',
+  '@media (max-width:600px){body{margin:10px}td,th{padding:3px 4px}svg.wide{display:none}svg.narrow{display:block}}',
+].join('\n');
 
 export function renderStatusPage(input: StatusInput): string {
   const lastRun = [...input.records].reverse().find((r) => !r.dryRun);
@@ -187,23 +167,31 @@ export function renderStatusPage(input: StatusInput): string {
   const verdict = failing
     ? '<span class="badge bad" id="verdict">FAILING</span>'
     : '<span class="badge ok" id="verdict">HEALTHY</span>';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>telegram-sync status: ${failing ? 'FAILING' : 'healthy'}</title><style>${CSS}</style></head><body>
-<h1>telegram-sync on ${esc(input.host)} ${verdict}</h1><p class="muted">generated ${timeIn(input.generatedAt.toISOString(), timeZone)}; last run ${lastRun ? `${timeIn(lastRun.finishedAt, timeZone)} (${esc(lastRun.status)})${lastRun.destination ? ` to ${esc(lastRun.destination)}` : ''}` : 'none'}; times in ${esc(timeZone)} (UTC on hover)</p>
+  const title = `telegram-sync status: ${failing ? 'FAILING' : 'healthy'}`;
+  const head =
+    '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    `${tag('title', {}, esc(title))}<style>${CSS}</style>`;
+  const last = lastRun
+    ? `${timeIn(lastRun.finishedAt, timeZone)} (${esc(lastRun.status)})` +
+      (lastRun.destination ? ` to ${esc(lastRun.destination)}` : '')
+    : 'none';
+  const generated = timeIn(input.generatedAt.toISOString(), timeZone);
+  const about = `generated ${generated}; last run ${last}; times in ${esc(timeZone)} (UTC on hover)`;
+  const charts =
+    barChart('files uploaded per day, last 30 days', perDayOf(days, 'files'), (n) => `${n} files`) +
+    barChart('bytes uploaded per day, last 30 days', perDayOf(days, 'bytes'), formatBytes);
+  return `<!doctype html><html lang="en"><head>${head}</head><body>
+<h1>telegram-sync on ${esc(input.host)} ${verdict}</h1><p class="muted">${about}</p>
 <h2>Health checks</h2>${checksSection(input.checks)}
-<h2>Uploads per day, last 30 days</h2>${barChart(
-    'files uploaded per day, last 30 days',
-    days.map((d) => ({ day: d.day, value: d.files })),
-    (n) => `${n} files`,
-  )}${barChart(
-    'bytes uploaded per day, last 30 days',
-    days.map((d) => ({ day: d.day, value: d.bytes })),
-    formatBytes,
-  )}
+<h2>Uploads per day, last 30 days</h2>${charts}
 <h2>Last 30 runs</h2>${runsSection(input.records, timeZone)}
 <h2>Failures</h2>${failuresSection(input, timeZone)}
 </body></html>
 `;
 }
+
+const perDayOf = (days: ReturnType<typeof perDay>, what: 'files' | 'bytes') =>
+  days.map((d) => ({ day: d.day, value: d[what] }));
 
 // Written whole, then renamed into place (a browser or web server never reads half a page).
 export function writeStatusPage(file: string, input: StatusInput): void {
