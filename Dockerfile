@@ -27,9 +27,10 @@ WORKDIR /app
 COPY --from=build /src/package.json /app/package.json
 COPY --from=build /src/scripts/launch.mjs /app/scripts/launch.mjs
 COPY --from=build /src/dist/ /app/dist/
+COPY docker/healthcheck.mjs docker/prepare-state.mjs /app/docker/
 # The state (hash cache, lock, owed processing, logs, run records) in one volume, owned by the
 # unprivileged user the sync runs as.
-RUN ["node", "-e", "const fs = require('fs'); fs.mkdirSync('/state/logs', { recursive: true }); for (const d of ['/state', '/state/logs']) fs.chownSync(d, 10001, 10001)"]
+RUN ["node", "/app/docker/prepare-state.mjs"]
 ENV SYNC_CACHE_FILE=/state/file_hashes.json \
     SYNC_LOCK_FILE=/state/sync.lock \
     SYNC_LOG_DIR=/state/logs \
@@ -40,7 +41,7 @@ USER 10001:10001
 EXPOSE 9464
 # /healthz: 200 while the last batch succeeded, 503 after a failed one (the S3 server down, say).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=2 \
-  CMD ["node", "-e", "const p = (process.env.SYNC_METRICS_LISTEN || '9464').split(':').pop(); fetch('http://127.0.0.1:' + p + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "/app/docker/healthcheck.mjs"]
 # SIGTERM (docker stop) stops the watch gracefully within SYNC_STOP_TIMEOUT_SECONDS (default 30):
 # give `docker stop -t` / compose's stop_grace_period a little more.
 STOPSIGNAL SIGTERM

@@ -16,7 +16,8 @@ test('the Dockerfile: two stages from one BASE, a non-root user, the state volum
   assert.is((d.match(/^FROM \$\{BASE\}/gm) ?? []).length, 2, 'multi-stage');
   assert.match(d, /^USER 10001:10001$/m);
   assert.match(d, /^VOLUME \["\/state"\]$/m);
-  assert.match(d, /^HEALTHCHECK .*\n\s+CMD \["node", "-e", ".*\/healthz/m);
+  assert.match(d, /^HEALTHCHECK .*\n\s+CMD \["node", "\/app\/docker\/healthcheck\.mjs"\]$/m);
+  assert.match(read('docker/healthcheck.mjs'), /\/healthz/);
   assert.match(d, /^ENTRYPOINT \["node", "\/app\/scripts\/launch\.mjs"\]$/m);
   assert.match(d, /^CMD \["sync", "--watch"\]$/m);
 });

@@ -61,7 +61,7 @@ export async function ensureNodeBaseImage(): Promise<void> {
 // A build context like a clean checkout's (what .dockerignore lets through), with the npm cache.
 async function buildContext(): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'tgsync-image-ctx-'));
-  for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'lib', 'scripts']) {
+  for (const f of ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'lib', 'scripts', 'docker']) {
     fs.cpSync(path.join(PROJECT_ROOT, f), path.join(ctx, f), { recursive: true });
   }
   const cache = (await execa('npm', ['config', 'get', 'cache'])).stdout.trim() || path.join(os.homedir(), '.npm');
