@@ -33,7 +33,8 @@ function onlyTypes(file: string): boolean {
   );
 }
 
-test('every lib module has a test file at the mirrored path (lib/a/b.ts ↔ test/a/b.test.ts); a types module holds only types', () => {
+// And: lib/a/b.ts ↔ test/a/b.test.ts.
+test('every lib module has a test file at the mirrored path; a types module holds only types', () => {
   const typesModules = lib.filter((f) => base(f) === 'types');
   assert.equal(
     typesModules.filter((f) => !onlyTypes(f)),

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stopWhenOrphaned } from '../lib/orphan.ts';
 
-test('under npm, a parent that is gone stops the process as SIGTERM would, once; elsewhere nothing is watched', async () => {
+// And: outside npm nothing is watched.
+test('under npm, a parent that is gone stops the process as SIGTERM would, once', async () => {
   let parent = 4242;
   const said: string[] = [];
   let kills = 0;

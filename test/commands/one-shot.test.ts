@@ -38,7 +38,8 @@ eachServer('a one-shot run: signals, a full state disk', ({ it, server, sandboxE
     return cache.size;
   }
 
-  it('SIGTERM mid-run: exit 13, "interrupted" on record, the lock let go, only what is in the bucket recorded', async () => {
+  // And: only what is in the bucket is recorded.
+  it('SIGTERM mid-run: exit 13, "interrupted" on record, the lock let go', async () => {
     for (let i = 0; i < 300; i++)
       writeFile(sb.downloads, `f${String(i).padStart(3, '0')}.bin`, `content ${i} `.repeat(200));
     const run = start({});
@@ -58,7 +59,8 @@ eachServer('a one-shot run: signals, a full state disk', ({ it, server, sandboxE
     assert.ok(recorded < 300);
   });
 
-  it('SIGTERM while an upload hangs: abandoned after SYNC_STOP_TIMEOUT_SECONDS, exit 13, recorded as interrupted', async () => {
+  // And: recorded as interrupted.
+  it('SIGTERM while an upload hangs: abandoned after SYNC_STOP_TIMEOUT_SECONDS, exit 13', async () => {
     writeFile(sb.downloads, 'a.txt', 'first');
     writeFile(sb.downloads, 'b.txt', 'hangs');
     const proxy = await startFaultProxy(server(), (line) => (/^PUT \/[^/ ]+\/b\.txt/.test(line) ? 'stall' : 'pass'));
@@ -81,7 +83,8 @@ eachServer('a one-shot run: signals, a full state disk', ({ it, server, sandboxE
     }
   });
 
-  it('the state disk full: exit 14 naming the path, no file "failed" that was written, no temp file left; then nothing re-sent', async () => {
+  // And: no file that was written is called "failed"; the next run re-sends nothing.
+  it('the state disk full: exit 14 naming the path, no temp file left', async () => {
     for (let i = 0; i < 1000; i++) writeFile(sb.downloads, `d/${String(i).padStart(4, '0')}.txt`, `file ${i}`);
     const state = path.dirname(sb.env.SYNC_CACHE_FILE!);
     fs.mkdirSync(state, { recursive: true });

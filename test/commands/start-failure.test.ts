@@ -11,7 +11,8 @@ import { startNotifyServer } from '../support/notify-server.ts';
 
 const TOKEN = '424242:AAF-start-failure-token';
 
-test('a download folder that is gone: exit 2 naming it, and a run record, a dated log line, a notification, metrics', async () => {
+// And: a run record, a dated log line, a notification, metrics.
+test('a download folder that is gone: exit 2 naming it, on record and notified', async () => {
   const notify = await startNotifyServer(TOKEN);
   const dir = tempDir('startfail');
   try {

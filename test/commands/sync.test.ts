@@ -95,7 +95,8 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.not.ok(JSON.stringify(record).includes('wrong-secret-value'));
   });
 
-  test('https:// to a plain-HTTP server: exit 2 naming the cause and the fix, nothing uploaded, on record', async () => {
+  // And: nothing uploaded, the failure on record.
+  test('https:// to a plain-HTTP server: exit 2 naming the cause and the fix', async () => {
     writeFile(sb.downloads, 'a.txt', 'a');
     const endpoint = sb.env.MINIO_ENDPOINT!.replace(/^http:/, 'https:');
     const r = await runScript('sync.ts', [], { ...sb.env, MINIO_ENDPOINT: endpoint });
@@ -242,7 +243,8 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 2);
   });
 
-  test('a server that answers and then stops answering (on reused connections): exit 5 naming it, within the retries', async () => {
+  // And: within the retries.
+  test('a server that stops answering on reused connections: exit 5 naming it', async () => {
     for (let i = 0; i < 6; i++) writeFile(sb.downloads, `f${i}.txt`, `file ${i}`);
     // Everything passes until the first object PUT; from there the server holds every request.
     let stalled = false;
@@ -269,7 +271,8 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     }
   });
 
-  test('processing that failed stays owed: the next run with nothing new runs it, with the owed keys on its stdin', async () => {
+  // And: with the owed keys on its stdin.
+  test('processing that failed stays owed: the next run with nothing new runs it', async () => {
     const docker = fakeDocker();
     const env = { ...sb.env, PATH: `${docker.bin}:${process.env.PATH}`, DJANGO_CONTAINER: 'django' };
     writeFile(sb.downloads, 'a.jpg', 'a');

@@ -28,7 +28,8 @@ eachServer('the sync on a terminal', ({ it: test, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_PART_SIZE_MB: '5', SYNC_MEMORY_MB: '10', SYNC_CONCURRENCY: '1' });
 
-  test('progress moves with the parts of a large file; per-file lines only in the log; --verbose prints them', async () => {
+  // And: --verbose prints them.
+  test('progress moves with the parts of a large file; per-file lines only in the log', async () => {
     fs.mkdirSync(path.join(sb.downloads, 'chan'), { recursive: true });
     fs.writeFileSync(path.join(sb.downloads, 'chan/video.mp4'), crypto.randomBytes(40 * MIB));
     fs.writeFileSync(path.join(sb.downloads, 'chan/small.jpg'), crypto.randomBytes(1000));

@@ -47,7 +47,8 @@ test('a required key left unset because it was mistyped: the error names both', 
   }
 });
 
-test('a file of secrets others can read is a warning with the chmod to run; 0600 and a file without secrets are not', () => {
+// And: 0600, and a file without secrets, are not.
+test('a file of secrets others can read is a warning with the chmod to run', () => {
   const { MINIO_SECRET_KEY: secret, ...rest } = base;
   const open = envFile('open.env', `MINIO_SECRET_KEY=${secret}\n`, 0o644);
   const warnings = loadConfig({ env: rest, envFile: open, root: dir }).warnings ?? [];

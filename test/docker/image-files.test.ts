@@ -10,7 +10,8 @@ import { PROJECT_ROOT } from '../support/env.ts';
 
 const read = (f: string) => fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8');
 
-test('the Dockerfile: two stages from one BASE, a non-root user, the state volume, the health check, the launcher', () => {
+// And: the health check, the launcher as entry point.
+test('the Dockerfile: two stages from one BASE, a non-root user, the state volume', () => {
   const d = read('Dockerfile');
   assert.match(d, /^ARG BASE=node:20-bookworm-slim$/m);
   assert.is((d.match(/^FROM \$\{BASE\}/gm) ?? []).length, 2, 'multi-stage');
@@ -36,7 +37,8 @@ test('.dockerignore lets through only what the image is built from: never .env, 
   }
 });
 
-test('compose.example.yaml: the service beside the stack, downloads read-only, state in a volume, no socket by default', () => {
+// And: state in a volume, no Docker socket by default.
+test('compose.example.yaml: the service beside the stack, downloads read-only', () => {
   const compose = parse(read('compose.example.yaml')) as {
     services: Record<string, Record<string, unknown>>;
     volumes: Record<string, unknown>;

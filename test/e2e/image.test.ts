@@ -35,7 +35,8 @@ eachServer('the Docker image', ({ test, it: itServer, server, sandboxEach }) => 
   let sb: Sandbox;
   sandboxEach((x) => (sb = x));
 
-  it('built offline; in the bucket once renamed; healthy, unhealthy without S3; docker stop exits 0 with a record', async () => {
+  // And: healthy, unhealthy without S3, healthy again; a run record after the stop.
+  it('built offline; a renamed download in the bucket; health; docker stop exits 0', async () => {
     // The engine is the stack test's too (test/e2e/stack.test.ts stops it when it is done): up again
     // here if something stopped it since this file was loaded.
     const up = await startDockerEngine();

@@ -250,7 +250,8 @@ it('watch mode with the real engine: a burst of downloads reaches the bucket and
   }
 });
 
-it('process_scrap failing: its own exit code, uploads stay recorded and are not redone; the processing is owed until it succeeds', async () => {
+// And: the uploads stay recorded and are not redone.
+it('process_scrap failing: its own exit code; the processing is owed until it succeeds', async () => {
   if (setupError) throw setupError;
   await docker(['stop', '-t', '1', 'telegram-downloader']);
   const only = { SYNC_CONTAINERS: 'minio' };

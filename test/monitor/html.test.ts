@@ -12,7 +12,8 @@ test('text and attributes are escaped; content is taken as markup; no content is
   assert.is(tag('line', { x1: 1 }), '<line x1="1"/>');
 });
 
-test('the chart: a wide and a narrow drawing, a bar a day, three y ticks, a date every seventh day from the last', () => {
+// And: the dates every seventh day counted back from the last.
+test('the chart: a wide and a narrow drawing, a bar a day, three y ticks, a date a week', () => {
   const points = Array.from({ length: 30 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, value: i }));
   const html = barChart('files <per> day', points, (n) => `${n} files`);
   assert.match(html, /^<figure><figcaption>files &#60;per&#62; day<\/figcaption><svg class="wide"/);

@@ -53,7 +53,8 @@ test('watch mode: repeated failures coalesce into one reminder per repeat period
   assert.is(decide('always', ok, later.next, opts).send, true, 'the recovery is sent');
 });
 
-test('a message that reached no target is owed: the next outcome is sent, in watch mode too, whatever NOTIFY_ON', () => {
+// And: in watch mode too, whatever NOTIFY_ON says.
+test('a message that reached no target is owed: the next outcome is sent', () => {
   const owed: NotifyState = { ...failing, undelivered: true };
   const watch = { watch: true, repeatMs: 60 * 60_000, now: T0 };
   assert.ok(decide('failure', bad, owed, watch).send, 'a reminder within the hour, because the last one never arrived');

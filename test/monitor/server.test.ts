@@ -117,7 +117,8 @@ test('with SYNC_METRICS_TOKEN: /metrics and /status need the bearer token, /heal
   }
 });
 
-test('a listener beyond loopback without a token is a warning that says what to do; with one, or on loopback, not', async () => {
+// And: with a token, or on loopback, it is not.
+test('a listener beyond loopback without a token is a warning that says what to do', async () => {
   assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
   assert.not.ok(isLoopback('0.0.0.0') || isLoopback('::') || isLoopback('192.0.2.10'));
   // (Formatted here, not served on 0.0.0.0: tests listen on 127.0.0.1 only.)

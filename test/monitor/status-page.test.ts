@@ -71,7 +71,8 @@ const page = (o: { timeZone?: string } = {}) =>
     ...o,
   });
 
-it('Chromium renders it: verdict, checks, 30 runs with their bucket, 2 x 30 bars, the failures, no request made', async () => {
+// And: the failures; no request made.
+it('Chromium renders it: verdict, checks, 30 runs with their bucket, 2 x 30 bars', async () => {
   const dir = tempDir('status');
   const file = path.join(dir, 'status.html');
   fs.writeFileSync(file, page({ timeZone: 'Europe/Berlin' }));
@@ -111,7 +112,8 @@ it('Chromium renders it: verdict, checks, 30 runs with their bucket, 2 x 30 bars
 });
 
 for (const width of [1200, 400]) {
-  it(`at ${width} px wide (a desktop, a phone): nothing wider than the page, charts as wide as the tables, axes labelled`, async () => {
+  // And: the axes labelled.
+  it(`at ${width} px wide (a desktop, a phone): nothing wider than the page, charts as wide as tables`, async () => {
     const dir = tempDir('status');
     const file = path.join(dir, 'status.html');
     fs.writeFileSync(file, page());

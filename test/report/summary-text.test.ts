@@ -24,7 +24,8 @@ test('a run reads as four lines: status and counts, transfer figures, skips, tim
     text,
     [
       'sync ok: 9 scanned, 7 complete, 3 new or changed',
-      '  uploaded 2 (3.0 MiB, 2.0 MiB/s), copied 0 on the server, deduplicated 1, adopted 0 already in the bucket, conflicts 0, failed 0',
+      '  uploaded 2 (3.0 MiB, 2.0 MiB/s), copied 0 on the server, deduplicated 1, ' +
+        'adopted 0 already in the bucket, conflicts 0, failed 0',
       '  skipped: partial 2',
       '  took 1.50 s',
     ].join('\n'),

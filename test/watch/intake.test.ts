@@ -40,7 +40,8 @@ test('heard names are judged by the scan rules: complete ones become ready, part
   intake.close();
 });
 
-test('a name a batch failed goes back to a batch at its time, even once the file behind it is gone (the fix is seen)', async () => {
+// And: so the fix is seen.
+test('a name a batch failed goes back to a batch at its time, even once its file is gone', async () => {
   const root = tempDir('intake');
   const top: WalkedDir = {
     source: { name: 'd', path: root, keySegment: '' },

@@ -114,7 +114,8 @@ eachServer('watch jobs', ({ it, sandboxEach }) => {
     failing.close();
   });
 
-  it('the first rescan proves the cache against a listing of the bucket, the next ones within the interval do not', async () => {
+  // And: proved against a listing of the bucket.
+  it('the first rescan proves the cache against the bucket, the next ones in the interval do not', async () => {
     writeFile(sb.downloads, 'a.txt', 'a');
     const h = hostFor(sb.config());
     assert.ok(await rescanJob(h.host, 'start'));

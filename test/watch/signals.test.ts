@@ -72,7 +72,8 @@ eachServer('sync.ts --watch', ({ it, server, sandboxEach }) => {
     assert.is(HashCache.open(sb.env.SYNC_CACHE_FILE!).size, 1);
   });
 
-  it('started as the README shows it (npx zx): SIGTERM to npx stops the watch too, cleanly, port and lock freed', async () => {
+  // And: cleanly, its port and lock freed.
+  it('started as the README shows it (npx zx): SIGTERM to npx stops the watch too', async () => {
     const npx = execa('npx', ['zx', 'scripts/sync.ts', '--watch'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...sb.env },

@@ -27,7 +27,8 @@ function listingOf(objects: Record<string, { size: number; etag: string }>, page
   };
 }
 
-test('the proof as a table: listed as recorded, missing, changed in size or ETag, or not known from the listing', () => {
+// And: changed in size or ETag; unknown: not in the listing.
+test('the proof as a table: listed as recorded, missing, changed, or unknown', () => {
   const proof = proofFrom(listingOf({ 'p/a': { size: 3, etag: 'e1' } }));
   const rows: Array<[string, { key: string; size: number; etag?: string }, string]> = [
     ['listed with the size and ETag recorded', { key: 'p/a', size: 3, etag: 'e1' }, 'proven'],
@@ -48,7 +49,8 @@ eachServer('the bucket decides', ({ it, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '0' });
 
-  it('another bucket configured: the cache made for the first proves nothing there; the second gets every file', async () => {
+  // And: the second bucket gets every file.
+  it('another bucket configured: the cache made for the first proves nothing there', async () => {
     writeFile(sb.downloads, 'a.txt', 'aaa');
     writeFile(sb.downloads, 'b/c.txt', 'ccc');
     const first = sb.config();

@@ -31,7 +31,8 @@ eachServer('download folders', ({ it, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_STABLE_SECONDS: '0' });
 
-  it('a volume that was mounted and is not now: exit 12 "is the volume mounted?", recorded; SYNC_LOST_MOUNT=warn goes on', async () => {
+  // And: recorded; SYNC_LOST_MOUNT=warn goes on.
+  it('a volume that was mounted and is not now: exit 12 "is the volume mounted?"', async () => {
     // The first run sees the downloads folder as a mount point (a tmpfs in a namespace of its own).
     const script = `mount -t tmpfs tmpfs "$DL" && echo video > "$DL/a.mp4" && exec "$@"`;
     const node = [process.execPath, '--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts')];
@@ -60,7 +61,8 @@ eachServer('download folders', ({ it, sandboxEach }) => {
     assert.match(warned.all, /WARN  source\.unmounted/);
   });
 
-  it('a folder emptied while the cache holds its files: a warning naming it; SYNC_EMPTY_SOURCE=fail fails the run', async () => {
+  // And: SYNC_EMPTY_SOURCE=fail fails the run.
+  it('a folder emptied while the cache holds its files: a warning naming it', async () => {
     writeFile(sb.downloads, 'a.txt', 'a');
     writeFile(sb.downloads, 'b/c.txt', 'c');
     assert.is((await runScript('sync.ts', [], sb.env)).exitCode, 0);

@@ -44,7 +44,8 @@ test("listed ahead (a sync) or in the walk's turn (a watch): the same files, ski
   assert.is(new Set(dirs).size, dirs.length, 'each folder listed once');
 });
 
-test('a settled check: what it settles is counted, not kept, and left out of the files; awaited before any file is judged', async () => {
+// And: awaited before any file is judged.
+test('a settled check: what it settles is counted, not kept, and left out of the files', async () => {
   const root = makeTree();
   const sources = [{ name: 'd', path: root, keySegment: '' }];
   let asked = 0;

@@ -157,7 +157,8 @@ eachServer('act: claim and copy', ({ it, server, sandboxEach }) => {
     assert.is(cache.size, 0);
   });
 
-  it('a claim the server refuses (s3rver decodes "@" in the copy source wrongly: NoSuchKey) falls back to an upload and converges', async () => {
+  // And: s3rver decodes "@" in the copy source wrongly and answers NoSuchKey.
+  it('a claim the server refuses falls back to an upload and converges', async () => {
     const { storage, cache, deps, log } = await setUp();
     writeFile(sb.downloads, 'mail@host/a@b c.txt', 'bytes of a file whose key has an @');
     const key = 'mail@host/a@b_c.txt';
