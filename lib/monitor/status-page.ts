@@ -69,14 +69,24 @@ function table(id: string, head: readonly string[], rows: readonly string[]): st
   return tag('div', { class: 'scroll' }, tag('table', { id }, header + rows.join('')));
 }
 
-// A time in the page's zone as "YYYY-MM-DD HH:MM:SS", the UTC instant on hover.
-function timeIn(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(
+// One formatter per zone (a page shows some 40 times).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatterFor = (timeZone: string) => {
+  const made =
+    formatters.get(timeZone) ??
     new Intl.DateTimeFormat('en-CA', {
       timeZone,
       hourCycle: 'h23',
       ...{ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
-    })
+    });
+  formatters.set(timeZone, made);
+  return made;
+};
+
+// A time in the page's zone as "YYYY-MM-DD HH:MM:SS", the UTC instant on hover.
+function timeIn(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );

@@ -131,11 +131,14 @@ export class Intake {
 }
 
 // A file sent in one request, below the part size (a name gone since counts as small: its batch
-// says what became of it).
+// says what became of it). Its size is looked up once.
 export function isSmall(p: PendingName, partSizeBytes: number): boolean {
-  try {
-    return fs.statSync(p.path).size < partSizeBytes;
-  } catch {
-    return true;
+  if (p.size === undefined) {
+    try {
+      p.size = fs.statSync(p.path).size;
+    } catch {
+      p.size = 0;
+    }
   }
+  return p.size < partSizeBytes;
 }

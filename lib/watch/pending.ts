@@ -13,6 +13,8 @@ export interface PendingName {
   // retry is made (and a fix, such as a broken link removed, is seen by that batch) whatever the
   // name has become meanwhile.
   readonly retry?: boolean;
+  // Its size once the second lane asked (a ready file is still, so it is looked up once).
+  size?: number;
 }
 
 export class Pending {

@@ -9,12 +9,11 @@
 // repetitions (35 min per repetition on s3rver, 48 on RGW, with all four tools); BENCH_TOOLS=rclone,aws,telegram picks tools)
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Minio from 'minio';
 import { PROJECT_ROOT } from '../../lib/config/load.ts';
 import { measure, type Measured } from './lib/measure.ts';
 import { peakRssBySize } from './lib/memory.ts';
 import { firstOutput, hashSpeed } from './lib/micro.ts';
-import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
+import { ensureBenchBucket, startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
 import { ALL_TOOLS, aws, ensurePeers, type Tool } from './lib/tools.ts';
 import { ensureTree, MIXED, QUICK, SMALL_100K, type TreeSpec } from './lib/trees.ts';
 import { printTable, printTargets, type Row } from './lib/table.ts';
@@ -34,23 +33,11 @@ const WANTED = ALL_TOOLS.filter(
 await ensurePeers(WANTED);
 const TOOLS = WANTED.filter((t) => fs.existsSync(t.binary));
 
-async function createBucket(s: RunningServer, bucket: string): Promise<void> {
-  const c = new Minio.Client({
-    endPoint: '127.0.0.1',
-    port: s.port,
-    useSSL: false,
-    accessKey: s.accessKey,
-    secretKey: s.secretKey,
-    pathStyle: true,
-  });
-  if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
-}
-
 // One tool on one tree: cold upload, no-op rerun, and (this project) the rerun without its cache.
 async function runTool(tool: Tool, s: RunningServer, tree: string, rep: number): Promise<Record<string, Measured>> {
   const bucket = `bench-${tool.name.replace(/\W+/g, '')}-${rep}`.toLowerCase();
   const work = fs.mkdtempSync(path.join(ROOT, 'work-'));
-  await createBucket(s, bucket);
+  await ensureBenchBucket(s, bucket);
   const inv = tool.sync(tree, bucket, s, work);
   const run = () => measure(inv.cmd, inv.args, { env: inv.env, cwd: PROJECT_ROOT, serverPids: () => s.pids() });
   const out: Record<string, Measured> = { cold: await run(), noop: await run() };
@@ -76,7 +63,7 @@ async function benchServer(name: string): Promise<void> {
         console.log(
           `\n## ${s.name}: taking over a bucket the old command filled, against a plain upload: ${spec.name} (${tree.files} files, ${(tree.bytes / 2 ** 30).toFixed(2)} GiB), ${REPS} repetitions`,
         );
-        printTakeover(await benchTakeover(s, tree.dir, ROOT, REPS, (b) => createBucket(s, b)));
+        printTakeover(await benchTakeover(s, tree.dir, ROOT, REPS, (b) => ensureBenchBucket(s, b)));
       }
       if (process.env.BENCH_SKIP_PEERS) continue;
       const reps = spec === SMALL_100K ? REPS_100K : REPS;

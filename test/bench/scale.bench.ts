@@ -10,10 +10,9 @@
 // Run: npm run bench:scale   (BENCH_SCALE_SIZES=5000,40000,100000; BENCH_SERVERS=s3rver or rgw)
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Minio from 'minio';
 import { PROJECT_ROOT } from '../../lib/config/load.ts';
 import { measure, type Measured } from './lib/measure.ts';
-import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
+import { ensureBenchBucket, startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
 import { aws, ensurePeers, thisProject } from './lib/tools.ts';
 import { ensureTree, type TreeSpec } from './lib/trees.ts';
 
@@ -32,24 +31,12 @@ const scaleTree = (files: number): TreeSpec => ({
 const SCENARIOS = ['cold', 'noop', 'noop (npx zx)', 'trusting rescan', 'cacheless', 'aws no-op'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-async function createBucket(s: RunningServer, bucket: string): Promise<void> {
-  const c = new Minio.Client({
-    endPoint: '127.0.0.1',
-    port: s.port,
-    useSSL: false,
-    accessKey: s.accessKey,
-    secretKey: s.secretKey,
-    pathStyle: true,
-  });
-  if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
-}
-
 // One tree: every scenario in order on one bucket.
 async function scaleRun(s: RunningServer, files: number): Promise<Map<Scenario, Measured>> {
   const tree = ensureTree(ROOT, scaleTree(files));
   const bucket = `scale-${files}`;
   const work = fs.mkdtempSync(path.join(ROOT, 'work-'));
-  await createBucket(s, bucket);
+  await ensureBenchBucket(s, bucket);
   const ours = thisProject.sync(tree.dir, bucket, s, work);
   const config = ours.args.at(-1)!;
   const run = (cmd: string, args: readonly string[], env: NodeJS.ProcessEnv) =>

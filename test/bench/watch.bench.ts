@@ -4,8 +4,7 @@
 // Run: npm run bench:watch   (BENCH_SERVERS=s3rver,rgw; BENCH_WATCH_FILES=500; BENCH_IDLE_SECONDS=60)
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Minio from 'minio';
-import { startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
+import { ensureBenchBucket, startBenchRgw, startBenchS3rver, type RunningServer } from './lib/servers.ts';
 import { ensureTree, SMALL_100K } from './lib/trees.ts';
 import { benchIdle, benchLatency } from './lib/watch.ts';
 
@@ -13,18 +12,8 @@ const ROOT = process.env.BENCH_DIR ?? '/tmp/tgsync-bench';
 const SERVERS = (process.env.BENCH_SERVERS ?? 's3rver,rgw').split(',');
 const FILES = Number(process.env.BENCH_WATCH_FILES ?? 500);
 
-async function bucketOn(s: RunningServer, name: string): Promise<string> {
-  const c = new Minio.Client({
-    endPoint: '127.0.0.1',
-    port: s.port,
-    useSSL: false,
-    accessKey: s.accessKey,
-    secretKey: s.secretKey,
-    pathStyle: true,
-  });
-  if (!(await c.bucketExists(name))) await c.makeBucket(name);
-  return name;
-}
+// The bucket, made if missing, by its name.
+const bucketOn = async (s: RunningServer, name: string) => (await ensureBenchBucket(s, name), name);
 
 const lines: string[] = [];
 for (const name of SERVERS) {

@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_PARTIAL_SUFFIXES } from '../../lib/config/keys-sync.ts';
 import type { WalkedDir } from '../../lib/sync/scan/types.ts';
 import { realTimers } from '../../lib/watch/debounce.ts';
-import { Intake } from '../../lib/watch/intake.ts';
+import { Intake, isSmall } from '../../lib/watch/intake.ts';
+import type { PendingName } from '../../lib/watch/pending.ts';
 import { tempDir, waitFor, writeFile } from '../support/env.ts';
 
 test('heard names are judged by the scan rules: complete ones become ready, partials are dropped, fresh ones wait until stable', async () => {
@@ -67,6 +68,19 @@ test('a name a batch failed goes back to a batch at its time, even once its file
     [path.join(root, 'broken')],
   );
   intake.close();
+});
+
+test('small: below the part size, looked up once; a name gone since counts as small', () => {
+  const dir = tempDir('small');
+  const name = (file: string) => ({ path: path.join(dir, file) }) as PendingName;
+  writeFile(dir, 'a.jpg', 'x'.repeat(10));
+  writeFile(dir, 'big.mp4', 'x'.repeat(100));
+  const a = name('a.jpg');
+  assert.ok(isSmall(a, 50));
+  assert.not.ok(isSmall(name('big.mp4'), 50));
+  assert.ok(isSmall(name('gone.jpg'), 50));
+  fs.writeFileSync(path.join(dir, 'a.jpg'), 'x'.repeat(100));
+  assert.ok(isSmall(a, 50), 'the size seen first is kept');
 });
 
 test.run();

@@ -2,11 +2,10 @@
 // the file's size (parts are read one at a time into one buffer).
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Minio from 'minio';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
 import { measure } from './measure.ts';
-import type { RunningServer } from './servers.ts';
+import { ensureBenchBucket, type RunningServer } from './servers.ts';
 import { thisProject } from './tools.ts';
 
 export async function peakRssBySize(
@@ -23,15 +22,7 @@ export async function peakRssBySize(
       await execa('dd', ['if=/dev/urandom', `of=${file}`, 'bs=1M', `count=${mib}`, 'status=none']);
     }
     const bucket = `bench-mem-${mib}`;
-    const c = new Minio.Client({
-      endPoint: '127.0.0.1',
-      port: s.port,
-      useSSL: false,
-      accessKey: s.accessKey,
-      secretKey: s.secretKey,
-      pathStyle: true,
-    });
-    if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
+    await ensureBenchBucket(s, bucket);
     const work = fs.mkdtempSync(path.join(root, 'work-'));
     const inv = thisProject.sync(dir, bucket, s, work);
     const m = await measure(inv.cmd, inv.args, { env: inv.env, cwd: PROJECT_ROOT, serverPids: () => s.pids() });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import * as Minio from 'minio';
 import { freePort, startRgw } from '../../../lib/dev/rgw.ts';
 import { S3RVER_KEY } from '../../../lib/dev/s3rver.ts';
 import { PROJECT_ROOT } from '../../../lib/config/load.ts';
@@ -68,4 +69,17 @@ export async function startBenchRgw(dir: string): Promise<RunningServer> {
     },
     close: () => c.close(),
   };
+}
+
+// The bucket on a bench server, made if it is not there.
+export async function ensureBenchBucket(s: RunningServer, bucket: string): Promise<void> {
+  const c = new Minio.Client({
+    endPoint: '127.0.0.1',
+    port: s.port,
+    useSSL: false,
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    pathStyle: true,
+  });
+  if (!(await c.bucketExists(bucket))) await c.makeBucket(bucket);
 }
