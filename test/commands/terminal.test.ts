@@ -7,24 +7,29 @@ import path from 'node:path';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
 import { PROJECT_ROOT, readLogs, TSX_LOADER, type Sandbox } from '../support/env.ts';
+import { startFaultProxy } from '../support/proxy.ts';
 import { eachServer } from '../support/servers.ts';
 
 const MIB = 1024 * 1024;
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // The sync run under `script`, which gives it a terminal; what the terminal showed.
-async function onTerminal(sb: Sandbox, args: string[]): Promise<{ exitCode: number; screen: string }> {
+async function onTerminal(
+  sb: Sandbox,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; screen: string }> {
   const command = [process.execPath, '--import', TSX_LOADER, path.join(PROJECT_ROOT, 'scripts/sync.ts'), ...args];
   const r = await execa('script', ['-q', '-e', '-c', command.map(quote).join(' '), '/dev/null'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...sb.env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...sb.env, ...env },
     extendEnv: false,
     reject: false,
   });
   return { exitCode: r.exitCode ?? -1, screen: r.stdout };
 }
 
-eachServer('the sync on a terminal', ({ it: test, sandboxEach }) => {
+eachServer('the sync on a terminal', ({ it: test, server, sandboxEach }) => {
   let sb: Sandbox;
   sandboxEach((x) => (sb = x), { SYNC_PART_SIZE_MB: '5', SYNC_MEMORY_MB: '10', SYNC_CONCURRENCY: '1' });
 
@@ -33,8 +38,14 @@ eachServer('the sync on a terminal', ({ it: test, sandboxEach }) => {
     fs.mkdirSync(path.join(sb.downloads, 'chan'), { recursive: true });
     fs.writeFileSync(path.join(sb.downloads, 'chan/video.mp4'), crypto.randomBytes(40 * MIB));
     fs.writeFileSync(path.join(sb.downloads, 'chan/small.jpg'), crypto.randomBytes(1000));
-    const r = await onTerminal(sb, ['--no-process']);
+    // Each part of the video takes at least 400 ms (the proxy holds it), longer than the 250 ms
+    // between redraws, whatever the speed of this machine and its server.
+    const proxy = await startFaultProxy(server(), (line) =>
+      line.startsWith('PUT') && line.includes('video.mp4') ? { delayMs: 400 } : 'pass',
+    );
+    const r = await onTerminal(sb, ['--no-process'], { MINIO_ENDPOINT: proxy.endpoint }).finally(() => proxy.close());
     assert.is(r.exitCode, 0, r.screen);
+    assert.ok(proxy.seen.filter((s) => typeof s.fault === 'object').length >= 8, 'the parts went through the proxy');
     // Some line shows bytes of the large file before it was done: the bar moved within the file.
     const moving = [...r.screen.matchAll(/(\d)\/2 files, ([\d.]+) MiB of 40\.0 MiB/g)].filter(
       (m) => Number(m[2]) > 0 && Number(m[2]) < 40,
