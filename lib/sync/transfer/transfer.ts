@@ -22,7 +22,7 @@ import {
 import { InFlightUploads } from './in-flight.ts';
 import { heldUnder, logEntryFor } from './outcomes.ts';
 import { forEachConcurrent, semaphore } from './pool.ts';
-import { findTwins, type EarlyHash } from './twins.ts';
+import { findTwins, takeEarlyHash, type EarlyHash } from './twins.ts';
 import type { TransferDeps, TransferOutcome, TransferResult } from './types.ts';
 
 // Files are looked at by `checkers` lanes; their uploads take one of `concurrency` slots (as
@@ -57,7 +57,8 @@ export async function transferFiles(
     items,
     lanes,
     async (item, i) => {
-      const start: Start = { early: twins.hashes.get(item), claim: claims.get(item) };
+      const start: Start = { early: takeEarlyHash(twins, item), claim: claims.get(item) };
+      claims.delete(item);
       const outcome = await transferOne(item, deps, inFlight, start).catch((e: unknown): TransferOutcome => {
         // The state disk stops the stage: the object is in the bucket, only its record is missing.
         if (e instanceof StateDiskError) {

@@ -14,8 +14,9 @@ import { forEachConcurrent } from './pool.ts';
 export type EarlyHash = { readonly sha256: string; readonly etagProven?: boolean } | { readonly error: string };
 
 export interface Twins {
-  // Hashes taken ahead, by item.
-  readonly hashes: ReadonlyMap<TransferItem, EarlyHash>;
+  // Hashes taken ahead, by item; each is taken out (takeEarlyHash) when its file starts, so a run of
+  // many files does not hold them all to its end.
+  readonly hashes: Map<TransferItem, EarlyHash>;
   // For each copy, the item that is its original.
   readonly originalOf: ReadonlyMap<TransferItem, TransferItem>;
   // Originals that have copies, with their content hash.
@@ -29,7 +30,11 @@ export async function findTwins(
   checkFor: (item: TransferItem) => EtagCheck | undefined = () => undefined,
 ): Promise<Twins> {
   const bySize = new Map<number, TransferItem[]>();
-  for (const item of items) bySize.set(item.file.size, [...(bySize.get(item.file.size) ?? []), item]);
+  for (const item of items) {
+    const group = bySize.get(item.file.size);
+    if (group) group.push(item);
+    else bySize.set(item.file.size, [item]);
+  }
   const candidates = [...bySize.values()].filter((g) => g.length > 1).flat();
   const hashes = new Map<TransferItem, EarlyHash>();
   await forEachConcurrent(candidates, concurrency, async (item) => {
@@ -43,7 +48,12 @@ export async function findTwins(
     );
   });
   const bySha = new Map<string, TransferItem[]>();
-  for (const [item, h] of hashes) if ('sha256' in h) bySha.set(h.sha256, [...(bySha.get(h.sha256) ?? []), item]);
+  for (const [item, h] of hashes) {
+    if (!('sha256' in h)) continue;
+    const group = bySha.get(h.sha256);
+    if (group) group.push(item);
+    else bySha.set(h.sha256, [item]);
+  }
   const originalOf = new Map<TransferItem, TransferItem>();
   const originals = new Map<TransferItem, string>();
   for (const [sha256, group] of bySha) {
@@ -53,4 +63,11 @@ export async function findTwins(
     for (const item of group) if (item !== original) originalOf.set(item, original);
   }
   return { hashes, originalOf, originals };
+}
+
+// The hash taken ahead for this item, if any, handed over once.
+export function takeEarlyHash(twins: Twins, item: TransferItem): EarlyHash | undefined {
+  const early = twins.hashes.get(item);
+  twins.hashes.delete(item);
+  return early;
 }

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { contentReader } from '../../../lib/sync/transfer/hash.ts';
 import type { TransferItem } from '../../../lib/sync/plan/types.ts';
-import { findTwins } from '../../../lib/sync/transfer/twins.ts';
+import { findTwins, takeEarlyHash } from '../../../lib/sync/transfer/twins.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
 import fs from 'node:fs';
 
@@ -49,6 +49,10 @@ test('copies of the same bytes point at their original; files of a unique size a
   assert.is(twins.originalOf.get(song), undefined);
   assert.equal([...twins.originals.keys()], [song]);
   assert.is(twins.hashes.has(unique), false);
+  const early = takeEarlyHash(twins, song);
+  assert.ok(early && 'sha256' in early && early.sha256.length === 64, 'the early hash is handed over');
+  assert.is(takeEarlyHash(twins, song), undefined, 'once: the run does not keep it to its end');
+  assert.is(twins.hashes.size, 2);
 });
 
 test("a file that cannot be read ahead carries its error, and is nobody's original", async () => {
