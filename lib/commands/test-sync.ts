@@ -5,8 +5,9 @@ import path from 'node:path';
 import { CONFIG_FLAGS, configFileOf } from '../args.ts';
 import type { Command } from '../cli.ts';
 import { configFileOptions, loadConfig, secretsOf, type ConfigOverrides } from '../config/load.ts';
+import type { Config } from '../config/types.ts';
 import { EXIT_CODES } from '../errors.ts';
-import { formatHealth } from '../health/checks.ts';
+import { formatHealth, type HealthReport } from '../health/checks.ts';
 import { runHealthCheck } from '../health/health-check.ts';
 import { createLogger } from '../log/logger.ts';
 import { createMonitor } from '../monitor/monitor.ts';
@@ -52,34 +53,47 @@ export const TEST_SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
         : {}),
     };
     const config = loadConfig({ env, ...configFileOptions(configFile), overrides });
-    for (const w of config.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-    // The sync it runs is checked here: only test-sync's own verdict is notified.
-    const syncEnv = { ...env, NOTIFY_TELEGRAM_BOT_TOKEN: '', NOTIFY_TELEGRAM_CHAT_ID: '', NOTIFY_WEBHOOK_URL: '' };
-    const report = await runHealthCheck(config, {
-      env: syncEnv,
-      ...(configFile ? { configFile: configFile.file } : {}),
-      sync: !flags['no-sync'],
-      showSyncOutput: !flags.json,
-    });
-    process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
-    if (flags.html)
-      writeStatusPage(path.resolve(flags.html), {
-        generatedAt: new Date(),
-        records: readRunRecords(config.logDir),
-        checks: report.checks,
-        host: os.hostname(),
-        sources: config.sources,
-      });
-    const exitCode = report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
     const log = createLogger({
       dir: config.logDir,
       console: process.stderr,
       secrets: secretsOf(config),
       name: 'telegram_sync_health',
     });
-    await createMonitor(config, { log })
-      .afterRun(outcomeOfHealth(report, exitCode))
-      .finally(() => log.close());
-    return exitCode;
+    try {
+      for (const text of config.warnings ?? []) log.write({ kind: 'config.warning', text });
+      const report = await checkAndShow(config, flags, env, configFile?.file);
+      const exitCode = report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
+      await createMonitor(config, { log }).afterRun(outcomeOfHealth(report, exitCode));
+      return exitCode;
+    } finally {
+      log.close();
+    }
   },
 };
+
+// The checks, printed (or as JSON), and the status page if one was asked for.
+async function checkAndShow(
+  config: Config,
+  flags: { readonly 'no-sync': boolean; readonly json: boolean; readonly html?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  configFile: string | undefined,
+): Promise<HealthReport> {
+  // The sync it runs is checked here: only test-sync's own verdict is notified.
+  const syncEnv = { ...env, NOTIFY_TELEGRAM_BOT_TOKEN: '', NOTIFY_TELEGRAM_CHAT_ID: '', NOTIFY_WEBHOOK_URL: '' };
+  const report = await runHealthCheck(config, {
+    env: syncEnv,
+    ...(configFile ? { configFile } : {}),
+    sync: !flags['no-sync'],
+    showSyncOutput: !flags.json,
+  });
+  process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : formatHealth(report)) + '\n');
+  if (flags.html)
+    writeStatusPage(path.resolve(flags.html), {
+      generatedAt: new Date(),
+      records: readRunRecords(config.logDir),
+      checks: report.checks,
+      host: os.hostname(),
+      sources: config.sources,
+    });
+  return report;
+}

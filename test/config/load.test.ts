@@ -4,16 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, secretsOf } from '../../lib/config/load.ts';
 import { ConfigError } from '../../lib/errors.ts';
-import { tempDir } from '../support/env.ts';
+import { minimalConfigEnv, tempDir } from '../support/env.ts';
 
 const dir = tempDir('cfg');
-const base = {
-  MINIO_ENDPOINT: 'http://127.0.0.1:9000',
-  MINIO_ACCESS_KEY: 'AK',
-  MINIO_SECRET_KEY: 'very-secret',
-  MINIO_BUCKET: 'telegram',
-  SYNC_DOWNLOAD_DIRS: dir,
-};
+const base = minimalConfigEnv(dir);
 const noEnvFile = path.join(dir, 'absent.env');
 
 test('defaults and parsing of a minimal config', () => {

@@ -21,6 +21,17 @@ process.on('exit', () => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// The five keys a configuration cannot do without, downloads in `downloads` (tests of lib/config).
+export function minimalConfigEnv(downloads: string): Record<string, string> {
+  return {
+    MINIO_ENDPOINT: 'http://127.0.0.1:9000',
+    MINIO_ACCESS_KEY: 'AK',
+    MINIO_SECRET_KEY: 'very-secret',
+    MINIO_BUCKET: 'telegram',
+    SYNC_DOWNLOAD_DIRS: downloads,
+  };
+}
+
 export function tempDir(label = 'ts'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tgsync-${label}-`));
   made.push(dir);
