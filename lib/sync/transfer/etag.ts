@@ -62,9 +62,8 @@ export interface EtagCheck {
 // Undefined when no form of `size` bytes can have this ETag (not an MD5, no part size fits).
 export function etagCheck(etag: string | undefined, size: number, statedPartSize?: number): EtagCheck | undefined {
   const form = etagForm(etag);
-  if (form.kind === 'other') return undefined;
-  const sizes = form.kind === 'md5' ? [Math.max(1, size)] : candidatePartSizes(size, form.parts, statedPartSize);
-  if (!sizes.length) return undefined;
+  const sizes = partSizesToTry(form, size, statedPartSize);
+  if (form.kind === 'other' || !sizes.length) return undefined;
   const parts = partMd5s(sizes);
   return {
     feed: parts.feed,
@@ -75,6 +74,18 @@ export function etagCheck(etag: string | undefined, size: number, statedPartSize
         : all.some((md5s) => multipartDigest(md5s) === form.digest);
     },
   };
+}
+
+// Whether some form of `size` bytes can have this ETag (etagCheck would check it), asked without
+// making the check.
+export function etagProvable(etag: string | undefined, size: number): boolean {
+  return partSizesToTry(etagForm(etag), size).length > 0;
+}
+
+// The part sizes whose MD5s an ETag of this form is computed from: the whole for a plain MD5.
+function partSizesToTry(form: EtagForm, size: number, statedPartSize?: number): number[] {
+  if (form.kind === 'other') return [];
+  return form.kind === 'md5' ? [Math.max(1, size)] : candidatePartSizes(size, form.parts, statedPartSize);
 }
 
 // MD5 of every part, for each part size, from the bytes fed in order.

@@ -3,7 +3,8 @@
 // under the key, and whether an object without our sha256 holds the bytes (its ETag).
 import type { ObjectInfo } from '../../storage/types.ts';
 import type { FileFacts, RemoteFacts, SourceFacts } from '../plan/decide.ts';
-import { etagCheck, etagForm, matchesEtag, type EtagCheck } from './etag.ts';
+import type { ListedObjectFacts } from '../bucket/listing-hint.ts';
+import { etagCheck, etagForm, etagProvable, matchesEtag, type EtagCheck } from './etag.ts';
 import type { InFlight } from './in-flight.ts';
 import type { TransferDeps } from './types.ts';
 
@@ -79,9 +80,16 @@ async function proves(
 // the server: the listing proves the object. Undefined when there is no such object, or its ETag
 // cannot be an MD5 of bytes (SSE-C, SSE-KMS).
 export function listedEtagCheck(facts: FileFacts, deps: TransferDeps): EtagCheck | undefined {
+  const listed = listedOfFileSize(facts, deps);
+  return listed && etagCheck(listed.etag, listed.size);
+}
+
+// The object the listing shows under the file's key with the file's size (none when the file is
+// to replace whatever is there).
+function listedOfFileSize(facts: FileFacts, deps: TransferDeps): ListedObjectFacts | undefined {
   if (facts.force || facts.replace) return undefined;
   const listed = deps.hint?.lookup(facts.key);
-  return listed && listed.size === facts.file.size ? etagCheck(listed.etag, listed.size) : undefined;
+  return listed && listed.size === facts.file.size ? listed : undefined;
 }
 
 // The facts once the read proved the listed object's ETag.
@@ -94,9 +102,8 @@ export function provenByListing(facts: FileFacts, deps: TransferDeps): FileFacts
 // of the file's size under its key whose ETag the read cannot prove, and whose sha256 only a
 // HEAD tells. The server answers while the file is hashed. Undefined when the listing says otherwise.
 export function headAhead(facts: FileFacts, deps: TransferDeps): Promise<ObjectInfo | null> | undefined {
-  if (facts.force || facts.replace) return undefined;
-  const listed = deps.hint?.lookup(facts.key);
-  if (!listed || listed.size !== facts.file.size || listedEtagCheck(facts, deps)) return undefined;
+  const listed = listedOfFileSize(facts, deps);
+  if (!listed || etagProvable(listed.etag, listed.size)) return undefined;
   const head = deps.storage.stat(facts.key);
   head.catch(() => undefined); // awaited when the decision asks; a file that ends before never does
   return head;

@@ -1,5 +1,3 @@
-const sizeOf = (items: readonly TransferItem[]) => items.reduce((n, i) => n + i.file.size, 0);
-
 // Stage 3 (and 4, record) as a run calls it: the listing the transfer looks keys up in, memory for
 // contents in flight, the recorder, and the snapshot written at the end.
 import type { Now } from '../../clock.ts';
@@ -18,6 +16,8 @@ import { createBufferPool } from './buffers.ts';
 import { contentReader, type ContentReader } from './hash.ts';
 import { transferFiles } from './transfer.ts';
 import type { TransferResult } from './types.ts';
+
+const sizeOf = (items: readonly TransferItem[]) => items.reduce((n, i) => n + i.file.size, 0);
 
 export interface TransferStageInput {
   readonly config: Pick<Config, 'storage' | 'memoryBytes' | 'concurrency' | 'checkers'>;

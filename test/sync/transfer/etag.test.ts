@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { candidatePartSizes, etagForm, matchesEtag } from '../../../lib/sync/transfer/etag.ts';
+import { candidatePartSizes, etagCheck, etagForm, etagProvable, matchesEtag } from '../../../lib/sync/transfer/etag.ts';
 import { tempDir, writeFile } from '../../support/env.ts';
 
 const MIB = 1024 * 1024;
@@ -30,6 +30,20 @@ test('candidate part sizes give exactly N parts: common client sizes, the smalle
   assert.equal(candidatePartSizes(20 * MIB, 3), [8 * MIB, 7 * MIB]);
   assert.equal(candidatePartSizes(20 * MIB, 4), [5 * MIB]);
   assert.ok(candidatePartSizes(12 * MIB + 5, 2, 7 * MIB).includes(7 * MIB));
+});
+
+// Asked without making the check's hashers; always the same answer as whether a check is made.
+test('etagProvable answers as etagCheck would: an MD5, a multipart form some part size fits, not others', () => {
+  const cases: Array<[string, number, boolean]> = [
+    ['9dd4e461268c8034f5c8564e155c67a6', 10, true],
+    ['dbddd5de47b8dbda11d67200462acce7-4', 20 * MIB, true],
+    ['dbddd5de47b8dbda11d67200462acce7-40000', 20 * MIB, false],
+    ['kms-opaque-etag', 10, false],
+  ];
+  for (const [etag, size, provable] of cases) {
+    assert.is(etagProvable(etag, size), provable, etag);
+    assert.is(etagCheck(etag, size) !== undefined, provable, etag);
+  }
 });
 
 test('single-part: the MD5 of the bytes, in memory or from the file', async () => {
