@@ -33,6 +33,15 @@ export interface ListingHint {
   keys(): Iterable<string>;
 }
 
+// What a listing proves of `key`, for a check that must not guess: the object, null when the
+// listing shows it absent, undefined when it cannot say. An absence proves nothing in a listing
+// of several pages (s3rver's paged listings can skip keys): a HEAD decides there. (The transfer
+// takes `lookup`'s null as it is: a wrong "absent" costs it one upload, never a wrong record.)
+export function listedOrUnknown(listing: ListingHint, key: string): ListedObjectFacts | null | undefined {
+  const listed = listing.lookup(key);
+  return listed === null && listing.pages > 1 ? undefined : listed;
+}
+
 // S3 lists keys in UTF-8 byte order, which is not JavaScript's string order.
 const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 

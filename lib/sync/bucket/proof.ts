@@ -5,7 +5,7 @@
 // listing of several pages, which s3rver can skip keys in) is unknown: the transfer asks the
 // bucket for it (a HEAD) instead of trusting the cache.
 import type { CachedStat } from '../cache/types.ts';
-import type { ListingHint } from './listing-hint.ts';
+import { listedOrUnknown, type ListingHint } from './listing-hint.ts';
 
 export type ProofVerdict =
   | { readonly kind: 'proven' }
@@ -23,9 +23,9 @@ export const TRUST_THE_CACHE: BucketProof = () => PROVEN;
 
 export function proofFrom(listing: ListingHint): BucketProof {
   return (entry) => {
-    const listed = listing.lookup(entry.key);
+    const listed = listedOrUnknown(listing, entry.key);
     if (listed === undefined) return UNKNOWN;
-    if (listed === null) return listing.pages > 1 ? UNKNOWN : { kind: 'missing', key: entry.key };
+    if (listed === null) return { kind: 'missing', key: entry.key };
     if (listed.size !== entry.size) {
       return { kind: 'changed', key: entry.key, detail: `${listed.size} bytes, recorded ${entry.size}` };
     }

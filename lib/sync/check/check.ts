@@ -6,7 +6,7 @@
 import type { Config } from '../../config/types.ts';
 import type { Storage } from '../../storage/types.ts';
 import { destinationOf } from '../../storage/client.ts';
-import { listBucket, type ListingHint } from '../bucket/listing-hint.ts';
+import { listBucket, listedOrUnknown, type ListingHint } from '../bucket/listing-hint.ts';
 import { HashCache } from '../cache/cache.ts';
 import type { CacheEntry } from '../cache/types.ts';
 import { objectKeyFor } from '../plan/keys.ts';
@@ -109,8 +109,8 @@ async function checkFile(
 // The object as listed; a HEAD decides for a key outside the prefix listed, or absent from a
 // listing of several pages (s3rver can skip keys there).
 async function listedOrAsked(listing: ListingHint, storage: Storage, key: string) {
-  const known = listing.lookup(key);
-  if (known || (known === null && listing.pages <= 1)) return known;
+  const known = listedOrUnknown(listing, key);
+  if (known !== undefined) return known;
   const st = await storage.stat(key);
   return st && { size: st.size, etag: st.etag };
 }

@@ -1,7 +1,12 @@
 // lib/sync/transfer/listing-hint.ts against both servers.
 import * as assert from 'uvu/assert';
 import { createStorage } from '../../../lib/storage/client.ts';
-import { LISTING_MIN_FILES, listBucket, listBucketHint } from '../../../lib/sync/bucket/listing-hint.ts';
+import {
+  LISTING_MIN_FILES,
+  listBucket,
+  listBucketHint,
+  listedOrUnknown,
+} from '../../../lib/sync/bucket/listing-hint.ts';
 import { forEachConcurrent } from '../../../lib/sync/transfer/pool.ts';
 import { writeFile, type Sandbox } from '../../support/env.ts';
 import { eachServer } from '../../support/servers.ts';
@@ -53,6 +58,12 @@ eachServer('listing hint', ({ it, sandboxEach }) => {
     assert.is(hint.lookup('k/0999')?.size, 1);
     assert.is(hint.lookup('k/0500x'), null, 'before the last listed key: known absent');
     assert.is(hint.lookup('k/1200'), undefined, 'past it: unknown (a HEAD decides)');
+    // The whole listing: two pages, whose absences a check does not take as proof.
+    const full = await listBucket(storage, 'k/');
+    assert.equal([full.pages, full.complete, full.lookup('k/0500x')], [2, true, null]);
+    assert.is(listedOrUnknown(full, 'k/0500x'), undefined, 'absent from two pages: unknown');
+    assert.is(listedOrUnknown(full, 'k/0500')?.size, 1);
+    assert.is(listedOrUnknown(hint, 'k/0500x'), null, 'absent from one page: absent');
   });
 
   it('a bucket that does not exist yet (a dry run) is an empty listing', async () => {
