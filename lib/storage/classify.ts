@@ -2,6 +2,7 @@
 // at all), so every request goes through the one retry policy (lib/retry.ts), which reads the
 // error's `retryable`; classifyStorageError sets it from what the server or the network said.
 import {
+  describeError,
   StorageEndpointError,
   StorageError,
   StorageStalledError,
@@ -113,7 +114,7 @@ const CERT_CODES = new Set([
 // How the endpoint and the server disagree, with what to do; undefined when they do not.
 export function endpointMismatch(e: unknown): string | undefined {
   const code = errorCode(e) ?? '';
-  const text = chainText(e);
+  const text = describeError(e); // the messages of the error and its causes
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text))
     return 'the server speaks plain HTTP, not TLS: use http:// in MINIO_ENDPOINT';
   if (CERT_CODES.has(code))
@@ -121,15 +122,6 @@ export function endpointMismatch(e: unknown): string | undefined {
   if (code.startsWith('HPE_') || /Parse Error: Expected HTTP|HTTP request to an HTTPS server/i.test(text))
     return 'the server does not answer in plain HTTP (TLS?): use https:// in MINIO_ENDPOINT';
   return undefined;
-}
-
-// The messages of an error and its causes, for the few failures known only by their words.
-function chainText(e: unknown): string {
-  const parts: string[] = [];
-  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-    parts.push(String((c as { message?: unknown }).message ?? ''));
-  }
-  return parts.join(' | ');
 }
 
 export type StorageErrorClass = new (

@@ -8,6 +8,7 @@ import type { Config } from '../config/types.ts';
 import { describeError, EXIT_CODES, exitCodeFor } from '../errors.ts';
 import { takeConfiguredLock } from '../lock/lock.ts';
 import { retryDelayMs } from '../retry.ts';
+import { scanRulesOf } from '../sync/scan/scan.ts';
 import type { ScanOptions } from '../sync/scan/types.ts';
 import { createProcessScheduler, realTimers, type ProcessScheduler, type Timers } from './debounce.ts';
 import { createDirWatchers, type DirWatchers } from './dir-watchers.ts';
@@ -156,9 +157,7 @@ export class Watch {
   private scanOptions(): ScanOptions {
     const { config } = this;
     return {
-      partialSuffixes: config.partialSuffixes,
-      exclude: config.exclude,
-      stableAfterMs: config.stableAfterMs,
+      ...scanRulesOf(config),
       now: this.deps.now ?? systemNow,
       onDir: (d) => this.watchers.add(d),
     };

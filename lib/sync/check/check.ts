@@ -11,7 +11,7 @@ import { HashCache } from '../cache/cache.ts';
 import type { CacheEntry } from '../cache/types.ts';
 import { objectKeyFor } from '../plan/keys.ts';
 import { isUnchanged } from '../plan/unchanged.ts';
-import { scanDownloads } from '../scan/scan.ts';
+import { FAILED_SKIPS, scanDownloads, scanRulesOf } from '../scan/scan.ts';
 import type { ScannedFile } from '../scan/types.ts';
 import { etagForm, matchesEtag } from '../transfer/etag.ts';
 import { sha256File } from '../transfer/hash.ts';
@@ -43,15 +43,10 @@ export async function checkBucket(config: Config, storage: Storage): Promise<Che
   listingReady.catch(() => undefined); // awaited below
   const destination = destinationOf(config.storage);
   const cache = await HashCache.load(config.cacheFile, { readOnly: true, destination, foreign: 'prove' });
-  const options = {
-    partialSuffixes: config.partialSuffixes,
-    exclude: config.exclude,
-    stableAfterMs: config.stableAfterMs,
-  };
-  const scan = await scanDownloads(config.sources, options);
+  const scan = await scanDownloads(config.sources, scanRulesOf(config));
   const listing = await listingReady;
   const unchecked: CheckItem[] = scan.skipped
-    .filter((s) => s.reason === 'unreadable' || s.reason === 'broken-link')
+    .filter((s) => FAILED_SKIPS.has(s.reason))
     .map((s) => ({ path: s.path, key: '', detail: `${s.reason}${s.detail ? `: ${s.detail}` : ''}` }));
   const missing: CheckItem[] = [];
   const differ: CheckItem[] = [];

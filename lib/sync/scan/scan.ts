@@ -77,16 +77,17 @@ export interface ScanStageInput {
   readonly scan?: (options: ScanOptions) => Promise<ScanResult>;
 }
 
+// What makes a file complete and wanted, as configured: the same for a run, a watch and --check.
+export function scanRulesOf(
+  config: Pick<Config, 'partialSuffixes' | 'exclude' | 'stableAfterMs'>,
+): Pick<ScanOptions, 'partialSuffixes' | 'exclude' | 'stableAfterMs'> {
+  return { partialSuffixes: config.partialSuffixes, exclude: config.exclude, stableAfterMs: config.stableAfterMs };
+}
+
 // Stage 1 as a run calls it: the scan, and every skip and the count logged.
 export async function scanStage(input: ScanStageInput): Promise<ScanResult> {
   const { config, log } = input;
-  const options: ScanOptions = {
-    partialSuffixes: config.partialSuffixes,
-    exclude: config.exclude,
-    stableAfterMs: config.stableAfterMs,
-    now: input.now,
-    settled: input.settled,
-  };
+  const options: ScanOptions = { ...scanRulesOf(config), now: input.now, settled: input.settled };
   const scan = await (input.scan ?? ((o) => scanDownloads(config.sources, o)))(options);
   for (const s of scan.skipped) {
     log.write({ kind: `scan.${s.reason}`, path: s.path, ...(s.detail ? { detail: s.detail } : {}) });
