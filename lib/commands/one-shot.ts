@@ -11,6 +11,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { errorForSummary } from '../report/exit.ts';
 import { recordFailedRun } from '../report/records.ts';
 import { formatSummary } from '../report/summary-text.ts';
+import { placeOfRun } from '../storage/client.ts';
 import { catchStopSignals, type StopSignal } from '../stop-signals.ts';
 import { runSync, type SyncOptions } from '../sync/run.ts';
 import { storageFor, type Wiring } from './wiring.ts';
@@ -79,7 +80,10 @@ async function abandon(
       'abandoned (not recorded: the next run adopts or sends it)',
   );
   log.write({ kind: 'run.failed', error: error.message, exitCode: error.exitCode });
-  const record = { runId: r.runId, startedAt: r.startedAt, finishedAt: new Date(), force: r.force };
+  const record = {
+    ...{ runId: r.runId, startedAt: r.startedAt, finishedAt: new Date(), force: r.force },
+    destination: placeOfRun(config.storage),
+  };
   if (!w.gate.dryRun) recordFailedRun(config.logDir, { ...record, error: error.message, status: 'interrupted' });
   r.lock?.release();
   await w.monitor?.afterRun(outcomeOfError('sync', error));

@@ -24,6 +24,11 @@ export function destinationOf(cfg: Pick<StorageConfig, 'useSSL' | 'endPoint' | '
   return `${cfg.useSSL ? 'https' : 'http'}://${cfg.endPoint}:${cfg.port}/${cfg.bucket}`;
 }
 
+// Where a run writes, as its record names it (the status page shows it): the bucket and the prefix.
+export function placeOfRun(cfg: Pick<StorageConfig, 'useSSL' | 'endPoint' | 'port' | 'bucket' | 'prefix'>): string {
+  return destinationOf(cfg) + (cfg.prefix ? `/${cfg.prefix.replace(/\/$/, '')}` : '');
+}
+
 // The storage a configuration describes, with its retry settings.
 export function createStorage(
   config: Pick<Config, 'storage' | 'retries' | 'retryBaseMs'>,

@@ -11,7 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import { newRunId, recordFailedRun, reportStage } from '../report/records.ts';
 import { pruneOldLogs } from '../report/retention.ts';
 import type { RunSummary } from '../report/summary.ts';
-import { destinationOf } from '../storage/client.ts';
+import { destinationOf, placeOfRun } from '../storage/client.ts';
 import type { Storage } from '../storage/types.ts';
 import { startBucketStage } from './bucket/bucket-stage.ts';
 import { HashCache } from './cache/cache.ts';
@@ -90,7 +90,7 @@ export async function runSync(config: Config, options: SyncOptions, deps: SyncDe
     markReported(e);
     const failed = {
       ...{ runId, startedAt, finishedAt: now(), force: options.force, error: describeError(e) },
-      destination: destinationOf(config.storage),
+      destination: placeOfRun(config.storage),
     };
     if (!deps.gate.dryRun && !summary) recordFailedRun(config.logDir, failed);
     throw e;
@@ -149,7 +149,7 @@ async function runStages(run: Run, held: { cache?: HashCache }): Promise<RunSumm
   const keepRecord = options.keepRecord ? { keepRecord: options.keepRecord } : {};
   const report = { ...deps, log, logDir: config.logDir, ...keepRecord };
   const interrupted = signal ? { interrupted: signal } : {};
-  const where = { destination: destinationOf(config.storage) + (prefix ? `/${prefix.replace(/\/$/, '')}` : '') };
+  const where = { destination: placeOfRun(config.storage) };
   return reportStage({ ...stages, dryRun: deps.gate.dryRun, force: options.force, ...interrupted, ...where }, report);
 }
 

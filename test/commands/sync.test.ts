@@ -99,7 +99,7 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
   test('https:// to a plain-HTTP server: exit 2 naming the cause and the fix', async () => {
     writeFile(sb.downloads, 'a.txt', 'a');
     const endpoint = sb.env.MINIO_ENDPOINT!.replace(/^http:/, 'https:');
-    const r = await runScript('sync.ts', [], { ...sb.env, MINIO_ENDPOINT: endpoint });
+    const r = await runScript('sync.ts', [], { ...sb.env, MINIO_ENDPOINT: endpoint, MINIO_PREFIX: 'in/' });
     assert.is(r.exitCode, EXIT_CODES.config, r.all);
     assert.match(
       r.stderr,
@@ -110,6 +110,7 @@ eachServer('scripts/sync.ts (subprocess)', ({ it: test, server, sandboxEach }) =
     assert.not.ok(await sb.client().bucketExists(sb.env.MINIO_BUCKET!), 'nothing created');
     const record = readRunRecords(path.join(sb.dir, 'logs')).at(-1);
     assert.equal([record?.status, /plain HTTP/.test(record?.error ?? '')], ['error', true], 'on record');
+    assert.is(record?.destination, `${endpoint}/${sb.env.MINIO_BUCKET}/in`, 'the record names where it wrote');
   });
 
   test('--config: a missing file is a config error (exit 2), a relative path is relative to the current folder; --env-file still works', async () => {

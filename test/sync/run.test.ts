@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
+import { readRunRecords } from '../../lib/report/records.ts';
 import { decodeMetadataValue } from '../../lib/storage/metadata.ts';
 import { contentReader } from '../../lib/sync/transfer/hash.ts';
 import { createMemoryLogger, type LogEntry, type Logger } from '../../lib/log/logger.ts';
@@ -38,6 +39,9 @@ eachServer('sync', ({ it: test, server, sandboxEach }) => {
     const cache = readCache(config);
     assert.is(cache.size, 3);
     assert.is(cache.get(path.join(sb.downloads, 'top level.txt'))?.key, 'top_level.txt');
+
+    const destination = `${sb.env.MINIO_ENDPOINT}/${config.storage.bucket}`;
+    assert.is(readRunRecords(config.logDir).at(-1)?.destination, destination, 'the record names where it wrote');
 
     const second = await syncOnce(config);
     assert.is(second.summary.uploaded, 0);
