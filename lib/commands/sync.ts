@@ -18,7 +18,7 @@ import { runCheck } from './check-mode.ts';
 import { runOneShot } from './one-shot.ts';
 import { recordStartFailure } from './start-failure.ts';
 import { watchMode } from './watch-mode.ts';
-import type { Wiring } from './wiring.ts';
+import { logConfigWarnings, type Wiring } from './wiring.ts';
 
 const HELP = `Usage: npx zx scripts/sync.ts [options]
 
@@ -75,34 +75,38 @@ export function checkSyncFlags(flags: Flags): void {
   if (processFlags.filter(Boolean).length > 1) {
     throw new UsageError('--no-process, --process-always and --process-only exclude each other');
   }
-  const oneShotOnly = [
-    'force',
-    'dry-run',
-    'json',
-    'process-only',
-    'process-always',
-    'import-legacy-cache',
-    'prune-old-keys',
-  ] as const;
-  const notWithWatch = oneShotOnly.filter((f) => flags[f]);
-  if (flags.watch && notWithWatch.length) {
-    throw new UsageError(`--watch does not go with ${notWithWatch.map((f) => `--${f}`).join(', ')}`);
-  }
-  const changing = [
-    'watch',
-    'force',
-    'dry-run',
-    'process-only',
-    'process-always',
-    'no-process',
-    'import-legacy-cache',
-    'prune-old-keys',
-  ] as const;
-  const notWithCheck = changing.filter((f) => flags[f]);
-  if (flags.check && notWithCheck.length) {
-    throw new UsageError(
-      `--check (which changes nothing) does not go with ${notWithCheck.map((f) => `--${f}`).join(', ')}`,
-    );
+  excludes(flags, 'watch', ONE_SHOT_ONLY, '--watch');
+  excludes(flags, 'check', CHANGING, '--check (which changes nothing)');
+}
+
+// What a one-shot run does that a watch does not.
+const ONE_SHOT_ONLY = [
+  'force',
+  'dry-run',
+  'json',
+  'process-only',
+  'process-always',
+  'import-legacy-cache',
+  'prune-old-keys',
+] as const;
+
+// What does or may change something (--check changes nothing).
+const CHANGING = [
+  'watch',
+  'force',
+  'dry-run',
+  'process-only',
+  'process-always',
+  'no-process',
+  'import-legacy-cache',
+  'prune-old-keys',
+] as const;
+
+// `flag`, when given, goes with none of `others`.
+function excludes(flags: Flags, flag: keyof Flags, others: ReadonlyArray<keyof Flags>, name: string): void {
+  const given = others.filter((f) => flags[f]);
+  if (flags[flag] && given.length) {
+    throw new UsageError(`${name} does not go with ${given.map((f) => `--${f}`).join(', ')}`);
   }
 }
 
@@ -116,7 +120,8 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const load = { env, ...configFileOptions(configFileOf(flags)), overrides };
     if (flags.check) {
       const config = loadConfig(load);
-      return runCheck(config, showWarnings(config, createLogger({ console: process.stderr })), flags.json);
+      const log = createLogger({ console: process.stderr, secrets: secretsOf(config) }); // --check writes no log file
+      return runCheck(config, logConfigWarnings(config, log), flags.json);
     }
     const config = await loadOrRecord(load, !flags['dry-run']);
     const runId = newRunId(new Date());
@@ -125,7 +130,7 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     const quiet = !flags.verbose && Boolean((console as NodeJS.WriteStream).isTTY);
     const consoleLevel = quiet ? ('warn' as const) : ('info' as const);
     const logger = createLogger({ dir: config.logDir, console, consoleLevel, secrets: secretsOf(config), runId });
-    const log = showWarnings(config, logger);
+    const log = logConfigWarnings(config, logger);
     const monitor = flags['dry-run'] ? undefined : createMonitor(config, { log, watch: flags.watch });
     const owed = config.docker.djangoContainer ? owedWriter(owedFileFor(config)) : undefined;
     try {
@@ -147,12 +152,6 @@ export const SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableStream 
     }
   },
 };
-
-// The configuration's warnings (unknown keys, a file of secrets others can read), logged first.
-function showWarnings(config: Config, log: Logger): Logger {
-  for (const text of config.warnings ?? []) log.write({ kind: 'config.warning', text });
-  return log;
-}
 
 function wire(
   config: Config,

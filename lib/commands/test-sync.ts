@@ -14,6 +14,7 @@ import { createMonitor } from '../monitor/monitor.ts';
 import { outcomeOfHealth } from '../monitor/outcome.ts';
 import { writeStatusPage } from '../monitor/status-page.ts';
 import { readRunRecords } from '../report/records.ts';
+import { logConfigWarnings } from './wiring.ts';
 
 const HELP = `Usage: npx zx scripts/test-sync.ts [options]
 
@@ -60,7 +61,7 @@ export const TEST_SYNC: Command<typeof FLAGS, { readonly out?: NodeJS.WritableSt
       name: 'telegram_sync_health',
     });
     try {
-      for (const text of config.warnings ?? []) log.write({ kind: 'config.warning', text });
+      logConfigWarnings(config, log);
       const report = await checkAndShow(config, flags, env, configFile?.file);
       const exitCode = report.healthy ? EXIT_CODES.ok : EXIT_CODES.unhealthy;
       await createMonitor(config, { log }).afterRun(outcomeOfHealth(report, exitCode));

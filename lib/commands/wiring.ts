@@ -24,6 +24,13 @@ export interface Wiring {
   readonly statusLine?: boolean;
 }
 
+// The configuration's warnings (unknown keys, a file of secrets others can read), logged first by
+// every command that loads it whole.
+export function logConfigWarnings(config: Config, log: Logger): Logger {
+  for (const text of config.warnings ?? []) log.write({ kind: 'config.warning', text });
+  return log;
+}
+
 // The bucket, every retry logged.
 export function storageFor(config: Config, log: Logger) {
   return createStorage(config, (e, attempt, delayMs) =>

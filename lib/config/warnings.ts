@@ -25,8 +25,10 @@ function unknown(name: string): boolean {
 // Names in the file that are not keys but look like ours or like one of them.
 export function unknownFileKeys(file: string, values: Readonly<Record<string, string>>): string[] {
   return Object.keys(values)
-    .filter((name) => unknown(name) && (OURS.test(name) || didYouMean(name, known)))
-    .map((name) => `${file}: ${name} is not a key and is ignored${didYouMean(name, known)}`);
+    .filter(unknown)
+    .map((name) => ({ name, hint: didYouMean(name, known) }))
+    .filter(({ name, hint }) => OURS.test(name) || hint)
+    .map(({ name, hint }) => `${file}: ${name} is not a key and is ignored${hint}`);
 }
 
 // Variables of the environment with our prefixes that are not keys.
