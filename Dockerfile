@@ -27,7 +27,7 @@ WORKDIR /app
 COPY --from=build /src/package.json /app/package.json
 COPY --from=build /src/scripts/launch.mjs /app/scripts/launch.mjs
 COPY --from=build /src/dist/ /app/dist/
-COPY docker/healthcheck.mjs docker/prepare-state.mjs /app/docker/
+COPY docker/healthcheck.mjs docker/healthz-url.mjs docker/prepare-state.mjs /app/docker/
 # The state (hash cache, lock, owed processing, logs, run records) in one volume, owned by the
 # unprivileged user the sync runs as.
 RUN ["node", "/app/docker/prepare-state.mjs"]

@@ -1,7 +1,16 @@
 // The image's HEALTHCHECK: exit 0 when the watch's /healthz answers 200 (its last batch went
-// through), 1 otherwise (a failed batch answers 503; no answer at all is a failure too).
-const port = (process.env.SYNC_METRICS_LISTEN || '9464').split(':').pop();
-fetch(`http://127.0.0.1:${port}/healthz`).then(
-  (r) => process.exit(r.ok ? 0 : 1),
-  () => process.exit(1),
+// through), 1 otherwise (a failed batch answers 503; no answer at all is a failure too), saying
+// what it asked and what came back (`docker inspect` keeps it).
+import { healthzUrl } from './healthz-url.mjs';
+
+const url = healthzUrl(process.env.SYNC_METRICS_LISTEN);
+fetch(url).then(
+  (r) => {
+    if (!r.ok) process.stderr.write(`${url}: ${r.status}\n`);
+    process.exit(r.ok ? 0 : 1);
+  },
+  (e) => {
+    process.stderr.write(`${url}: ${e.cause?.code ?? e.message}\n`);
+    process.exit(1);
+  },
 );
