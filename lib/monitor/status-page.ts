@@ -71,17 +71,15 @@ function table(id: string, head: readonly string[], rows: readonly string[]): st
 
 // One formatter per zone (a page shows some 40 times).
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterFor = (timeZone: string) => {
-  const made =
-    formatters.get(timeZone) ??
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      ...{ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' },
-    });
-  formatters.set(timeZone, made);
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let made = formatters.get(timeZone);
+  if (!made) {
+    const fields = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' } as const;
+    made = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', ...fields, second: '2-digit' });
+    formatters.set(timeZone, made);
+  }
   return made;
-};
+}
 
 // A time in the page's zone as "YYYY-MM-DD HH:MM:SS", the UTC instant on hover.
 function timeIn(iso: string, timeZone: string): string {
